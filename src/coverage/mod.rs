@@ -1,0 +1,209 @@
+//! Coverage: for each territory and service, the points inside, the
+//! distance to the nearest point, the points within the rule's radius, and
+//! whether the territory is served.
+//!
+//! ```no_run
+//! use maillage::{Coverage, Rule, Service, ServiceNetwork, TerritoryKind};
+//! # fn demo(network: &ServiceNetwork, qpv: &[maillage::Territory]) -> maillage::Result<()> {
+//! let report = Coverage::new(network, qpv)
+//!     .services([Service::Postal, Service::Mediation])
+//!     .rule_for(TerritoryKind::Qpv, Service::Mediation, Rule::Inside)
+//!     .run()?;
+//! for gap in report.gaps(Service::Mediation).iter().take(10) {
+//!     println!("{} ({:?} inhabitants)", gap.territory.name, gap.territory.population);
+//! }
+//! # Ok(()) }
+//! ```
+
+mod report;
+mod rule;
+
+pub use report::{CoverageReport, CoverageRow, Nearest, Record, Summary};
+pub use rule::{Rule, Rules};
+
+use geo::{BoundingRect, Distance, Euclidean};
+use geo_types::{Coord, MultiPolygon, Point, Rect};
+use rayon::prelude::*;
+use rstar::{AABB, RTree};
+
+use crate::error::Result;
+use crate::model::{Service, Territory, TerritoryKind};
+use crate::network::{IndexedPoint, ServiceNetwork};
+
+/// A coverage analysis: territories × services under [`Rules`].
+#[derive(Debug, Clone)]
+pub struct Coverage<'a> {
+    network: &'a ServiceNetwork,
+    territories: &'a [Territory],
+    services: Vec<Service>,
+    rules: Rules,
+}
+
+impl<'a> Coverage<'a> {
+    /// An analysis of `territories` against `network`, for [`Service::Postal`]
+    /// under the default [`Rules`].
+    pub fn new(network: &'a ServiceNetwork, territories: &'a [Territory]) -> Self {
+        Coverage {
+            network,
+            territories,
+            services: vec![Service::Postal],
+            rules: Rules::default(),
+        }
+    }
+
+    /// The services to measure (duplicates are ignored).
+    pub fn services(mut self, services: impl IntoIterator<Item = Service>) -> Self {
+        self.services.clear();
+        for s in services {
+            if !self.services.contains(&s) {
+                self.services.push(s);
+            }
+        }
+        self
+    }
+
+    /// The rule for every service of one territory kind.
+    pub fn rule(mut self, kind: TerritoryKind, rule: Rule) -> Self {
+        self.rules.set(kind, rule);
+        self
+    }
+
+    /// The rule for one service of one territory kind.
+    pub fn rule_for(mut self, kind: TerritoryKind, service: Service, rule: Rule) -> Self {
+        self.rules.set_for(kind, service, rule);
+        self
+    }
+
+    /// One rule for every kind and service.
+    pub fn rule_all(mut self, rule: Rule) -> Self {
+        self.rules.set_all(rule);
+        self
+    }
+
+    /// Replaces all rules.
+    pub fn rules(mut self, rules: Rules) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// Runs the analysis (in parallel over territories).
+    ///
+    /// Fails only if a rule is invalid (a negative or non-finite radius).
+    pub fn run(&self) -> Result<CoverageReport<'a>> {
+        self.rules.validate()?;
+        let rows: Vec<CoverageRow> = self
+            .territories
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, t)| {
+                let bbox = t.geometry.bounding_rect();
+                self.services.iter().map(move |&service| {
+                    let rule = self.rules.get(t.kind, service);
+                    let tree = self.network.tree(t.zone, service);
+                    let m = match (tree, bbox) {
+                        (Some(tree), Some(bbox)) => {
+                            measure(tree, &t.geometry, bbox, rule.radius_m())
+                        }
+                        _ => Measure::default(),
+                    };
+                    let served = match rule {
+                        Rule::Inside => m.inside > 0,
+                        Rule::WithinDistance(_) => m.within > 0,
+                    };
+                    CoverageRow {
+                        territory: i,
+                        service,
+                        rule,
+                        points_inside: m.inside,
+                        points_within: m.within,
+                        nearest: m.nearest,
+                        served,
+                    }
+                })
+            })
+            .collect();
+        Ok(CoverageReport::new(
+            self.network,
+            self.territories,
+            self.services.clone(),
+            rows,
+        ))
+    }
+}
+
+#[derive(Debug, Default)]
+struct Measure {
+    inside: u32,
+    within: u32,
+    nearest: Option<Nearest>,
+}
+
+/// Distance from a point to a multipolygon: 0 inside or on the boundary.
+pub fn distance_to_polygon(geometry: &MultiPolygon<f64>, xy: [f64; 2]) -> f64 {
+    Euclidean.distance(geometry, &Point::new(xy[0], xy[1]))
+}
+
+fn expanded(bbox: Rect<f64>, margin: f64) -> AABB<[f64; 2]> {
+    let (min, max) = (bbox.min(), bbox.max());
+    AABB::from_corners(
+        [min.x - margin, min.y - margin],
+        [max.x + margin, max.y + margin],
+    )
+}
+
+fn closer(best: &mut Option<Nearest>, point: usize, distance_m: f64) {
+    let better = match best {
+        None => true,
+        // Ties go to the lower index, so results do not depend on tree order.
+        Some(b) => distance_m < b.distance_m || (distance_m == b.distance_m && point < b.point),
+    };
+    if better {
+        *best = Some(Nearest { point, distance_m });
+    }
+}
+
+/// Exact measures of one territory against one tree.
+///
+/// 1. Every point within `radius` of the bounding box is a candidate; its
+///    exact distance to the polygon decides inside / within.
+/// 2. If that did not find a point within the radius, the nearest point is
+///    searched exactly: the point nearest the bounding-box centre gives an
+///    upper bound `u` on the answer, and every point at distance ≤ `u` from
+///    the polygon lies in the box grown by `u`.
+fn measure(
+    tree: &RTree<IndexedPoint>,
+    geometry: &MultiPolygon<f64>,
+    bbox: Rect<f64>,
+    radius: f64,
+) -> Measure {
+    let mut m = Measure::default();
+    for p in tree.locate_in_envelope_intersecting(&expanded(bbox, radius)) {
+        let d = distance_to_polygon(geometry, *p.geom());
+        if d == 0.0 {
+            m.inside += 1;
+        }
+        if d <= radius {
+            m.within += 1;
+        }
+        closer(&mut m.nearest, p.data as usize, d);
+    }
+    let found_within = m.nearest.as_ref().is_some_and(|n| n.distance_m <= radius);
+    if !found_within {
+        let c: Coord<f64> = bbox.center();
+        if let Some(seed) = tree.nearest_neighbor(&[c.x, c.y]) {
+            let seed_d = distance_to_polygon(geometry, *seed.geom());
+            let bound = m
+                .nearest
+                .as_ref()
+                .map_or(seed_d, |n| n.distance_m.min(seed_d));
+            for p in tree.locate_in_envelope_intersecting(&expanded(bbox, bound)) {
+                closer(
+                    &mut m.nearest,
+                    p.data as usize,
+                    distance_to_polygon(geometry, *p.geom()),
+                );
+            }
+        }
+    }
+    m
+}

@@ -1,0 +1,137 @@
+//! The one error type of maillage, with the context needed to find the problem:
+//! which file, which line or feature, which field.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where in an input a problem sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Location {
+    /// A physical line of a text file (1-based; the header is line 1).
+    Line(u64),
+    /// A feature of a GeoJSON FeatureCollection (1-based, in file order).
+    Feature(u64),
+    /// Line and column of a JSON document (1-based), as reported by the parser.
+    Position {
+        /// Line, 1-based.
+        line: u64,
+        /// Column, 1-based.
+        column: u64,
+    },
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Line(n) => write!(f, "line {n}"),
+            Location::Feature(n) => write!(f, "feature #{n}"),
+            Location::Position { line, column } => write!(f, "line {line}, column {column}"),
+        }
+    }
+}
+
+/// Everything that can go wrong in maillage.
+///
+/// Whole-file problems (unreadable file, missing column, broken JSON) are errors.
+/// Problems with one row or one feature are not errors: the reader skips the
+/// row, counts it in its [`LoadReport`](crate::LoadReport) and goes on.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file could not be opened or read.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A required column is absent from a CSV header.
+    #[error("{}: missing required column {column:?} (header has {found})", path.display())]
+    MissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// The column that was looked for (and its accepted aliases).
+        column: String,
+        /// A description of the header that was found.
+        found: String,
+    },
+    /// A required property is absent from every feature of a GeoJSON file.
+    #[error("{}: {location}: missing required property {field:?}", path.display())]
+    MissingField {
+        /// The file.
+        path: PathBuf,
+        /// The first feature that lacked it.
+        location: Location,
+        /// The property that was looked for.
+        field: String,
+    },
+    /// The file is not in the expected format (not CSV, not GeoJSON, empty, wrong CRS...).
+    #[error("{}: {location_text}{message}", path.display(), location_text = fmt_location(location))]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// Where, when known.
+        location: Option<Location>,
+        /// What is wrong, in plain words.
+        message: String,
+    },
+    /// A value given by the caller (not read from a file) is unusable.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// A coordinate transformation failed.
+    #[error("projection to {crs} failed: {message}")]
+    Projection {
+        /// The target CRS, e.g. `EPSG:2154`.
+        crs: &'static str,
+        /// What the projection library said.
+        message: String,
+    },
+    /// Writing an output failed.
+    #[error("writing {}: {message}", path.display())]
+    Write {
+        /// The output file.
+        path: PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+fn fmt_location(location: &Option<Location>) -> String {
+    match location {
+        Some(l) => format!("{l}: "),
+        None => String::new(),
+    }
+}
+
+impl Error {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub(crate) fn format(
+        path: &Path,
+        location: Option<Location>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Format {
+            path: path.to_path_buf(),
+            location,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn write(path: &Path, message: impl fmt::Display) -> Self {
+        Error::Write {
+            path: path.to_path_buf(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// `Result` with maillage's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,89 @@
+//! # maillage
+//!
+//! Which French territories are served by the postal network and its
+//! social-economy partners, and where the gaps are.
+//!
+//! maillage loads territories (QPV, communes, rural zones, départements),
+//! La Poste points de contact and partner sites, indexes the points with an
+//! R-tree, and measures for every territory and service whether it is
+//! served, how far the nearest service is, and which unserved territories
+//! hold the most people.
+//!
+//! ## The domain, in one page
+//!
+//! - **Point de contact**: a place where La Poste offers postal service. About
+//!   17,000 of them: *bureaux de poste* run by La Poste, *agences postales
+//!   communales* (APC) and *intercommunales* (API) run by local
+//!   authorities, and *relais poste commerçants* run by shopkeepers
+//!   ([`PointKind`]).
+//! - **QPV** (*quartier prioritaire de la politique de la ville*): a
+//!   low-income urban neighbourhood targeted by city policy. About 1,500.
+//! - **Commune**: the smallest French local authority (about 35,000), coded by
+//!   INSEE (`code_insee`, e.g. `75056` for Paris, `2A004` for Ajaccio). Codes
+//!   change when communes merge, so files of different years (COG vintages)
+//!   disagree; maillage maps old codes to current ones where the data allows.
+//! - **Département**: the administrative level at which the law measures
+//!   postal presence (`01` … `95`, `2A`, `2B`, `971` … `976`).
+//! - **FRR** (*France Ruralités Revitalisation*): the current rural zoning,
+//!   replacing the ZRR.
+//! - **ESS** (*économie sociale et solidaire*): associations and cooperatives
+//!   with which La Poste runs **mediation** in post offices near QPV,
+//!   **Points Poste ESS**, and **digital inclusion** work; **France
+//!   Services** sites and **conseillers numériques** are related public offers
+//!   ([`Service`]).
+//! - **The legal yardstick** (loi 90-568, art. 6): no more than 10 % of a
+//!   département's population may live farther than 5 km and 20 minutes by
+//!   car from a point de contact.
+//!
+//! ## Coordinates
+//!
+//! Inputs are WGS84 longitude/latitude. Every distance is in metres in the
+//! official projected CRS of the zone the data lies in (Lambert-93 for
+//! metropolitan France, UTM-based CRS overseas: see [`crs`]). Distances are
+//! never measured across zones.
+//!
+//! ## Example
+//!
+//! ```no_run
+//! use maillage::{Coverage, FieldMap, Service, ServiceNetwork, read};
+//!
+//! let (points, load) = read::read_la_poste("laposte_points_contact_2016.csv")?;
+//! println!("{load}"); // rows read, kept, skipped by reason
+//! let (qpv, _) = read::read_territories("qpv_2015_occitanie.geojson", &FieldMap::qpv())?;
+//! let network = ServiceNetwork::new(points);
+//! let report = Coverage::new(&network, &qpv).run()?; // QPV: served within 500 m
+//! for gap in report.gaps(Service::Postal).iter().take(5) {
+//!     println!("{}: nearest point de contact {:.0} m", gap.territory.name, gap.nearest_m().unwrap_or(f64::NAN));
+//! }
+//! report.write_csv("out/coverage.csv")?;
+//! # Ok::<(), maillage::Error>(())
+//! ```
+//!
+//! ## Bad input
+//!
+//! Whole-file problems are an [`Error`] naming the file and the place.
+//! Row- and feature-level problems are skipped, counted by
+//! [`SkipReason`] in each reader's [`LoadReport`], never dropped silently.
+
+#![warn(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod coverage;
+pub mod crs;
+mod error;
+pub mod model;
+mod network;
+pub mod read;
+mod report;
+pub mod write;
+
+pub use coverage::{Coverage, CoverageReport, Record, Rule, Rules, Summary};
+pub use crs::{Projector, Zone};
+pub use error::{Error, Location, Result};
+pub use model::{
+    GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet, Territory, TerritoryKind,
+};
+pub use network::{IndexedPoint, ServiceNetwork};
+pub use read::{CommuneSources, FieldMap};
+pub use report::{LoadReport, MAX_EXAMPLES, SkipExample, SkipReason, SkipTally};

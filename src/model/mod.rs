@@ -1,0 +1,9 @@
+//! Plain data types: no I/O, no algorithms beyond small helpers.
+
+mod point;
+mod service;
+mod territory;
+
+pub use point::{GeocodePrecision, PointKind, ServicePoint};
+pub use service::{Service, ServiceSet, UnknownService};
+pub use territory::{Territory, TerritoryKind};

@@ -1,0 +1,167 @@
+//! Service points: La Poste points de contact and partner sites.
+
+use std::fmt;
+
+use geo_types::Coord;
+
+use super::service::ServiceSet;
+use crate::crs::Zone;
+
+/// What kind of site a point is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub enum PointKind {
+    /// A bureau de poste, run by La Poste staff.
+    BureauDePoste,
+    /// An agence postale communale (APC), run by a commune.
+    AgencePostaleCommunale,
+    /// An agence postale intercommunale (API), run by an intercommunality.
+    AgencePostaleIntercommunale,
+    /// A relais poste commerçant (RPC), run by a shopkeeper.
+    RelaisPosteCommercant,
+    /// A Point Poste run by a social and solidarity economy (ESS) actor.
+    PointPosteEss,
+    /// An agence postale militaire.
+    AgencePostaleMilitaire,
+    /// A France Services site.
+    FranceServices,
+    /// A structure hosting conseillers numériques.
+    ConseillerNumerique,
+    /// Anything else (an unrecognised kind is kept, not dropped).
+    Other,
+}
+
+impl PointKind {
+    /// The identifier used in outputs, e.g. `"bureau_de_poste"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PointKind::BureauDePoste => "bureau_de_poste",
+            PointKind::AgencePostaleCommunale => "agence_postale_communale",
+            PointKind::AgencePostaleIntercommunale => "agence_postale_intercommunale",
+            PointKind::RelaisPosteCommercant => "relais_poste_commercant",
+            PointKind::PointPosteEss => "point_poste_ess",
+            PointKind::AgencePostaleMilitaire => "agence_postale_militaire",
+            PointKind::FranceServices => "france_services",
+            PointKind::ConseillerNumerique => "conseiller_numerique",
+            PointKind::Other => "other",
+        }
+    }
+
+    /// Every kind.
+    pub const ALL: [PointKind; 9] = [
+        PointKind::BureauDePoste,
+        PointKind::AgencePostaleCommunale,
+        PointKind::AgencePostaleIntercommunale,
+        PointKind::RelaisPosteCommercant,
+        PointKind::PointPosteEss,
+        PointKind::AgencePostaleMilitaire,
+        PointKind::FranceServices,
+        PointKind::ConseillerNumerique,
+        PointKind::Other,
+    ];
+
+    /// Parses an identifier as written by [`as_str`](Self::as_str) (case and accents ignored).
+    pub fn from_identifier(s: &str) -> Option<PointKind> {
+        let key = crate::read::text::normalize_key(s);
+        PointKind::ALL.into_iter().find(|k| k.as_str() == key)
+    }
+
+    /// Recognises La Poste's `Caractéristique du site` labels, in the 2016 and
+    /// current spellings ("Bureau de Poste", "Agence Postale Communale",
+    /// "Relais poste commerçant", "La Poste Relais", "Point Poste ESS"...).
+    /// Returns `None` for an unknown label.
+    pub fn from_la_poste_label(label: &str) -> Option<PointKind> {
+        let k = crate::read::text::normalize_key(label);
+        Some(if k.contains("ess") && k.contains("poste") {
+            PointKind::PointPosteEss
+        } else if k.contains("bureau") {
+            PointKind::BureauDePoste
+        } else if k.contains("intercommunale") {
+            PointKind::AgencePostaleIntercommunale
+        } else if k.contains("communale") {
+            PointKind::AgencePostaleCommunale
+        } else if k.contains("militaire") {
+            PointKind::AgencePostaleMilitaire
+        } else if k.contains("relais") || k.contains("point_poste") || k.contains("commercant") {
+            PointKind::RelaisPosteCommercant
+        } else {
+            return None;
+        })
+    }
+}
+
+impl fmt::Display for PointKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How precisely a point was geocoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum GeocodePrecision {
+    /// At the street number.
+    AddressNumber,
+    /// In the middle of the street.
+    Street,
+    /// In the middle of a block (îlot).
+    Block,
+    /// At the centre of the commune: can be kilometres off.
+    CommuneCentre,
+    /// Not given or not recognised.
+    Unknown,
+}
+
+impl GeocodePrecision {
+    /// Recognises La Poste's `Précision du géocodage` labels.
+    pub fn from_label(label: &str) -> GeocodePrecision {
+        let k = crate::read::text::normalize_key(label);
+        if k.contains("numero") {
+            GeocodePrecision::AddressNumber
+        } else if k.contains("rue") || k.contains("voie") {
+            GeocodePrecision::Street
+        } else if k.contains("ilot") {
+            GeocodePrecision::Block
+        } else if k.contains("commune") {
+            GeocodePrecision::CommuneCentre
+        } else {
+            GeocodePrecision::Unknown
+        }
+    }
+
+    /// The identifier used in outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GeocodePrecision::AddressNumber => "address_number",
+            GeocodePrecision::Street => "street",
+            GeocodePrecision::Block => "block",
+            GeocodePrecision::CommuneCentre => "commune_centre",
+            GeocodePrecision::Unknown => "unknown",
+        }
+    }
+}
+
+/// A place that offers one or more [`Service`](super::Service)s.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServicePoint {
+    /// Identifier, unique within its source (La Poste site id, `id_fs`...).
+    pub id: String,
+    /// Name as given by the source.
+    pub name: String,
+    /// What kind of site it is.
+    pub kind: PointKind,
+    /// INSEE code of the commune, in the source's vintage (La Poste 2016: COG 2016).
+    pub commune: Option<String>,
+    /// Geocoding precision.
+    pub precision: GeocodePrecision,
+    /// WGS84 longitude/latitude, degrees.
+    pub lonlat: Coord<f64>,
+    /// The projection zone it lies in.
+    pub zone: Zone,
+    /// Coordinates in metres in the zone's CRS.
+    pub xy: Coord<f64>,
+    /// The services offered here.
+    pub services: ServiceSet,
+    /// True for a partner site located in a La Poste office (e.g. a France
+    /// Services run by La Poste).
+    pub at_la_poste: bool,
+}

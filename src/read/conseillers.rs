@@ -1,0 +1,76 @@
+//! Structures hosting conseillers numériques (ANCT, GeoJSON points).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::error::{Location, Result};
+use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
+use crate::read::geojson::{for_each_feature, point_lonlat, property_text};
+use crate::read::place_lonlat;
+use crate::report::{LoadReport, SkipReason};
+
+/// Prefix given to conseiller numérique structure ids.
+pub const CONSEILLER_NUMERIQUE_ID_PREFIX: &str = "cn:";
+
+/// Reads structures hosting conseillers numériques from a GeoJSON
+/// FeatureCollection of points.
+///
+/// The id is the `id` property (else `siret`), prefixed with `cn:`; the name
+/// is `raison_sociale` (else `nom`, `name`); the commune is `insee_com`. Each
+/// structure offers [`Service::DigitalInclusion`]. Features with a null
+/// geometry (12 in the 2021 file) are skipped and counted.
+pub fn read_conseillers_numeriques(
+    path: impl AsRef<Path>,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    let path = path.as_ref();
+    let mut report = LoadReport::new(path.display().to_string());
+    let mut points = Vec::new();
+    let mut seen = HashSet::new();
+    let mut with_qpv_flag = 0usize;
+    for_each_feature(path, |f| {
+        report.read += 1;
+        let loc = Location::Feature(f.index);
+        let Some(raw_id) =
+            property_text(&f.properties, "id").or_else(|| property_text(&f.properties, "siret"))
+        else {
+            report.skip(SkipReason::MissingId, loc, None, None);
+            return;
+        };
+        let id = format!("{CONSEILLER_NUMERIQUE_ID_PREFIX}{raw_id}");
+        let placed = match point_lonlat(&f.geometry).and_then(|c| place_lonlat(c.x, c.y)) {
+            Ok(p) => p,
+            Err((reason, detail)) => {
+                report.skip(reason, loc, Some(&id), Some(detail));
+                return;
+            }
+        };
+        if !seen.insert(id.clone()) {
+            report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
+            return;
+        }
+        with_qpv_flag += usize::from(property_text(&f.properties, "qpv").as_deref() == Some("oui"));
+        let name = ["raison_sociale", "nom", "name"]
+            .iter()
+            .find_map(|k| property_text(&f.properties, k))
+            .unwrap_or_default();
+        points.push(ServicePoint {
+            id,
+            name,
+            kind: PointKind::ConseillerNumerique,
+            commune: property_text(&f.properties, "insee_com"),
+            precision: GeocodePrecision::Unknown,
+            lonlat: placed.lonlat,
+            zone: placed.zone,
+            xy: placed.xy,
+            services: ServiceSet::only(Service::DigitalInclusion),
+            at_la_poste: false,
+        });
+        report.kept += 1;
+    })?;
+    if with_qpv_flag > 0 {
+        report.note(format!(
+            "{with_qpv_flag} structure(s) flagged qpv = oui by the source"
+        ));
+    }
+    Ok((points, report))
+}

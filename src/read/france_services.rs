@@ -1,0 +1,88 @@
+//! France Services sites (ANCT list, `liste-fs-AAAAMMJJ.csv`).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::error::{Location, Result};
+use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
+use crate::read::place_text;
+use crate::read::text::{CsvTable, normalize_key};
+use crate::report::{LoadReport, SkipReason};
+
+/// Prefix given to France Services ids so they never collide with La Poste site ids.
+pub const FRANCE_SERVICES_ID_PREFIX: &str = "fs:";
+
+/// Reads the ANCT France Services list.
+///
+/// Columns used: `id_fs`, `lib_fs`, `insee_com`, `latitude`, `longitude`
+/// (plus `format_fs`, noted when itinerant). Quoted fields may contain
+/// newlines. Each site offers [`Service::FranceServices`]; sites whose name
+/// contains "La Poste" are flagged [`ServicePoint::at_la_poste`]. Ids are
+/// prefixed with `fs:`. Itinerant sites (buses) are placed at the address
+/// given in the file, which is their base.
+pub fn read_france_services(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    let path = path.as_ref();
+    let mut table = CsvTable::open(path)?;
+    let c_id = table.require(&["id_fs"])?;
+    let c_lat = table.require(&["latitude", "lat"])?;
+    let c_lon = table.require(&["longitude", "lon", "lng"])?;
+    let c_name = table.column(&["lib_fs", "nom"]);
+    let c_insee = table.column(&["insee_com", "code_insee"]);
+    let c_format = table.column(&["format_fs"]);
+
+    let mut report = LoadReport::new(path.display().to_string());
+    let mut points = Vec::new();
+    let mut seen = HashSet::new();
+    let (mut at_la_poste, mut itinerant) = (0usize, 0usize);
+    let mut record = csv::ByteRecord::new();
+    while let Some(line) = table.next_record(&mut record)? {
+        report.read += 1;
+        let loc = Location::Line(line);
+        let raw_id = table.field(&record, c_id);
+        if raw_id.is_empty() {
+            report.skip(SkipReason::MissingId, loc, None, None);
+            continue;
+        }
+        let id = format!("{FRANCE_SERVICES_ID_PREFIX}{raw_id}");
+        let placed = match place_text(&table.field(&record, c_lon), &table.field(&record, c_lat)) {
+            Ok(p) => p,
+            Err((reason, detail)) => {
+                report.skip(reason, loc, Some(&id), Some(detail));
+                continue;
+            }
+        };
+        if !seen.insert(id.clone()) {
+            report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
+            continue;
+        }
+        let name = table.opt_field(&record, c_name).into_owned();
+        let in_post_office = normalize_key(&name).contains("la_poste");
+        at_la_poste += usize::from(in_post_office);
+        itinerant +=
+            usize::from(normalize_key(&table.opt_field(&record, c_format)).contains("itinerant"));
+        let commune = table.opt_field(&record, c_insee);
+        points.push(ServicePoint {
+            id,
+            name,
+            kind: PointKind::FranceServices,
+            commune: (!commune.is_empty()).then(|| commune.into_owned()),
+            precision: GeocodePrecision::Unknown,
+            lonlat: placed.lonlat,
+            zone: placed.zone,
+            xy: placed.xy,
+            services: ServiceSet::only(Service::FranceServices),
+            at_la_poste: in_post_office,
+        });
+        report.kept += 1;
+    }
+    report.note(format!(
+        "{at_la_poste} site(s) run in a La Poste office (\"La Poste\" in lib_fs)"
+    ));
+    if itinerant > 0 {
+        report.note(format!(
+            "{itinerant} itinerant site(s) placed at their base address"
+        ));
+    }
+    table.finish(&mut report);
+    Ok((points, report))
+}

@@ -1,0 +1,485 @@
+//! Streaming GeoJSON: a FeatureCollection is read one feature at a time, so
+//! a file of millions of features is never held in memory whole, and each
+//! feature's geometry is checked before it is used.
+//!
+//! A broken document (truncated, not JSON) is an error with its line and
+//! column. A broken feature (null, empty or wrong-type geometry, projected
+//! coordinates, coordinates outside France) is a counted skip.
+
+use std::fmt;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use geo::{BoundingRect, MakeValid, Validation};
+use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+
+use crate::crs::{Zone, looks_projected};
+use crate::error::{Error, Location, Result};
+use crate::report::SkipReason;
+
+/// One feature as read: its 1-based position, properties and raw geometry.
+pub(crate) struct RawFeature {
+    pub index: u64,
+    pub properties: Map<String, Value>,
+    pub geometry: Value,
+}
+
+/// Calls `on_feature` for every feature of the FeatureCollection in `path`,
+/// in file order, holding one feature in memory at a time.
+pub(crate) fn for_each_feature(path: &Path, mut on_feature: impl FnMut(RawFeature)) -> Result<()> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let meta_len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if meta_len == 0 {
+        return Err(Error::format(path, None, "empty file"));
+    }
+    let reader = BufReader::with_capacity(1 << 16, file);
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut top = TopLevel {
+        on_feature: &mut on_feature,
+        kind: None,
+        saw_features: false,
+        crs: None,
+        count: 0,
+    };
+    (&mut top)
+        .deserialize(&mut de)
+        .map_err(|e| json_error(path, &e))?;
+    de.end().map_err(|e| json_error(path, &e))?;
+    if let Some(kind) = &top.kind
+        && kind != "FeatureCollection"
+    {
+        return Err(Error::format(
+            path,
+            None,
+            format!("expected a GeoJSON FeatureCollection, found type {kind:?}"),
+        ));
+    }
+    if !top.saw_features {
+        return Err(Error::format(
+            path,
+            None,
+            "no \"features\" array: not a GeoJSON FeatureCollection",
+        ));
+    }
+    if let Some(crs) = top.crs
+        && !is_lonlat_crs(&crs)
+    {
+        return Err(Error::format(
+            path,
+            None,
+            format!(
+                "declares CRS {crs:?}; maillage reads WGS84 longitude/latitude \
+                     (reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn is_lonlat_crs(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    n.ends_with("CRS84") || n.ends_with("4326") || n.ends_with("CRS:84") || n.ends_with("4258")
+}
+
+fn json_error(path: &Path, e: &serde_json::Error) -> Error {
+    let text = e.to_string();
+    // serde_json appends " at line L column C"; the location is given separately.
+    let message = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    };
+    let location = (e.line() > 0).then(|| Location::Position {
+        line: e.line() as u64,
+        column: e.column() as u64,
+    });
+    let message = if e.is_eof() {
+        format!("truncated JSON ({message})")
+    } else {
+        format!("invalid JSON ({message})")
+    };
+    Error::format(path, location, message)
+}
+
+struct TopLevel<'a, F> {
+    on_feature: &'a mut F,
+    kind: Option<String>,
+    saw_features: bool,
+    crs: Option<String>,
+    count: u64,
+}
+
+impl<'de, F: FnMut(RawFeature)> DeserializeSeed<'de> for &mut TopLevel<'_, F> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, F: FnMut(RawFeature)> Visitor<'de> for &mut TopLevel<'_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a GeoJSON FeatureCollection object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "type" => self.kind = Some(map.next_value::<String>()?),
+                "features" => {
+                    self.saw_features = true;
+                    map.next_value_seed(Features { top: &mut *self })?;
+                }
+                "crs" => {
+                    let v: Value = map.next_value()?;
+                    self.crs = v
+                        .pointer("/properties/name")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Features<'t, 'a, F> {
+    top: &'t mut TopLevel<'a, F>,
+}
+
+impl<'de, F: FnMut(RawFeature)> DeserializeSeed<'de> for Features<'_, '_, F> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, F: FnMut(RawFeature)> Visitor<'de> for Features<'_, '_, F> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of GeoJSON features")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+        while let Some(feature) = seq.next_element::<Value>()? {
+            self.top.count += 1;
+            let Value::Object(mut obj) = feature else {
+                return Err(de::Error::custom(format!(
+                    "feature #{} is not a JSON object",
+                    self.top.count
+                )));
+            };
+            let properties = match obj.remove("properties") {
+                Some(Value::Object(p)) => p,
+                _ => Map::new(),
+            };
+            let geometry = obj.remove("geometry").unwrap_or(Value::Null);
+            (self.top.on_feature)(RawFeature {
+                index: self.top.count,
+                properties,
+                geometry,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Why a geometry could not be used, with a detail for the report.
+pub(crate) type GeometryProblem = (SkipReason, String);
+
+/// A property as text: strings as they are, numbers printed, null or absent as `None`.
+pub(crate) fn property_text(props: &Map<String, Value>, key: &str) -> Option<String> {
+    let v = props.get(key).or_else(|| {
+        props
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })?;
+    match v {
+        Value::Null => None,
+        Value::String(s) => {
+            let t = s.trim();
+            (!t.is_empty()).then(|| t.to_owned())
+        }
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn position(v: &Value) -> std::result::Result<Coord<f64>, GeometryProblem> {
+    let arr = v.as_array().ok_or_else(|| {
+        (
+            SkipReason::InvalidCoordinates,
+            "a position is not an array".to_owned(),
+        )
+    })?;
+    match (
+        arr.first().and_then(Value::as_f64),
+        arr.get(1).and_then(Value::as_f64),
+    ) {
+        (Some(x), Some(y)) => Ok(Coord { x, y }),
+        _ => Err((
+            SkipReason::InvalidCoordinates,
+            format!("position {v} is not two numbers"),
+        )),
+    }
+}
+
+/// Ring as read, and whether it had to be closed.
+fn ring(v: &Value) -> std::result::Result<(LineString<f64>, bool), GeometryProblem> {
+    let arr = v.as_array().ok_or_else(|| {
+        (
+            SkipReason::InvalidCoordinates,
+            "a ring is not an array".to_owned(),
+        )
+    })?;
+    let coords = arr
+        .iter()
+        .map(position)
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let closed = coords.first() == coords.last();
+    // LineString → Polygon closes the ring; a ring needs 3 distinct corners.
+    Ok((LineString::from(coords), !closed))
+}
+
+fn polygon(
+    v: &Value,
+    stats: &mut GeometryStats,
+) -> std::result::Result<Option<Polygon<f64>>, GeometryProblem> {
+    let rings = v.as_array().ok_or_else(|| {
+        (
+            SkipReason::InvalidCoordinates,
+            "polygon coordinates are not an array".to_owned(),
+        )
+    })?;
+    let mut it = rings.iter();
+    let Some(first) = it.next() else {
+        return Ok(None);
+    };
+    let (exterior, opened) = ring(first)?;
+    stats.unclosed_rings += usize::from(opened && exterior.0.len() > 1);
+    if ring_too_short(&exterior) {
+        return Ok(None);
+    }
+    let mut interiors = Vec::new();
+    for r in it {
+        let (interior, opened) = ring(r)?;
+        stats.unclosed_rings += usize::from(opened && interior.0.len() > 1);
+        if ring_too_short(&interior) {
+            stats.dropped_rings += 1;
+        } else {
+            interiors.push(interior);
+        }
+    }
+    Ok(Some(Polygon::new(exterior, interiors)))
+}
+
+fn ring_too_short(ring: &LineString<f64>) -> bool {
+    let mut distinct: Vec<Coord<f64>> = Vec::with_capacity(4);
+    for c in &ring.0 {
+        if !distinct.contains(c) {
+            distinct.push(*c);
+            if distinct.len() >= 3 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Counters of fixes applied to geometries while reading, for the load report.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct GeometryStats {
+    pub unclosed_rings: usize,
+    pub dropped_rings: usize,
+    pub repaired: usize,
+}
+
+impl GeometryStats {
+    pub fn add_notes(&self, report: &mut crate::LoadReport, repaired_ids: &[String]) {
+        if self.unclosed_rings > 0 {
+            report.note(format!(
+                "{} unclosed ring(s) were closed",
+                self.unclosed_rings
+            ));
+        }
+        if self.dropped_rings > 0 {
+            report.note(format!(
+                "{} degenerate hole(s) with fewer than 3 distinct vertices were dropped",
+                self.dropped_rings
+            ));
+        }
+        if self.repaired > 0 {
+            let shown: Vec<&str> = repaired_ids.iter().take(10).map(String::as_str).collect();
+            let more = if repaired_ids.len() > shown.len() {
+                ", …"
+            } else {
+                ""
+            };
+            report.note(format!(
+                "{} invalid polygon(s) (self-intersections, bad rings) were repaired with geo's MakeValid: {}{more}",
+                self.repaired,
+                shown.join(", ")
+            ));
+        }
+    }
+}
+
+/// Reads a Polygon or MultiPolygon (or a GeometryCollection of them) as lon/lat.
+pub(crate) fn multipolygon_lonlat(
+    geometry: &Value,
+    stats: &mut GeometryStats,
+) -> std::result::Result<MultiPolygon<f64>, GeometryProblem> {
+    if geometry.is_null() {
+        return Err((SkipReason::NullGeometry, "geometry is null".to_owned()));
+    }
+    let kind = geometry.get("type").and_then(Value::as_str).unwrap_or("");
+    let coords = geometry.get("coordinates");
+    let mut polys = Vec::new();
+    match (kind, coords) {
+        ("Polygon", Some(c)) => polys.extend(polygon(c, stats)?),
+        ("MultiPolygon", Some(c)) => {
+            let parts = c.as_array().ok_or_else(|| {
+                (
+                    SkipReason::InvalidCoordinates,
+                    "multipolygon coordinates are not an array".to_owned(),
+                )
+            })?;
+            for p in parts {
+                polys.extend(polygon(p, stats)?);
+            }
+        }
+        ("GeometryCollection", _) => {
+            let members = geometry
+                .get("geometries")
+                .and_then(Value::as_array)
+                .ok_or_else(|| {
+                    (
+                        SkipReason::WrongGeometryType,
+                        "GeometryCollection without geometries".to_owned(),
+                    )
+                })?;
+            for m in members {
+                polys.extend(multipolygon_lonlat(m, stats)?.0);
+            }
+        }
+        ("Polygon" | "MultiPolygon", None) => {
+            return Err((
+                SkipReason::EmptyGeometry,
+                format!("{kind} without coordinates"),
+            ));
+        }
+        (other, _) => {
+            return Err((
+                SkipReason::WrongGeometryType,
+                format!("expected Polygon or MultiPolygon, found {other:?}"),
+            ));
+        }
+    }
+    if polys.is_empty() {
+        return Err((
+            SkipReason::EmptyGeometry,
+            "no polygon with 3 distinct vertices".to_owned(),
+        ));
+    }
+    Ok(MultiPolygon(polys))
+}
+
+/// Reads a Point geometry as lon/lat.
+pub(crate) fn point_lonlat(geometry: &Value) -> std::result::Result<Coord<f64>, GeometryProblem> {
+    if geometry.is_null() {
+        return Err((SkipReason::NullGeometry, "geometry is null".to_owned()));
+    }
+    match (
+        geometry.get("type").and_then(Value::as_str),
+        geometry.get("coordinates"),
+    ) {
+        (Some("Point"), Some(c)) => {
+            if c.as_array().is_some_and(Vec::is_empty) {
+                return Err((SkipReason::EmptyGeometry, "empty Point".to_owned()));
+            }
+            position(c)
+        }
+        (Some("Point"), None) => Err((
+            SkipReason::EmptyGeometry,
+            "Point without coordinates".to_owned(),
+        )),
+        (other, _) => Err((
+            SkipReason::WrongGeometryType,
+            format!("expected Point, found {:?}", other.unwrap_or("no type")),
+        )),
+    }
+}
+
+/// Checks that a lon/lat multipolygon lies in one zone and projects it to
+/// that zone's CRS, repairing it when it is invalid.
+pub(crate) fn place_multipolygon(
+    mut mp: MultiPolygon<f64>,
+    stats: &mut GeometryStats,
+) -> std::result::Result<(Zone, MultiPolygon<f64>, bool), GeometryProblem> {
+    let Some(rect) = mp.bounding_rect() else {
+        return Err((SkipReason::EmptyGeometry, "no coordinates".to_owned()));
+    };
+    let (min, max) = (rect.min(), rect.max());
+    for c in [min, max] {
+        if c.x.abs() > 180.0 || c.y.abs() > 90.0 {
+            let reason = if looks_projected(c.x, c.y) {
+                SkipReason::ProjectedCoordinates
+            } else {
+                SkipReason::InvalidCoordinates
+            };
+            return Err((reason, format!("vertex ({}, {}) is not lon/lat", c.x, c.y)));
+        }
+    }
+    let zone = match (Zone::of_lonlat(min.x, min.y), Zone::of_lonlat(max.x, max.y)) {
+        (Some(a), Some(b)) if a == b => a,
+        (Some(_), Some(_)) => {
+            return Err((SkipReason::SpansZones, format!("bbox {min:?}–{max:?}")));
+        }
+        _ => {
+            if Zone::of_lonlat(min.y, min.x).is_some() && Zone::of_lonlat(max.y, max.x).is_some() {
+                return Err((
+                    SkipReason::LatLonSwapped,
+                    "coordinates are (lat, lon)".to_owned(),
+                ));
+            }
+            return Err((
+                SkipReason::OutsideFrance,
+                format!(
+                    "bbox ({:.4}, {:.4})–({:.4}, {:.4})",
+                    min.x, min.y, max.x, max.y
+                ),
+            ));
+        }
+    };
+    let projector = crate::crs::Projector::shared()
+        .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
+    projector
+        .project_multipolygon(zone, &mut mp)
+        .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
+    // Each part is checked on its own: parts of a multipolygon that merely
+    // touch (merged communes) are not a defect worth repairing.
+    let mut repaired = false;
+    if mp.0.iter().any(|p| !p.is_valid()) {
+        let mut parts = Vec::with_capacity(mp.0.len());
+        for p in mp.0 {
+            if p.is_valid() {
+                parts.push(p);
+            } else {
+                match p.make_valid() {
+                    Ok(fixed) if !fixed.0.is_empty() => parts.extend(fixed.0),
+                    // Keep the polygon as read: distances and point tests still work on it.
+                    _ => parts.push(p),
+                }
+            }
+        }
+        mp = MultiPolygon(parts);
+        repaired = true;
+        stats.repaired += 1;
+    }
+    Ok((zone, mp, repaired))
+}

@@ -1,0 +1,120 @@
+//! Partner sites in a plain CSV the user writes, and format detection for `--partners`.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::error::{Location, Result};
+use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
+use crate::read::text::CsvTable;
+use crate::read::{place_text, read_conseillers_numeriques, read_france_services};
+use crate::report::{LoadReport, SkipReason};
+
+/// Reads a partner file, choosing the reader from its content:
+/// - `.geojson` / `.json`: structures hosting conseillers numériques
+///   ([`read_conseillers_numeriques`]);
+/// - a CSV with an `id_fs` column: the France Services list ([`read_france_services`]);
+/// - any other CSV: the plain partner layout of [`read_partner_csv`].
+pub fn read_partners(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    let path = path.as_ref();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if ext == "geojson" || ext == "json" {
+        return read_conseillers_numeriques(path);
+    }
+    let is_france_services = CsvTable::open(path)?.column(&["id_fs"]).is_some();
+    if is_france_services {
+        read_france_services(path)
+    } else {
+        read_partner_csv(path)
+    }
+}
+
+/// Reads partner sites from a plain CSV: `id,name,latitude,longitude,services`
+/// (optional `kind`, `code_insee`), `;` or `,` separated.
+///
+/// `services` lists one or more services separated by `|` or `+`
+/// (`mediation|digital_inclusion`; French names accepted). A row naming an
+/// unknown service is skipped and counted. `kind` is one of the
+/// [`PointKind`] identifiers (`point_poste_ess`, `france_services`...);
+/// absent or unknown, it is `other`. Ids are used as given.
+pub fn read_partner_csv(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    let path = path.as_ref();
+    let mut table = CsvTable::open(path)?;
+    let c_id = table.require(&["id", "site_id", "identifiant"])?;
+    let c_lat = table.require(&["latitude", "lat"])?;
+    let c_lon = table.require(&["longitude", "lon", "lng"])?;
+    let c_services = table.require(&["services", "service"])?;
+    let c_name = table.column(&["name", "nom", "libelle"]);
+    let c_kind = table.column(&["kind", "type"]);
+    let c_insee = table.column(&["code_insee", "insee_com", "commune"]);
+
+    let mut report = LoadReport::new(path.display().to_string());
+    let mut points = Vec::new();
+    let mut seen = HashSet::new();
+    let mut record = csv::ByteRecord::new();
+    while let Some(line) = table.next_record(&mut record)? {
+        report.read += 1;
+        let loc = Location::Line(line);
+        let id = table.field(&record, c_id).into_owned();
+        if id.is_empty() {
+            report.skip(SkipReason::MissingId, loc, None, None);
+            continue;
+        }
+        let mut services = ServiceSet::EMPTY;
+        let mut bad_service = None;
+        for name in table.field(&record, c_services).split(['|', '+']) {
+            if name.trim().is_empty() {
+                continue;
+            }
+            match name.parse::<Service>() {
+                Ok(s) => services.insert(s),
+                Err(e) => bad_service = Some(e.0),
+            }
+        }
+        if let Some(name) = bad_service {
+            report.skip(SkipReason::UnknownService, loc, Some(&id), Some(name));
+            continue;
+        }
+        if services.is_empty() {
+            report.skip(
+                SkipReason::UnknownService,
+                loc,
+                Some(&id),
+                Some("no service given".into()),
+            );
+            continue;
+        }
+        let placed = match place_text(&table.field(&record, c_lon), &table.field(&record, c_lat)) {
+            Ok(p) => p,
+            Err((reason, detail)) => {
+                report.skip(reason, loc, Some(&id), Some(detail));
+                continue;
+            }
+        };
+        if !seen.insert(id.clone()) {
+            report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
+            continue;
+        }
+        let kind_text = table.opt_field(&record, c_kind);
+        let kind = PointKind::from_identifier(&kind_text).unwrap_or(PointKind::Other);
+        let commune = table.opt_field(&record, c_insee);
+        points.push(ServicePoint {
+            id,
+            name: table.opt_field(&record, c_name).into_owned(),
+            kind,
+            commune: (!commune.is_empty()).then(|| commune.into_owned()),
+            precision: GeocodePrecision::Unknown,
+            lonlat: placed.lonlat,
+            zone: placed.zone,
+            xy: placed.xy,
+            services,
+            at_la_poste: false,
+        });
+        report.kept += 1;
+    }
+    table.finish(&mut report);
+    Ok((points, report))
+}

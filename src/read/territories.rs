@@ -1,0 +1,224 @@
+//! Territories from any GeoJSON FeatureCollection of polygons, with a field mapping.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::error::{Error, Location, Result};
+use crate::model::{Territory, TerritoryKind};
+use crate::read::geojson::{
+    GeometryStats, for_each_feature, multipolygon_lonlat, place_multipolygon, property_text,
+};
+use crate::read::text::parse_number;
+use crate::report::{LoadReport, SkipReason};
+
+/// Which properties of a territory file hold what.
+///
+/// Each field lists candidate property names, tried in order (an exact match
+/// first, then a case-insensitive one). Presets cover the files maillage
+/// knows; [`FieldMap::new`] starts a mapping for any other file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldMap {
+    /// The kind given to every territory of the file.
+    pub kind: TerritoryKind,
+    /// Identifier candidates (required).
+    pub id: Vec<String>,
+    /// Name candidates.
+    pub name: Vec<String>,
+    /// Population candidates.
+    pub population: Vec<String>,
+    /// Département code candidates.
+    pub departement: Vec<String>,
+    /// Properties copied into [`Territory::attributes`] when present.
+    pub attributes: Vec<String>,
+}
+
+fn strings(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| (*s).to_owned()).collect()
+}
+
+impl FieldMap {
+    /// A mapping with only an id field.
+    pub fn new(kind: TerritoryKind, id_field: &str) -> Self {
+        FieldMap {
+            kind,
+            id: vec![id_field.to_owned()],
+            name: Vec::new(),
+            population: Vec::new(),
+            departement: Vec::new(),
+            attributes: Vec::new(),
+        }
+    }
+
+    /// Sets the name field.
+    pub fn name(mut self, field: &str) -> Self {
+        self.name = vec![field.to_owned()];
+        self
+    }
+
+    /// Sets the population field.
+    pub fn population(mut self, field: &str) -> Self {
+        self.population = vec![field.to_owned()];
+        self
+    }
+
+    /// Sets the département field.
+    pub fn departement(mut self, field: &str) -> Self {
+        self.departement = vec![field.to_owned()];
+        self
+    }
+
+    /// Adds a property to copy into the attributes.
+    pub fn attribute(mut self, field: &str) -> Self {
+        self.attributes.push(field.to_owned());
+        self
+    }
+
+    /// QPV polygons: the 2015 list (`code_qp`, `nom_qp`, `pop_mun` or `pop`,
+    /// `code_departement`) and the official 2024 layout (`code_qp`, `lib_qp`,
+    /// `insee_dep`, and a population column when one is joined).
+    pub fn qpv() -> Self {
+        FieldMap {
+            kind: TerritoryKind::Qpv,
+            id: strings(&["code_qp", "code_quartier"]),
+            name: strings(&["nom_qp", "lib_qp", "nom_quartier"]),
+            population: strings(&["pop_mun", "pop", "popmuni", "population", "pop_qp"]),
+            departement: strings(&["code_departement", "insee_dep", "dep", "code_dep"]),
+            attributes: strings(&["code_commune", "insee_com", "commune_qp", "lib_com", "tp60"]),
+        }
+    }
+
+    /// Département polygons (`insee_dep`/`code`, `lib_dep`/`nom`).
+    pub fn departements() -> Self {
+        FieldMap {
+            kind: TerritoryKind::Departement,
+            id: strings(&["insee_dep", "code", "code_insee", "dep"]),
+            name: strings(&["lib_dep", "nom", "name"]),
+            population: strings(&["population"]),
+            departement: strings(&["insee_dep", "code", "code_insee", "dep"]),
+            attributes: Vec::new(),
+        }
+    }
+}
+
+fn first_property(
+    props: &serde_json::Map<String, serde_json::Value>,
+    names: &[String],
+) -> Option<String> {
+    names.iter().find_map(|n| property_text(props, n))
+}
+
+fn has_any_key(props: &serde_json::Map<String, serde_json::Value>, names: &[String]) -> bool {
+    names
+        .iter()
+        .any(|n| props.keys().any(|k| k.eq_ignore_ascii_case(n)))
+}
+
+/// Parses a population value: a non-negative number, rounded to the unit.
+pub(crate) fn parse_population(text: &str) -> Option<u64> {
+    parse_number(text)
+        .filter(|v| *v >= 0.0 && *v < 1e12)
+        .map(|v| v.round() as u64)
+}
+
+/// Reads polygon territories from a GeoJSON FeatureCollection in WGS84.
+///
+/// Features are streamed. Each is checked: null, empty and non-polygon
+/// geometries, projected or out-of-range coordinates, coordinates outside
+/// France, polygons straddling two zones, missing and duplicate ids are
+/// skipped and counted. Invalid polygons (self-intersections) are repaired
+/// with geo's `MakeValid` and noted; unclosed rings are closed and noted.
+/// A population that is null or unreadable leaves the territory without
+/// population, noted with its count.
+///
+/// If the first feature has none of the id properties, the mapping is
+/// wrong for this file and an error names the property.
+pub fn read_territories(
+    path: impl AsRef<Path>,
+    fields: &FieldMap,
+) -> Result<(Vec<Territory>, LoadReport)> {
+    let path = path.as_ref();
+    let mut report = LoadReport::new(path.display().to_string());
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut stats = GeometryStats::default();
+    let mut repaired_ids = Vec::new();
+    let mut no_population = 0usize;
+    let mut bad_population = 0usize;
+    let mut wrong_mapping: Option<Location> = None;
+    for_each_feature(path, |f| {
+        report.read += 1;
+        let loc = Location::Feature(f.index);
+        if f.index == 1 && !has_any_key(&f.properties, &fields.id) {
+            wrong_mapping = Some(loc);
+        }
+        if wrong_mapping.is_some() {
+            return;
+        }
+        let Some(id) = first_property(&f.properties, &fields.id) else {
+            report.skip(SkipReason::MissingId, loc, None, None);
+            return;
+        };
+        let placed = multipolygon_lonlat(&f.geometry, &mut stats)
+            .and_then(|mp| place_multipolygon(mp, &mut stats));
+        let (zone, geometry, repaired) = match placed {
+            Ok(p) => p,
+            Err((reason, detail)) => {
+                report.skip(reason, loc, Some(&id), Some(detail));
+                return;
+            }
+        };
+        if !seen.insert(id.clone()) {
+            report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
+            return;
+        }
+        if repaired {
+            repaired_ids.push(id.clone());
+        }
+        let population = match first_property(&f.properties, &fields.population) {
+            Some(text) => {
+                let p = parse_population(&text);
+                bad_population += usize::from(p.is_none());
+                p
+            }
+            None => {
+                no_population += usize::from(!fields.population.is_empty());
+                None
+            }
+        };
+        let attributes = fields
+            .attributes
+            .iter()
+            .filter_map(|k| property_text(&f.properties, k).map(|v| (k.clone(), v)))
+            .collect();
+        out.push(Territory {
+            name: first_property(&f.properties, &fields.name).unwrap_or_else(|| id.clone()),
+            id,
+            kind: fields.kind,
+            population,
+            departement: first_property(&f.properties, &fields.departement),
+            attributes,
+            zone,
+            geometry,
+        });
+        report.kept += 1;
+    })?;
+    if let Some(location) = wrong_mapping {
+        return Err(Error::MissingField {
+            path: path.to_path_buf(),
+            location,
+            field: fields.id.join(" or "),
+        });
+    }
+    stats.add_notes(&mut report, &repaired_ids);
+    if no_population > 0 {
+        report.note(format!(
+            "{no_population} territory(ies) without population (null or absent)"
+        ));
+    }
+    if bad_population > 0 {
+        report.note(format!(
+            "{bad_population} territory(ies) with an unreadable population, left unknown"
+        ));
+    }
+    Ok((out, report))
+}

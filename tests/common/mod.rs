@@ -1,0 +1,70 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use geo_types::{Coord, LineString, MultiPolygon, Polygon};
+use maillage::{
+    GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet, Territory, TerritoryKind, Zone,
+};
+
+/// The real open data: `$MAILLAGE_DATA`, else `../shared/data` next to the crate.
+/// Real-data tests fail loudly when it is missing: they are never skipped silently.
+pub fn data_dir() -> PathBuf {
+    let dir = std::env::var_os("MAILLAGE_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    assert!(
+        dir.join("laposte_points_contact_2016.csv").is_file(),
+        "real data not found in {} (set MAILLAGE_DATA to the folder holding laposte_points_contact_2016.csv)",
+        dir.display()
+    );
+    dir
+}
+
+pub fn data(name: &str) -> PathBuf {
+    data_dir().join(name)
+}
+
+/// A rectangle [x0, x1] × [y0, y1] in projected metres.
+pub fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Polygon<f64> {
+    Polygon::new(
+        LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+        vec![],
+    )
+}
+
+pub fn territory(
+    id: &str,
+    kind: TerritoryKind,
+    population: Option<u64>,
+    zone: Zone,
+    parts: Vec<Polygon<f64>>,
+) -> Territory {
+    Territory {
+        id: id.into(),
+        name: format!("territory {id}"),
+        kind,
+        population,
+        departement: None,
+        attributes: Default::default(),
+        zone,
+        geometry: MultiPolygon(parts),
+    }
+}
+
+/// A point at projected (x, y) in `zone`, offering `services`.
+pub fn point(id: &str, zone: Zone, x: f64, y: f64, services: &[Service]) -> ServicePoint {
+    ServicePoint {
+        id: id.into(),
+        name: format!("point {id}"),
+        kind: PointKind::BureauDePoste,
+        commune: None,
+        precision: GeocodePrecision::AddressNumber,
+        lonlat: Coord { x: 0.0, y: 0.0 },
+        zone,
+        xy: Coord { x, y },
+        services: services.iter().copied().collect::<ServiceSet>(),
+        at_la_poste: true,
+    }
+}
