@@ -86,4 +86,9 @@ pub use model::{
 };
 pub use network::{IndexedPoint, ServiceNetwork};
 pub use read::{CommuneSources, FieldMap};
+/// The README's Rust examples are compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub use report::{LoadReport, MAX_EXAMPLES, SkipExample, SkipReason, SkipTally};

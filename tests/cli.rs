@@ -1,0 +1,195 @@
+//! The `maillage` binary on the demo data, and its error messages.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn demo(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data/demo")
+        .join(name)
+}
+
+fn maillage(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_maillage"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn coverage_on_the_demo_writes_the_documented_outputs() {
+    let out = tempfile::tempdir().unwrap();
+    let o = maillage(&[
+        "coverage",
+        "--points",
+        demo("points.csv").to_str().unwrap(),
+        "--partners",
+        demo("partners.csv").to_str().unwrap(),
+        "--assignments",
+        demo("assignments.csv").to_str().unwrap(),
+        "--territories",
+        demo("qpv.geojson").to_str().unwrap(),
+        "--kind",
+        "qpv",
+        "--service",
+        "postal",
+        "--service",
+        "mediation",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let stderr = text(&o.stderr);
+    assert!(o.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("points.csv: 6 read, 5 kept, 1 skipped"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("missing coordinates: line 7 [DEMO06]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("unknown site id: line 5 [DEMO99]"),
+        "{stderr}"
+    );
+    let stdout = text(&o.stdout);
+    assert!(
+        stdout.contains(
+            "qpv × postal: 3 territories, 2 served, 1 unserved (1400 inhabitants unserved"
+        ),
+        "{stdout}"
+    );
+
+    let csv = std::fs::read_to_string(out.path().join("coverage.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        &rows[0][..8],
+        [
+            "territory_id",
+            "name",
+            "kind",
+            "departement",
+            "population",
+            "service",
+            "rule",
+            "radius_m"
+        ]
+    );
+    assert_eq!(rows.len(), 1 + 3 * 2, "one row per QPV and service");
+    let get = |id: &str, service: &str| {
+        rows.iter()
+            .find(|r| r[0] == id && r[5] == service)
+            .unwrap()
+            .clone()
+    };
+    // DEMO02 lies inside Les Tilleuls and was assigned mediation; the association is inside too.
+    let tilleuls = get("QPDEMO01", "mediation");
+    assert_eq!(
+        (tilleuls[8], tilleuls[10], tilleuls[14]),
+        ("2", "0.00", "true")
+    );
+    let moulin = get("QPDEMO03", "postal");
+    assert_eq!(
+        (moulin[8], moulin[11], moulin[14]),
+        ("0", "DEMO01", "false")
+    );
+    let d: f64 = moulin[10].parse().unwrap();
+    assert!(d > 3000.0 && d < 4000.0, "{d}");
+
+    let gaps: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("gaps.geojson")).unwrap())
+            .unwrap();
+    let features = gaps["features"].as_array().unwrap();
+    assert_eq!(features.len(), 3, "1 postal gap + 2 mediation gaps");
+    assert_eq!(features[0]["properties"]["territory_id"], "QPDEMO03");
+    assert_eq!(features[0]["properties"]["rank"], 1);
+    // Geometry is written back in lon/lat.
+    let x = features[0]["geometry"]["coordinates"][0][0][0][0]
+        .as_f64()
+        .unwrap();
+    assert!((x - 1.637).abs() < 1e-6, "{x}");
+}
+
+#[test]
+fn unreadable_file_is_a_one_line_error_naming_it() {
+    let out = tempfile::tempdir().unwrap();
+    let o = maillage(&[
+        "coverage",
+        "--points",
+        "/nonexistent/points.csv",
+        "--territories",
+        demo("qpv.geojson").to_str().unwrap(),
+        "--kind",
+        "qpv",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = text(&o.stderr);
+    assert_eq!(stderr.lines().count(), 2, "{stderr}"); // "── loading" then the error
+    assert!(
+        stderr.contains("maillage: error: /nonexistent/points.csv: No such file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn wrong_id_field_is_named() {
+    let out = tempfile::tempdir().unwrap();
+    let o = maillage(&[
+        "coverage",
+        "--points",
+        demo("points.csv").to_str().unwrap(),
+        "--territories",
+        demo("qpv.geojson").to_str().unwrap(),
+        "--id-field",
+        "code_iris",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let stderr = text(&o.stderr);
+    assert!(
+        stderr.contains("feature #1: missing required property \"code_iris\""),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_arguments_are_usage_errors() {
+    let o = maillage(&[
+        "coverage",
+        "--points",
+        "x.csv",
+        "--service",
+        "bakery",
+        "--out",
+        "o",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("unknown service \"bakery\""));
+
+    let out = tempfile::tempdir().unwrap();
+    let o = maillage(&[
+        "coverage",
+        "--points",
+        demo("points.csv").to_str().unwrap(),
+        "--territories",
+        demo("qpv.geojson").to_str().unwrap(),
+        "--kind",
+        "qpv",
+        "--radius-m=-5",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("coverage radius must be a finite number of metres"));
+
+    let o = maillage(&["coverage", "--points", "x.csv", "--out", "o"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("--territories"));
+}
