@@ -85,6 +85,10 @@ struct CoverageArgs {
     /// Also write every result (not only gaps) as GeoJSON.
     #[arg(long)]
     all_geojson: bool,
+    /// Also write the results as Parquet (built with the `polars` feature).
+    #[cfg(feature = "polars")]
+    #[arg(long)]
+    parquet: bool,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -223,6 +227,13 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
         let all = args.out.join("coverage.geojson");
         report.write_geojson(&all, Features::All)?;
         written.push(all);
+    }
+
+    #[cfg(feature = "polars")]
+    if args.parquet {
+        let path = args.out.join("coverage.parquet");
+        report.write_parquet(&path)?;
+        written.push(path);
     }
 
     println!("── summary");
