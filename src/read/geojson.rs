@@ -415,6 +415,44 @@ pub(crate) fn point_lonlat(geometry: &Value) -> std::result::Result<Coord<f64>, 
     }
 }
 
+/// The one zone every vertex lies in.
+fn zone_of_vertices(mp: &MultiPolygon<f64>) -> std::result::Result<Zone, GeometryProblem> {
+    use geo::CoordsIter;
+    let mut zone: Option<Zone> = None;
+    let mut outside: Option<Coord<f64>> = None;
+    let mut swapped_inside = true;
+    for c in mp.coords_iter() {
+        match Zone::of_lonlat(c.x, c.y) {
+            Some(z) => match zone {
+                None => zone = Some(z),
+                Some(first) if first != z => {
+                    return Err((
+                        SkipReason::SpansZones,
+                        format!("vertices in {first} and in {z}"),
+                    ));
+                }
+                Some(_) => {}
+            },
+            None => {
+                outside.get_or_insert(c);
+                swapped_inside &= Zone::of_lonlat(c.y, c.x).is_some();
+            }
+        }
+    }
+    match (zone, outside) {
+        (Some(z), None) => Ok(z),
+        (None, Some(_)) if swapped_inside => Err((
+            SkipReason::LatLonSwapped,
+            "coordinates are (lat, lon)".to_owned(),
+        )),
+        (_, Some(c)) => Err((
+            SkipReason::OutsideFrance,
+            format!("vertex ({:.4}, {:.4}) is outside every zone", c.x, c.y),
+        )),
+        (None, None) => Err((SkipReason::EmptyGeometry, "no coordinates".to_owned())),
+    }
+}
+
 /// Checks that a lon/lat multipolygon lies in one zone and projects it to
 /// that zone's CRS, repairing it when it is invalid.
 pub(crate) fn place_multipolygon(
@@ -435,27 +473,7 @@ pub(crate) fn place_multipolygon(
             return Err((reason, format!("vertex ({}, {}) is not lon/lat", c.x, c.y)));
         }
     }
-    let zone = match (Zone::of_lonlat(min.x, min.y), Zone::of_lonlat(max.x, max.y)) {
-        (Some(a), Some(b)) if a == b => a,
-        (Some(_), Some(_)) => {
-            return Err((SkipReason::SpansZones, format!("bbox {min:?}–{max:?}")));
-        }
-        _ => {
-            if Zone::of_lonlat(min.y, min.x).is_some() && Zone::of_lonlat(max.y, max.x).is_some() {
-                return Err((
-                    SkipReason::LatLonSwapped,
-                    "coordinates are (lat, lon)".to_owned(),
-                ));
-            }
-            return Err((
-                SkipReason::OutsideFrance,
-                format!(
-                    "bbox ({:.4}, {:.4})–({:.4}, {:.4})",
-                    min.x, min.y, max.x, max.y
-                ),
-            ));
-        }
-    };
+    let zone = zone_of_vertices(&mp)?;
     let projector = crate::crs::Projector::shared()
         .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
     projector

@@ -1,0 +1,447 @@
+//! Bad input: every case gets a clear error naming the file and place, or a
+//! counted skip with its reason. Fixtures are written by the tests.
+
+use std::path::PathBuf;
+
+use maillage::read::{read_assignments, read_la_poste, read_partner_csv, read_territories};
+use maillage::{Error, FieldMap, Location, SkipReason, TerritoryKind};
+
+struct Dir(tempfile::TempDir);
+
+impl Dir {
+    fn new() -> Self {
+        Dir(tempfile::tempdir().unwrap())
+    }
+    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.0.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+const LA_POSTE_HEADER: &str = "#Identifiant_du_site;Libellé_du_site;Caractéristique_du_site;Code_INSEE;Latitude;Longitude;Précision_du_géocodage\n";
+
+fn la_poste(dir: &Dir, rows: &str) -> PathBuf {
+    dir.file("points.csv", format!("{LA_POSTE_HEADER}{rows}"))
+}
+
+fn skipped_at(report: &maillage::LoadReport, reason: SkipReason) -> Vec<Location> {
+    report
+        .skipped
+        .get(&reason)
+        .map(|t| t.examples.iter().map(|e| e.location).collect())
+        .unwrap_or_default()
+}
+
+// ── CSV ──────────────────────────────────────────────────────────────────────
+
+#[test]
+fn csv_every_bad_row_is_skipped_with_its_reason_and_line() {
+    let dir = Dir::new();
+    let path = la_poste(
+        &dir,
+        "A1;OK;Bureau de Poste;75056;48.8566;2.3522;Géocodé au numéro\n\
+         A2;no coords;Bureau de Poste;75056;;;\n\
+         A3;text;Bureau de Poste;75056;abc;2.35;\n\
+         A4;range;Bureau de Poste;75056;95.0;2.35;\n\
+         A5;swapped;Bureau de Poste;75056;2.3522;48.8566;\n\
+         A6;lambert;Bureau de Poste;75056;6862035.26;652469.02;\n\
+         A7;london;Bureau de Poste;75056;51.9;-0.12;\n\
+         A1;duplicate;Bureau de Poste;75056;48.85;2.35;\n\
+         ;no id;Bureau de Poste;75056;48.85;2.35;\n\
+         A8;comma;Agence Postale Communale;75056;48,8566;2,3522;\n\
+         A9;short\n",
+    );
+    let (points, r) = read_la_poste(&path).unwrap();
+    assert_eq!((r.read, r.kept, r.skipped_total()), (11, 2, 9));
+    assert_eq!(
+        points.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+        ["A1", "A8"]
+    );
+    assert_eq!(
+        skipped_at(&r, SkipReason::MissingCoordinates),
+        [Location::Line(3)]
+    );
+    assert_eq!(
+        skipped_at(&r, SkipReason::InvalidCoordinates),
+        [Location::Line(4), Location::Line(5)]
+    );
+    assert_eq!(
+        skipped_at(&r, SkipReason::LatLonSwapped),
+        [Location::Line(6)]
+    );
+    assert_eq!(
+        skipped_at(&r, SkipReason::ProjectedCoordinates),
+        [Location::Line(7)]
+    );
+    assert_eq!(
+        skipped_at(&r, SkipReason::OutsideFrance),
+        [Location::Line(8)]
+    );
+    assert_eq!(skipped_at(&r, SkipReason::DuplicateId), [Location::Line(9)]);
+    assert_eq!(skipped_at(&r, SkipReason::MissingId), [Location::Line(10)]);
+    assert_eq!(
+        skipped_at(&r, SkipReason::MalformedRow),
+        [Location::Line(12)]
+    );
+    let text = r.to_string();
+    assert!(text.contains("line 6 [A5]"), "{text}");
+    assert!(
+        text.contains("skipped 1 × latitude and longitude swapped"),
+        "{text}"
+    );
+}
+
+#[test]
+fn csv_missing_column_is_named() {
+    let dir = Dir::new();
+    let path = dir.file(
+        "p.csv",
+        "identifiant_du_site;libelle_du_site;longitude\nA;B;2.3\n",
+    );
+    let err = read_la_poste(&path).unwrap_err();
+    assert!(
+        matches!(&err, Error::MissingColumn { column, .. } if column == "latitude or lat"),
+        "{err:?}"
+    );
+    let msg = err.to_string();
+    assert!(msg.starts_with(&path.display().to_string()), "{msg}");
+    assert!(
+        msg.contains("identifiant_du_site, libelle_du_site, longitude"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn csv_wrong_separator_gets_a_hint() {
+    let dir = Dir::new();
+    let path = dir.file(
+        "p.csv",
+        "identifiant_du_site|latitude|longitude\nA|48.8|2.3\n",
+    );
+    let err = read_la_poste(&path).unwrap_err();
+    assert!(matches!(err, Error::MissingColumn { .. }));
+    assert!(
+        err.to_string()
+            .contains("is the separator something other than ','"),
+        "{err}"
+    );
+}
+
+#[test]
+fn csv_latin1_and_bom_and_comma_separator() {
+    let dir = Dir::new();
+    let mut bytes =
+        b"\xEF\xBB\xBFidentifiant_du_site,libelle_du_site,latitude,longitude\n".to_vec();
+    bytes.extend_from_slice(b"C1,CR\xC9TEIL PRINCIPAL,48.7904,2.4556\n");
+    bytes.extend_from_slice("C2,SAINT-ÉTIENNE,45.4397,4.3872\n".as_bytes());
+    let path = dir.file("latin1.csv", bytes);
+    let (points, r) = read_la_poste(&path).unwrap();
+    assert_eq!(r.kept, 2);
+    assert_eq!(points[0].name, "CRÉTEIL PRINCIPAL");
+    assert_eq!(points[1].name, "SAINT-ÉTIENNE");
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.starts_with("1 row(s) were not valid UTF-8")),
+        "{r}"
+    );
+}
+
+#[test]
+fn csv_quoted_newlines_keep_line_numbers_right() {
+    let dir = Dir::new();
+    let path = dir.file(
+        "partners.csv",
+        "id,name,latitude,longitude,services\n\
+         P1,\"Maison\nde quartier\",48.85,2.35,mediation\n\
+         P2,Bad,,2.35,mediation\n\
+         P3,Unknown service,48.85,2.35,bakery\n\
+         P4,Two services,48.85,2.35,mediation|inclusion numérique\n",
+    );
+    let (points, r) = read_partner_csv(&path).unwrap();
+    assert_eq!(points[0].name, "Maison\nde quartier");
+    assert_eq!(
+        skipped_at(&r, SkipReason::MissingCoordinates),
+        [Location::Line(4)]
+    );
+    assert_eq!(
+        skipped_at(&r, SkipReason::UnknownService),
+        [Location::Line(5)]
+    );
+    assert_eq!(
+        points[1].services.to_string(),
+        "mediation|digital_inclusion"
+    );
+}
+
+#[test]
+fn csv_empty_header_only_utf16_and_binary() {
+    let dir = Dir::new();
+    let err = read_la_poste(dir.file("empty.csv", "")).unwrap_err();
+    assert!(
+        matches!(err, Error::Format { .. }) && err.to_string().ends_with("empty.csv: empty file"),
+        "{err}"
+    );
+
+    let (points, r) = read_la_poste(dir.file("header.csv", LA_POSTE_HEADER)).unwrap();
+    assert!(points.is_empty());
+    assert_eq!(r.read, 0);
+    assert!(r.notes.iter().any(|n| n.contains("no data rows")));
+
+    let err = read_la_poste(dir.file("u16.csv", b"\xFF\xFEi\0d\0")).unwrap_err();
+    assert!(err.to_string().contains("UTF-16"), "{err}");
+    let err = read_la_poste(dir.file("bin.csv", b"PK\x03\x04\0\0\0")).unwrap_err();
+    assert!(err.to_string().contains("binary"), "{err}");
+}
+
+#[test]
+fn assignments_unknown_service_and_missing_id() {
+    let dir = Dir::new();
+    let path = dir.file(
+        "a.csv",
+        "site_id;service\nX1;Médiation\n;mediation\nX2;boulangerie\nX3;Point Poste ESS\n",
+    );
+    let (a, r) = read_assignments(&path).unwrap();
+    assert_eq!(a.len(), 2);
+    assert_eq!(skipped_at(&r, SkipReason::MissingId), [Location::Line(3)]);
+    assert_eq!(
+        skipped_at(&r, SkipReason::UnknownService),
+        [Location::Line(4)]
+    );
+}
+
+// ── GeoJSON ──────────────────────────────────────────────────────────────────
+
+fn fc(features: &[String]) -> String {
+    format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
+        features.join(",")
+    )
+}
+
+fn feature(id: &str, geometry: &str) -> String {
+    format!(
+        "{{\"type\":\"Feature\",\"properties\":{{\"code\":\"{id}\",\"pop\":\"1 234\"}},\"geometry\":{geometry}}}"
+    )
+}
+
+fn square_lonlat(x: f64, y: f64, d: f64) -> String {
+    format!(
+        "{{\"type\":\"Polygon\",\"coordinates\":[[[{x},{y}],[{},{y}],[{},{}],[{x},{}],[{x},{y}]]]}}",
+        x + d,
+        x + d,
+        y + d,
+        y + d
+    )
+}
+
+fn map() -> FieldMap {
+    FieldMap::new(TerritoryKind::Custom, "code").population("pop")
+}
+
+#[test]
+fn geojson_every_bad_feature_is_skipped_with_its_reason() {
+    let dir = Dir::new();
+    let features = [
+        feature("ok", &square_lonlat(2.0, 47.0, 0.01)),
+        feature("null", "null"),
+        feature("point", "{\"type\":\"Point\",\"coordinates\":[2.0,47.0]}"),
+        feature("empty", "{\"type\":\"Polygon\",\"coordinates\":[]}"),
+        feature("lambert", &square_lonlat(652_469.0, 6_862_035.0, 100.0)),
+        feature("swapped", &square_lonlat(47.0, 2.0, 0.01)),
+        feature("atlantic", &square_lonlat(-30.0, 40.0, 0.01)),
+        // From Paris to La Réunion.
+        feature(
+            "spans",
+            "{\"type\":\"Polygon\",\"coordinates\":[[[2.3,48.8],[55.5,-21.0],[55.6,-21.0],[2.3,48.8]]]}",
+        ),
+        feature("ok", &square_lonlat(3.0, 47.0, 0.01)),
+        "{\"type\":\"Feature\",\"properties\":{\"code\":null},\"geometry\":null}".to_owned(),
+        feature("short", "{\"type\":\"Polygon\",\"coordinates\":[[[2.0]]]}"),
+        feature(
+            "degenerate",
+            "{\"type\":\"Polygon\",\"coordinates\":[[[2.0,47.0],[2.1,47.0],[2.0,47.0]]]}",
+        ),
+    ];
+    let path = dir.file("t.geojson", fc(&features));
+    let (t, r) = read_territories(&path, &map()).unwrap();
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0].population, Some(1234));
+    assert_eq!((r.read, r.kept), (12, 1));
+    let at = |reason| skipped_at(&r, reason);
+    assert_eq!(at(SkipReason::NullGeometry), [Location::Feature(2)]);
+    assert_eq!(at(SkipReason::WrongGeometryType), [Location::Feature(3)]);
+    assert_eq!(
+        at(SkipReason::EmptyGeometry),
+        [Location::Feature(4), Location::Feature(12)]
+    );
+    assert_eq!(at(SkipReason::ProjectedCoordinates), [Location::Feature(5)]);
+    assert_eq!(at(SkipReason::LatLonSwapped), [Location::Feature(6)]);
+    assert_eq!(at(SkipReason::OutsideFrance), [Location::Feature(7)]);
+    assert_eq!(at(SkipReason::SpansZones), [Location::Feature(8)]);
+    assert_eq!(at(SkipReason::DuplicateId), [Location::Feature(9)]);
+    assert_eq!(at(SkipReason::MissingId), [Location::Feature(10)]);
+    assert_eq!(at(SkipReason::InvalidCoordinates), [Location::Feature(11)]);
+}
+
+#[test]
+fn geojson_truncated_and_invalid_json_give_a_position() {
+    let dir = Dir::new();
+    let whole = fc(&[feature("a", &square_lonlat(2.0, 47.0, 0.01))]);
+    let path = dir.file("cut.geojson", &whole[..whole.len() - 30]);
+    let err = read_territories(&path, &map()).unwrap_err();
+    match &err {
+        Error::Format {
+            location: Some(Location::Position { line: 1, .. }),
+            message,
+            ..
+        } => {
+            assert!(message.starts_with("truncated JSON"), "{message}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        err.to_string().contains("cut.geojson: line 1, column"),
+        "{err}"
+    );
+
+    // Python's json.dump writes NaN, which is not JSON.
+    let nan = "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"properties\":{\"code\":\"a\"},\n\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[NaN,47]]]}}]}";
+    let err = read_territories(dir.file("nan.geojson", nan), &map()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Format {
+                location: Some(Location::Position { line: 3, .. }),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("invalid JSON"), "{err}");
+
+    let err = read_territories(dir.file("csv.geojson", "code;lat;lon\n"), &map()).unwrap_err();
+    assert!(err.to_string().contains("invalid JSON"), "{err}");
+}
+
+#[test]
+fn geojson_not_a_collection_or_declared_projected_is_an_error() {
+    let dir = Dir::new();
+    let err = read_territories(
+        dir.file("f.geojson", feature("a", &square_lonlat(2.0, 47.0, 0.01))),
+        &map(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("expected a GeoJSON FeatureCollection, found type \"Feature\""),
+        "{err}"
+    );
+
+    let lambert = format!(
+        "{{\"type\":\"FeatureCollection\",\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"urn:ogc:def:crs:EPSG::2154\"}}}},\"features\":[{}]}}",
+        feature("a", &square_lonlat(652_469.0, 6_862_035.0, 100.0))
+    );
+    let err = read_territories(dir.file("l93.geojson", lambert), &map()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("declares CRS \"urn:ogc:def:crs:EPSG::2154\""),
+        "{err}"
+    );
+    assert!(err.to_string().contains("ogr2ogr"), "{err}");
+
+    let err = read_territories(dir.file("empty.geojson", ""), &map()).unwrap_err();
+    assert!(err.to_string().ends_with("empty file"), "{err}");
+    let err = read_territories(
+        dir.file("nofeatures.geojson", "{\"type\":\"FeatureCollection\"}"),
+        &map(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("no \"features\" array"), "{err}");
+}
+
+#[test]
+fn geojson_unclosed_ring_is_closed_and_bowtie_repaired() {
+    let dir = Dir::new();
+    let unclosed = feature(
+        "open",
+        "{\"type\":\"Polygon\",\"coordinates\":[[[2.0,47.0],[2.01,47.0],[2.01,47.01],[2.0,47.01]]]}",
+    );
+    let bowtie = feature(
+        "bowtie",
+        "{\"type\":\"Polygon\",\"coordinates\":[[[3.0,47.0],[3.0,47.01],[3.01,47.0],[3.01,47.01],[3.0,47.0]]]}",
+    );
+    let path = dir.file("t.geojson", fc(&[unclosed, bowtie]));
+    let (t, r) = read_territories(&path, &map()).unwrap();
+    assert_eq!(r.kept, 2);
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n == "1 unclosed ring(s) were closed"),
+        "{r}"
+    );
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("1 invalid polygon(s)") && n.ends_with("bowtie")),
+        "{r}"
+    );
+    let open = &t[0].geometry.0[0];
+    assert_eq!(open.exterior().0.first(), open.exterior().0.last());
+    assert_eq!(
+        t[1].geometry.0.len(),
+        2,
+        "a bowtie becomes its two triangles"
+    );
+    use geo::Validation;
+    assert!(t[1].geometry.is_valid());
+}
+
+#[test]
+fn geojson_wrong_id_field_fails_fast_and_missing_population_is_noted() {
+    let dir = Dir::new();
+    let path = dir.file(
+        "t.geojson",
+        fc(&[feature("a", &square_lonlat(2.0, 47.0, 0.01))]),
+    );
+    let err = read_territories(&path, &FieldMap::new(TerritoryKind::Qpv, "code_qp")).unwrap_err();
+    assert!(
+        matches!(&err, Error::MissingField { location: Location::Feature(1), field, .. } if field == "code_qp")
+    );
+
+    let (t, r) = read_territories(
+        &path,
+        &FieldMap::new(TerritoryKind::Qpv, "code").population("population"),
+    )
+    .unwrap();
+    assert_eq!(t[0].population, None);
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("1 territory(ies) without population")),
+        "{r}"
+    );
+}
+
+#[test]
+fn a_clearly_wrong_large_file_fails_fast() {
+    // 32 MB of CSV given as GeoJSON: the parser stops at the first byte.
+    let dir = Dir::new();
+    let mut big = String::from("code;lat;lon\n");
+    while big.len() < 32 << 20 {
+        big.push_str("75056;48.8566;2.3522\n");
+    }
+    let path = dir.file("big.geojson", &big);
+    let err = read_territories(&path, &map()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Format {
+                location: Some(Location::Position { line: 1, column: 1 }),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
