@@ -6,7 +6,10 @@ mod common;
 use common::{point, rect, territory};
 use geo::{Distance, Euclidean};
 use geo_types::{LineString, MultiPolygon, Point, Polygon};
-use maillage::{Coverage, Projector, Rule, Service, ServiceNetwork, ServicePoint, Territory, TerritoryKind, Zone};
+use maillage::{
+    Coverage, Projector, Rule, Service, ServiceNetwork, ServicePoint, Territory, TerritoryKind,
+    Zone,
+};
 use proptest::prelude::*;
 
 const M: Zone = Zone::Metropole;
@@ -15,7 +18,10 @@ const Y0: f64 = 6_600_000.0;
 
 /// Axis-aligned rectangles (x, y, w, h) in metres relative to (X0, Y0).
 fn rects() -> impl Strategy<Value = Vec<(f64, f64, f64, f64)>> {
-    prop::collection::vec((0.0..20_000.0, 0.0..20_000.0, 1.0..3_000.0, 1.0..3_000.0), 1..4)
+    prop::collection::vec(
+        (0.0..20_000.0, 0.0..20_000.0, 1.0..3_000.0, 1.0..3_000.0),
+        1..4,
+    )
 }
 
 fn pts() -> impl Strategy<Value = Vec<(f64, f64)>> {

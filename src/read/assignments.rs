@@ -5,6 +5,7 @@
 //! `site_id,service` rows.
 
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Location, Result};
@@ -27,7 +28,22 @@ pub struct Assignment {
 /// [`Service::from_str`](std::str::FromStr); unknown names are skipped and counted.
 pub fn read_assignments(path: impl AsRef<Path>) -> Result<(Vec<Assignment>, LoadReport)> {
     let path = path.as_ref();
-    let mut table = CsvTable::open(path)?;
+    read_assignments_table(CsvTable::open(path)?, path)
+}
+
+/// Like [read_assignments], from any reader; `name` labels reports and errors.
+pub fn read_assignments_from(
+    name: &str,
+    reader: impl Read,
+) -> Result<(Vec<Assignment>, LoadReport)> {
+    let path = Path::new(name);
+    read_assignments_table(CsvTable::from_reader(path, reader)?, path)
+}
+
+fn read_assignments_table<R: Read>(
+    mut table: CsvTable<R>,
+    path: &Path,
+) -> Result<(Vec<Assignment>, LoadReport)> {
     let c_id = table.require(&["site_id", "identifiant_du_site", "identifiant", "id"])?;
     let c_service = table.require(&["service", "programme", "program"])?;
     let mut report = LoadReport::new(path.display().to_string());

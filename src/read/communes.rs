@@ -207,7 +207,7 @@ pub fn read_communes(sources: &CommuneSources) -> Result<(Vec<Territory>, Vec<Lo
         missing.sort_by_key(|(_, row)| row.line);
         for (code, row) in missing {
             lost_population += row.population.unwrap_or(0);
-            table_report.kept -= 1;
+            table_report.kept = table_report.kept.saturating_sub(1);
             table_report.skip(
                 SkipReason::NoPolygon,
                 Location::Line(row.line),

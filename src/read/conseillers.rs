@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::error::{Location, Result};
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
-use crate::read::geojson::{for_each_feature, point_lonlat, property_text};
+use crate::read::geojson::{for_each_feature_in, point_lonlat, property_text};
 use crate::read::place_lonlat;
 use crate::report::{LoadReport, SkipReason};
 
@@ -23,11 +23,27 @@ pub fn read_conseillers_numeriques(
     path: impl AsRef<Path>,
 ) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = path.as_ref();
+    let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+    conseillers_in(path, file)
+}
+
+/// Like [`read_conseillers_numeriques`], from any reader; `name` labels reports and errors.
+pub fn read_conseillers_numeriques_from(
+    name: &str,
+    reader: impl std::io::Read,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    conseillers_in(Path::new(name), reader)
+}
+
+fn conseillers_in(
+    path: &Path,
+    reader: impl std::io::Read,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let mut report = LoadReport::new(path.display().to_string());
     let mut points = Vec::new();
     let mut seen = HashSet::new();
     let mut with_qpv_flag = 0usize;
-    for_each_feature(path, |f| {
+    for_each_feature_in(path, reader, |f| {
         report.read += 1;
         let loc = Location::Feature(f.index);
         let Some(raw_id) =

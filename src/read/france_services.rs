@@ -1,6 +1,7 @@
 //! France Services sites (ANCT list, `liste-fs-AAAAMMJJ.csv`).
 
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Location, Result};
@@ -22,7 +23,22 @@ pub const FRANCE_SERVICES_ID_PREFIX: &str = "fs:";
 /// given in the file, which is their base.
 pub fn read_france_services(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = path.as_ref();
-    let mut table = CsvTable::open(path)?;
+    read_france_services_table(CsvTable::open(path)?, path)
+}
+
+/// Like [read_france_services], from any reader; `name` labels reports and errors.
+pub fn read_france_services_from(
+    name: &str,
+    reader: impl Read,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    let path = Path::new(name);
+    read_france_services_table(CsvTable::from_reader(path, reader)?, path)
+}
+
+fn read_france_services_table<R: Read>(
+    mut table: CsvTable<R>,
+    path: &Path,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let c_id = table.require(&["id_fs"])?;
     let c_lat = table.require(&["latitude", "lat"])?;
     let c_lon = table.require(&["longitude", "lon", "lng"])?;

@@ -8,7 +8,7 @@
 
 use std::fmt;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use geo::{BoundingRect, MakeValid, Validation};
@@ -29,13 +29,25 @@ pub(crate) struct RawFeature {
 
 /// Calls `on_feature` for every feature of the FeatureCollection in `path`,
 /// in file order, holding one feature in memory at a time.
-pub(crate) fn for_each_feature(path: &Path, mut on_feature: impl FnMut(RawFeature)) -> Result<()> {
+pub(crate) fn for_each_feature(path: &Path, on_feature: impl FnMut(RawFeature)) -> Result<()> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let meta_len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if meta_len == 0 {
+    for_each_feature_in(path, file, on_feature)
+}
+
+/// Like [`for_each_feature`], from any reader; `path` labels errors.
+pub(crate) fn for_each_feature_in(
+    path: &Path,
+    reader: impl Read,
+    mut on_feature: impl FnMut(RawFeature),
+) -> Result<()> {
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    if reader
+        .fill_buf()
+        .map_err(|e| Error::io(path, e))?
+        .is_empty()
+    {
         return Err(Error::format(path, None, "empty file"));
     }
-    let reader = BufReader::with_capacity(1 << 16, file);
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut top = TopLevel {
         on_feature: &mut on_feature,
@@ -88,7 +100,7 @@ fn json_error(path: &Path, e: &serde_json::Error) -> Error {
     let text = e.to_string();
     // serde_json appends " at line L column C"; the location is given separately.
     let message = match text.rfind(" at line ") {
-        Some(i) => text[..i].to_owned(),
+        Some(i) => text.get(..i).unwrap_or(&text).to_owned(),
         None => text,
     };
     let location = (e.line() > 0).then(|| Location::Position {

@@ -1,6 +1,7 @@
 //! La Poste points de contact (open data `laposte_poincont2`).
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Location, Result};
@@ -24,7 +25,22 @@ use crate::report::{LoadReport, SkipReason};
 /// `caractéristique` keeps the row as [`PointKind::Other`] and is noted.
 pub fn read_la_poste(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = path.as_ref();
-    let mut table = CsvTable::open(path)?;
+    read_la_poste_table(CsvTable::open(path)?, path)
+}
+
+/// Like [read_la_poste], from any reader; `name` labels reports and errors.
+pub fn read_la_poste_from(
+    name: &str,
+    reader: impl Read,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    let path = Path::new(name);
+    read_la_poste_table(CsvTable::from_reader(path, reader)?, path)
+}
+
+fn read_la_poste_table<R: Read>(
+    mut table: CsvTable<R>,
+    path: &Path,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let c_id = table.require(&["identifiant_du_site", "identifiant_a", "identifiant", "id"])?;
     let c_lat = table.require(&["latitude", "lat"])?;
     let c_lon = table.require(&["longitude", "lon", "lng"])?;

@@ -12,13 +12,13 @@ mod laposte;
 mod partners;
 mod territories;
 
-pub use assignments::{Assignment, apply_assignments, read_assignments};
+pub use assignments::{Assignment, apply_assignments, read_assignments, read_assignments_from};
 pub use communes::{CommuneSources, read_communes};
-pub use conseillers::read_conseillers_numeriques;
-pub use france_services::read_france_services;
-pub use laposte::read_la_poste;
-pub use partners::{read_partner_csv, read_partners};
-pub use territories::{FieldMap, read_territories};
+pub use conseillers::{read_conseillers_numeriques, read_conseillers_numeriques_from};
+pub use france_services::{read_france_services, read_france_services_from};
+pub use laposte::{read_la_poste, read_la_poste_from};
+pub use partners::{read_partner_csv, read_partner_csv_from, read_partners};
+pub use territories::{FieldMap, read_territories, read_territories_from};
 
 use geo_types::Coord;
 

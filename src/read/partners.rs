@@ -1,6 +1,7 @@
 //! Partner sites in a plain CSV the user writes, and format detection for `--partners`.
 
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Location, Result};
@@ -42,7 +43,22 @@ pub fn read_partners(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadR
 /// absent or unknown, it is `other`. Ids are used as given.
 pub fn read_partner_csv(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = path.as_ref();
-    let mut table = CsvTable::open(path)?;
+    read_partner_csv_table(CsvTable::open(path)?, path)
+}
+
+/// Like [read_partner_csv], from any reader; `name` labels reports and errors.
+pub fn read_partner_csv_from(
+    name: &str,
+    reader: impl Read,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    let path = Path::new(name);
+    read_partner_csv_table(CsvTable::from_reader(path, reader)?, path)
+}
+
+fn read_partner_csv_table<R: Read>(
+    mut table: CsvTable<R>,
+    path: &Path,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let c_id = table.require(&["id", "site_id", "identifiant"])?;
     let c_lat = table.require(&["latitude", "lat"])?;
     let c_lon = table.require(&["longitude", "lon", "lng"])?;

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::error::{Error, Location, Result};
 use crate::model::{Territory, TerritoryKind};
 use crate::read::geojson::{
-    GeometryStats, for_each_feature, multipolygon_lonlat, place_multipolygon, property_text,
+    GeometryStats, for_each_feature_in, multipolygon_lonlat, place_multipolygon, property_text,
 };
 use crate::read::text::parse_number;
 use crate::report::{LoadReport, SkipReason};
@@ -137,6 +137,24 @@ pub fn read_territories(
     fields: &FieldMap,
 ) -> Result<(Vec<Territory>, LoadReport)> {
     let path = path.as_ref();
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    territories_in(path, file, fields)
+}
+
+/// Like [`read_territories`], from any reader; `name` labels reports and errors.
+pub fn read_territories_from(
+    name: &str,
+    reader: impl std::io::Read,
+    fields: &FieldMap,
+) -> Result<(Vec<Territory>, LoadReport)> {
+    territories_in(Path::new(name), reader, fields)
+}
+
+fn territories_in(
+    path: &Path,
+    reader: impl std::io::Read,
+    fields: &FieldMap,
+) -> Result<(Vec<Territory>, LoadReport)> {
     let mut report = LoadReport::new(path.display().to_string());
     let mut out = Vec::new();
     let mut seen = HashSet::new();
@@ -145,7 +163,7 @@ pub fn read_territories(
     let mut no_population = 0usize;
     let mut bad_population = 0usize;
     let mut wrong_mapping: Option<Location> = None;
-    for_each_feature(path, |f| {
+    for_each_feature_in(path, reader, |f| {
         report.read += 1;
         let loc = Location::Feature(f.index);
         if f.index == 1 && !has_any_key(&f.properties, &fields.id) {

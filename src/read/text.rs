@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
@@ -72,22 +72,28 @@ pub fn parse_number(s: &str) -> Option<f64> {
 
 const SNIFF_BYTES: usize = 64 * 1024;
 
-/// A CSV file opened for streaming: one pass, one record in memory at a time.
-pub(crate) struct CsvTable {
+/// A CSV input opened for streaming: one pass, one record in memory at a time.
+pub(crate) struct CsvTable<R: Read = File> {
     path: PathBuf,
     headers: Vec<String>,
     raw_headers: Vec<String>,
-    reader: csv::Reader<BufReader<File>>,
+    reader: csv::Reader<BufReader<R>>,
     delimiter: u8,
     latin1_rows: usize,
-    current_row_latin1: bool,
 }
 
-impl CsvTable {
+impl CsvTable<File> {
     /// Opens `path`, sniffs its separator and reads its header.
     pub fn open(path: &Path) -> Result<Self> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut buf = BufReader::with_capacity(SNIFF_BYTES, file);
+        CsvTable::from_reader(path, file)
+    }
+}
+
+impl<R: Read> CsvTable<R> {
+    /// Reads CSV from any reader; `path` names it in reports and errors.
+    pub fn from_reader(path: &Path, reader: R) -> Result<Self> {
+        let mut buf = BufReader::with_capacity(SNIFF_BYTES, reader);
         let head = buf.fill_buf().map_err(|e| Error::io(path, e))?;
         if head.is_empty() {
             return Err(Error::format(path, None, "empty file"));
@@ -107,7 +113,11 @@ impl CsvTable {
             ));
         }
         let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
-        let body = if bom { &head[3..] } else { head };
+        let body = if bom {
+            head.get(3..).unwrap_or_default()
+        } else {
+            head
+        };
         let delimiter = sniff_delimiter(body);
         if bom {
             buf.consume(3);
@@ -133,7 +143,6 @@ impl CsvTable {
             reader,
             delimiter,
             latin1_rows: 0,
-            current_row_latin1: false,
         })
     }
 
@@ -147,10 +156,10 @@ impl CsvTable {
     /// Like [`column`](Self::column), but a missing column is an error naming it.
     pub fn require(&self, aliases: &[&str]) -> Result<usize> {
         self.column(aliases).ok_or_else(|| {
-            let found = if self.raw_headers.len() == 1 {
+            let found = if let [only] = self.raw_headers.as_slice() {
                 format!(
-                    "a single column {:?}: is the separator something other than {:?}?",
-                    self.raw_headers[0], self.delimiter as char
+                    "a single column {only:?}: is the separator something other than {:?}?",
+                    self.delimiter as char
                 )
             } else {
                 format!("columns {}", self.raw_headers.join(", "))
@@ -170,9 +179,7 @@ impl CsvTable {
             Ok(false) => Ok(None),
             Ok(true) => {
                 let line = record.position().map_or(0, |p| p.line());
-                let latin1 = record.iter().any(|f| std::str::from_utf8(f).is_err());
-                self.current_row_latin1 = latin1;
-                if latin1 {
+                if record.iter().any(|f| std::str::from_utf8(f).is_err()) {
                     self.latin1_rows += 1;
                 }
                 Ok(Some(line))
@@ -231,26 +238,28 @@ pub(crate) fn decode(bytes: &[u8]) -> (Cow<'_, str>, bool) {
     }
 }
 
-/// Picks the separator that appears most often in the header line, outside quotes.
+/// Picks the separator that appears most often in the header line, outside
+/// quotes: `;`, then tab, then `,` (also the answer when none appears).
 fn sniff_delimiter(head: &[u8]) -> u8 {
-    let line_end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
-    let mut counts = [0usize; 3];
-    let candidates = [b';', b',', b'\t'];
+    let line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let (mut semicolons, mut tabs, mut commas) = (0usize, 0usize, 0usize);
     let mut in_quotes = false;
-    for &b in &head[..line_end] {
-        if b == b'"' {
-            in_quotes = !in_quotes;
-        } else if !in_quotes && let Some(i) = candidates.iter().position(|&c| c == b) {
-            counts[i] += 1;
+    for &b in line {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b';' if !in_quotes => semicolons += 1,
+            b'\t' if !in_quotes => tabs += 1,
+            b',' if !in_quotes => commas += 1,
+            _ => {}
         }
     }
-    let mut best = 1; // ',' when nothing is found
-    for i in [0, 2] {
-        if counts[i] > counts[best] {
-            best = i;
-        }
+    if semicolons > commas && semicolons >= tabs {
+        b';'
+    } else if tabs > commas {
+        b'\t'
+    } else {
+        b','
     }
-    candidates[best]
 }
 
 #[cfg(test)]
