@@ -98,6 +98,16 @@ impl Zone {
         }
     }
 
+    /// The zone whose CRS has this EPSG number (e.g. 2154).
+    pub fn from_epsg(code: u32) -> Option<Zone> {
+        Zone::ALL.into_iter().find(|z| {
+            z.epsg()
+                .strip_prefix("EPSG:")
+                .and_then(|c| c.parse::<u32>().ok())
+                == Some(code)
+        })
+    }
+
     fn index(self) -> usize {
         self as usize
     }
@@ -141,6 +151,7 @@ pub fn looks_projected(x: f64, y: f64) -> bool {
 /// Transforms WGS84 lon/lat to and from each zone's CRS.
 pub struct Projector {
     wgs84: Proj,
+    laea_europe: Proj,
     zones: Vec<Proj>,
 }
 
@@ -162,11 +173,19 @@ impl Projector {
     pub fn new() -> Result<Self> {
         let wgs84 = Proj::from_proj_string("+proj=longlat +ellps=WGS84 +datum=WGS84 +no_defs")
             .map_err(|e| proj_err(Zone::Metropole, e))?;
+        let laea_europe = Proj::from_proj_string(
+            "+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
+        )
+        .map_err(|e| proj_err(Zone::Metropole, e))?;
         let zones = Zone::ALL
             .iter()
             .map(|z| Proj::from_proj_string(z.proj_string()).map_err(|e| proj_err(*z, e)))
             .collect::<Result<Vec<_>>>()?;
-        Ok(Projector { wgs84, zones })
+        Ok(Projector {
+            wgs84,
+            laea_europe,
+            zones,
+        })
     }
 
     /// A process-wide projector, built on first use.
@@ -208,6 +227,18 @@ impl Projector {
         proj4rs::transform::transform(self.zone_proj(zone)?, &self.wgs84, &mut p)
             .map_err(|e| proj_err(zone, e))?;
         finite(zone, (p.0.to_degrees(), p.1.to_degrees()))
+    }
+
+    /// ETRS89-LAEA Europe (EPSG:3035, the CRS of INSEE's Filosofi grid) to WGS84 lon/lat.
+    pub fn from_laea_europe(&self, x: f64, y: f64) -> Result<Coord<f64>> {
+        let mut p = (x, y);
+        proj4rs::transform::transform(&self.laea_europe, &self.wgs84, &mut p).map_err(|e| {
+            Error::Projection {
+                crs: "EPSG:3035",
+                message: e.to_string(),
+            }
+        })?;
+        finite(Zone::Metropole, (p.0.to_degrees(), p.1.to_degrees()))
     }
 
     /// Projects every vertex of a lon/lat multipolygon in place.

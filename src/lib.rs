@@ -82,13 +82,17 @@
     )
 )]
 
+pub mod access;
 pub mod coverage;
 pub mod crs;
 mod error;
+pub mod locate;
 pub mod model;
 mod network;
+pub mod population;
 pub mod read;
 mod report;
+pub mod travel;
 pub mod write;
 
 pub use coverage::{Coverage, CoverageReport, Record, Rule, Rules, Summary};

@@ -46,6 +46,8 @@ pub enum SkipReason {
     UnknownService,
     /// A table row (e.g. a commune) with no polygon to place it.
     NoPolygon,
+    /// A point (e.g. a population cell) inside no territory polygon.
+    OutsideTerritories,
 }
 
 impl SkipReason {
@@ -67,6 +69,7 @@ impl SkipReason {
             SkipReason::UnknownSiteId => "unknown site id",
             SkipReason::UnknownService => "unknown service",
             SkipReason::NoPolygon => "no polygon",
+            SkipReason::OutsideTerritories => "outside every territory polygon",
         }
     }
 }

@@ -4,9 +4,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use maillage::access::{Accessibility, Combine};
+use maillage::population::PopulationModel;
 use maillage::read::{
     self, apply_assignments, read_assignments, read_communes, read_la_poste, read_partners,
 };
+use maillage::travel::{RoadTravelTime, SpeedTable};
 use maillage::write::Features;
 use maillage::{
     CommuneSources, Coverage, FieldMap, LoadReport, Rule, Service, ServiceNetwork, Territory,
@@ -28,6 +31,57 @@ struct Cli {
 enum Command {
     /// Which territories are served by each service, how far the nearest point is, and the ranked gaps.
     Coverage(CoverageArgs),
+    /// Population-weighted accessibility per département: the legal 5 km / 20 min and 10 km tests.
+    Access(AccessArgs),
+}
+
+#[derive(Args)]
+struct AccessArgs {
+    /// La Poste points de contact CSV.
+    #[arg(long, value_name = "CSV")]
+    points: PathBuf,
+    /// Partner sites (as for `coverage`). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    partners: Vec<PathBuf>,
+    /// Programme assignments CSV (`site_id,service`).
+    #[arg(long, value_name = "CSV")]
+    assignments: Option<PathBuf>,
+    /// Commune polygons (GeoJSON, WGS84; `code_insee_2026` or `code_insee`).
+    #[arg(long, value_name = "GEOJSON")]
+    communes: PathBuf,
+    /// Commune table with `code_insee`, `population`, `dep` (communes_france.csv).
+    #[arg(long, value_name = "CSV")]
+    population: PathBuf,
+    /// FRR zoning table, to carry FRR classes into communes.csv.
+    #[arg(long, value_name = "CSV")]
+    frr: Option<PathBuf>,
+    /// Population model: centroid, grid, grid:<metres>, or filosofi:<csv>.
+    #[arg(long, value_name = "MODEL", default_value = "centroid")]
+    model: String,
+    /// Service measured (default postal).
+    #[arg(long, value_name = "SERVICE", default_value = "postal")]
+    service: Service,
+    /// Distance threshold in metres.
+    #[arg(long, value_name = "METRES", default_value_t = 5000.0)]
+    radius_m: f64,
+    /// Time threshold in minutes (measures travel time: on --roads, else crow-flies estimate).
+    #[arg(long, value_name = "MINUTES")]
+    minutes: Option<f64>,
+    /// OpenStreetMap extract (.osm.pbf) for road travel times.
+    #[arg(long, value_name = "PBF", requires = "minutes")]
+    roads: Option<PathBuf>,
+    /// How distance and time combine: and (both exceeded) or or (either).
+    #[arg(long, value_name = "and|or", default_value = "and")]
+    combine: Combine,
+    /// Also total the population by these territories (e.g. QPV polygons).
+    #[arg(long, value_name = "GEOJSON")]
+    by: Vec<PathBuf>,
+    /// Id property of the --by territories (QPV fields are known).
+    #[arg(long, value_name = "FIELD")]
+    by_id_field: Option<String>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -98,6 +152,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Coverage(args) => coverage(args),
+        Command::Access(args) => access(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -155,6 +210,191 @@ fn show(report: &LoadReport) {
     eprintln!("{report}");
 }
 
+/// Loads La Poste points, partners and assignments into one list.
+fn load_points(
+    points: &PathBuf,
+    partners: &[PathBuf],
+    assignments: Option<&PathBuf>,
+) -> maillage::Result<Vec<maillage::ServicePoint>> {
+    let (mut all, report) = read_la_poste(points)?;
+    show(&report);
+    for path in partners {
+        let (p, report) = read_partners(path)?;
+        show(&report);
+        all.extend(p);
+    }
+    if let Some(path) = assignments {
+        let (a, report) = read_assignments(path)?;
+        show(&report);
+        show(&apply_assignments(&mut all, &a));
+    }
+    Ok(all)
+}
+
+fn access(args: AccessArgs) -> maillage::Result<()> {
+    eprintln!("── loading");
+    let points = load_points(&args.points, &args.partners, args.assignments.as_ref())?;
+    let sources = CommuneSources {
+        polygons: args.communes.clone(),
+        table: Some(args.population.clone()),
+        frr: args.frr.clone(),
+    };
+    let (communes, reports) = read_communes(&sources)?;
+    reports.iter().for_each(show);
+    let model = match args.model.split_once(':') {
+        None if args.model == "centroid" => PopulationModel::Centroid,
+        None if args.model == "grid" => PopulationModel::grid(),
+        Some(("grid", m)) => PopulationModel::Grid {
+            cell_m: m.parse().map_err(|_| {
+                maillage::Error::InvalidArgument(format!(
+                    "--model grid:<metres>: {m:?} is not a number"
+                ))
+            })?,
+        },
+        Some(("filosofi", path)) => {
+            let (units, report) = read::read_filosofi(path, &communes)?;
+            show(&report);
+            PopulationModel::units(units)
+        }
+        _ => {
+            return Err(maillage::Error::InvalidArgument(format!(
+                "--model takes centroid, grid, grid:<metres> or filosofi:<csv>, not {:?}",
+                args.model
+            )));
+        }
+    };
+    let mut by = Vec::new();
+    if !args.by.is_empty() {
+        let fields = match &args.by_id_field {
+            Some(id) => FieldMap::new(infer_kind(Some(id)), id),
+            None => FieldMap::qpv(),
+        };
+        for path in &args.by {
+            let (t, report) = read::read_territories(path, &fields)?;
+            show(&report);
+            by.extend(t);
+        }
+    }
+    let network = ServiceNetwork::new(points);
+    let roads = match &args.roads {
+        Some(path) => {
+            let (roads, report) = read::read_roads(path, &SpeedTable::default())?;
+            show(&report);
+            Some(roads)
+        }
+        None => None,
+    };
+    let road_times = roads
+        .as_ref()
+        .map(|r| RoadTravelTime::new(r, &network, args.service));
+
+    let mut analysis = Accessibility::new(&network, &communes, &model)
+        .service(args.service)
+        .distance_m(args.radius_m)
+        .combine(args.combine);
+    if let Some(m) = args.minutes {
+        analysis = analysis.minutes(m);
+    }
+    if let Some(t) = &road_times {
+        analysis = analysis.travel_time(t);
+    }
+    if !by.is_empty() {
+        analysis = analysis.also_by(&by);
+    }
+    let report = analysis.run()?;
+
+    let deps_csv = args.out.join("departements.csv");
+    let communes_csv = args.out.join("communes.csv");
+    report.write_departements_csv(&deps_csv)?;
+    report.write_territories_csv(&communes_csv, false)?;
+    let mut written = vec![deps_csv, communes_csv];
+    if !by.is_empty() {
+        let path = args.out.join("territories.csv");
+        report.write_territories_csv(&path, true)?;
+        written.push(path);
+    }
+
+    let t = report.thresholds();
+    let rule = match t.minutes {
+        None => format!("farther than {} m", t.distance_m),
+        Some(m) => format!(
+            "farther than {} m {} {} min",
+            t.distance_m,
+            if t.combine == Combine::And {
+                "and"
+            } else {
+                "or"
+            },
+            m
+        ),
+    };
+    println!(
+        "── accessibility to {} ({}), population: {}",
+        report.service(),
+        rule,
+        report.model_label()
+    );
+    if let Some(label) = report.travel_label() {
+        println!("travel time: {label}");
+    }
+    let deps = report.by_departement();
+    let failing: Vec<_> = deps.iter().filter(|d| !d.law_compliant).collect();
+    println!(
+        "── départements with more than {:.0} % of their population beyond",
+        100.0 * t.max_share_beyond
+    );
+    for d in &failing {
+        println!(
+            "{:>4}: {:5.1} % beyond ({:.0} of {:.0})",
+            d.code,
+            100.0 * d.totals.share_beyond(),
+            d.totals.beyond,
+            d.totals.population
+        );
+    }
+    let decree_failing: Vec<&str> = deps
+        .iter()
+        .filter(|d| !d.decree_compliant)
+        .map(|d| d.code.as_str())
+        .collect();
+    let n = report.national();
+    println!(
+        "France: population {:.0}, beyond {:.0} ({:.2} %); {} of {} départements over {:.0} %; within {} km: {:.2} % (decree {}: {}); départements under {:.0} % within {} km: {}",
+        n.population,
+        n.beyond,
+        100.0 * n.share_beyond(),
+        failing.len(),
+        deps.len(),
+        100.0 * t.max_share_beyond,
+        t.decree_distance_m / 1000.0,
+        100.0 * n.share_within_decree(),
+        100.0 * t.min_national_share_within_decree,
+        if report.national_decree_compliant() {
+            "met"
+        } else {
+            "not met"
+        },
+        100.0 * t.min_share_within_decree,
+        t.decree_distance_m / 1000.0,
+        if decree_failing.is_empty() {
+            "none".to_owned()
+        } else {
+            decree_failing.join(", ")
+        }
+    );
+    if n.time_estimated > 0.0 {
+        println!(
+            "travel time estimated crow-flies for {:.0} inhabitants outside the road extract",
+            n.time_estimated
+        );
+    }
+    println!("── written");
+    for path in written {
+        println!("{}", path.display());
+    }
+    Ok(())
+}
+
 fn coverage(args: CoverageArgs) -> maillage::Result<()> {
     if args.territories.is_empty() && args.communes.is_none() {
         return Err(maillage::Error::InvalidArgument(
@@ -168,18 +408,7 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
     };
 
     eprintln!("── loading");
-    let (mut points, report) = read_la_poste(&args.points)?;
-    show(&report);
-    for path in &args.partners {
-        let (partners, report) = read_partners(path)?;
-        show(&report);
-        points.extend(partners);
-    }
-    if let Some(path) = &args.assignments {
-        let (assignments, report) = read_assignments(path)?;
-        show(&report);
-        show(&apply_assignments(&mut points, &assignments));
-    }
+    let points = load_points(&args.points, &args.partners, args.assignments.as_ref())?;
 
     let mut territories: Vec<Territory> = Vec::new();
     if !args.territories.is_empty() {

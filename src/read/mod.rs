@@ -7,16 +7,20 @@ pub mod text;
 mod assignments;
 mod communes;
 mod conseillers;
+mod filosofi;
 mod france_services;
 mod laposte;
+mod osm;
 mod partners;
 mod territories;
 
 pub use assignments::{Assignment, apply_assignments, read_assignments, read_assignments_from};
 pub use communes::{CommuneSources, read_communes};
 pub use conseillers::{read_conseillers_numeriques, read_conseillers_numeriques_from};
+pub use filosofi::read_filosofi;
 pub use france_services::{read_france_services, read_france_services_from};
 pub use laposte::{read_la_poste, read_la_poste_from};
+pub use osm::{read_roads, read_roads_from};
 pub use partners::{read_partner_csv, read_partner_csv_from, read_partners};
 pub use territories::{FieldMap, read_territories, read_territories_from};
 

@@ -1,0 +1,309 @@
+//! Population-weighted accessibility: how many people live beyond a distance
+//! (and travel time) from the nearest point offering a service, per
+//! commune, per département, nationally, or per any territory set.
+//!
+//! The legal yardsticks:
+//! - loi 90-568, art. 6: no more than 10 % of a département's population may
+//!   live farther than 5 km **and** 20 minutes by car from a point de
+//!   contact. Texts read the pair both as "and" and as "or": [`Combine`]
+//!   chooses;
+//! - the universal-service decree (CPCE R.1-1): 95 % of each département's
+//!   population and 99 % of the national population within 10 km.
+
+mod report;
+
+pub use report::{AccessReport, AccessTotals, DepartementAccess};
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::locate::TerritoryIndex;
+use crate::model::{Service, Territory};
+use crate::network::ServiceNetwork;
+use crate::population::{PopulationModel, PopulationUnit};
+use crate::travel::{CrowFlies, TravelQuery, TravelTime};
+
+/// How the distance and time thresholds combine into "beyond".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Combine {
+    /// Beyond when farther than the distance **and** longer than the time.
+    And,
+    /// Beyond when farther than the distance **or** longer than the time.
+    Or,
+}
+
+impl std::str::FromStr for Combine {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "and" | "et" => Ok(Combine::And),
+            "or" | "ou" => Ok(Combine::Or),
+            _ => Err(Error::InvalidArgument(format!(
+                "--combine takes and or or, not {s:?}"
+            ))),
+        }
+    }
+}
+
+/// The thresholds of an accessibility analysis.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Thresholds {
+    /// Distance threshold in metres (law: 5,000).
+    pub distance_m: f64,
+    /// Time threshold in minutes (law: 20), when travel time is measured.
+    pub minutes: Option<f64>,
+    /// How distance and time combine.
+    pub combine: Combine,
+    /// The decree's distance in metres (10,000).
+    pub decree_distance_m: f64,
+    /// Largest share of a département's population allowed beyond (law: 0.10).
+    pub max_share_beyond: f64,
+    /// Smallest share of a département's population required within the
+    /// decree distance (0.95).
+    pub min_share_within_decree: f64,
+    /// The same, nationally (0.99).
+    pub min_national_share_within_decree: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            distance_m: 5000.0,
+            minutes: None,
+            combine: Combine::And,
+            decree_distance_m: 10_000.0,
+            max_share_beyond: 0.10,
+            min_share_within_decree: 0.95,
+            min_national_share_within_decree: 0.99,
+        }
+    }
+}
+
+/// An accessibility analysis, built step by step and run once.
+///
+/// ```no_run
+/// # fn demo(network: &maillage::ServiceNetwork, communes: &[maillage::Territory]) -> maillage::Result<()> {
+/// use maillage::access::{Accessibility, Combine};
+/// use maillage::population::PopulationModel;
+/// let model = PopulationModel::grid();
+/// let report = Accessibility::new(network, communes, &model)
+///     .distance_m(5000.0)
+///     .minutes(20.0) // crow-flies estimate unless a road model is given
+///     .combine(Combine::And)
+///     .run()?;
+/// for d in report.by_departement().iter().filter(|d| !d.law_compliant) {
+///     println!("{}: {:.1} % beyond", d.code, 100.0 * d.totals.share_beyond());
+/// }
+/// # Ok(()) }
+/// ```
+pub struct Accessibility<'a> {
+    network: &'a ServiceNetwork,
+    communes: &'a [Territory],
+    model: &'a PopulationModel,
+    service: Service,
+    thresholds: Thresholds,
+    travel: Option<&'a dyn TravelTime>,
+    fallback: CrowFlies,
+    groups: Option<&'a [Territory]>,
+}
+
+impl<'a> Accessibility<'a> {
+    /// Accessibility of `communes`' population, placed by `model`, to the
+    /// points of `network` offering [`Service::Postal`], with the legal
+    /// thresholds (5 km; 10 km for the decree).
+    pub fn new(
+        network: &'a ServiceNetwork,
+        communes: &'a [Territory],
+        model: &'a PopulationModel,
+    ) -> Self {
+        Accessibility {
+            network,
+            communes,
+            model,
+            service: Service::Postal,
+            thresholds: Thresholds::default(),
+            travel: None,
+            fallback: CrowFlies::default(),
+            groups: None,
+        }
+    }
+
+    /// The service measured.
+    pub fn service(mut self, service: Service) -> Self {
+        self.service = service;
+        self
+    }
+
+    /// The distance threshold in metres.
+    pub fn distance_m(mut self, metres: f64) -> Self {
+        self.thresholds.distance_m = metres;
+        self
+    }
+
+    /// Measures travel time too, with this threshold in minutes.
+    pub fn minutes(mut self, minutes: f64) -> Self {
+        self.thresholds.minutes = Some(minutes);
+        self
+    }
+
+    /// How distance and time combine.
+    pub fn combine(mut self, combine: Combine) -> Self {
+        self.thresholds.combine = combine;
+        self
+    }
+
+    /// All thresholds at once.
+    pub fn thresholds(mut self, thresholds: Thresholds) -> Self {
+        self.thresholds = thresholds;
+        self
+    }
+
+    /// The travel-time model (default: [`CrowFlies`]). Where it has no
+    /// answer (outside the road extract), the crow-flies estimate is used and
+    /// the population concerned is counted in
+    /// [`AccessTotals::time_estimated`].
+    pub fn travel_time(mut self, model: &'a dyn TravelTime) -> Self {
+        self.travel = Some(model);
+        self
+    }
+
+    /// The crow-flies parameters used when no road model answers.
+    pub fn crow_flies(mut self, model: CrowFlies) -> Self {
+        self.fallback = model;
+        self
+    }
+
+    /// Also totals the population by these territories (QPV, FRR communes,
+    /// intercommunalities...): each population unit counts for the territory
+    /// containing it.
+    pub fn also_by(mut self, territories: &'a [Territory]) -> Self {
+        self.groups = Some(territories);
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        let t = &self.thresholds;
+        let ok = |v: f64| v.is_finite() && v >= 0.0;
+        if !ok(t.distance_m) || !ok(t.decree_distance_m) || !t.minutes.is_none_or(ok) {
+            return Err(Error::InvalidArgument(
+                "accessibility thresholds must be finite and ≥ 0".into(),
+            ));
+        }
+        self.model.validate()
+    }
+
+    /// Runs the analysis, in parallel over communes.
+    pub fn run(&self) -> Result<AccessReport<'a>> {
+        self.validate()?;
+        let index = self.groups.map(TerritoryIndex::new);
+        let per_commune: Vec<(AccessTotals, Vec<(usize, AccessTotals)>)> = (0..self.communes.len())
+            .into_par_iter()
+            .map_init(Vec::new, |units, i| self.commune(i, units, index.as_ref()))
+            .collect();
+        let mut groups = self.groups.map(|g| vec![AccessTotals::default(); g.len()]);
+        let mut communes = Vec::with_capacity(per_commune.len());
+        for (totals, by_group) in per_commune {
+            if let Some(g) = groups.as_mut() {
+                for (k, t) in by_group {
+                    if let Some(slot) = g.get_mut(k) {
+                        slot.add(&t);
+                    }
+                }
+            }
+            communes.push(totals);
+        }
+        let travel_label = match (self.thresholds.minutes, self.travel) {
+            (None, _) => None,
+            (Some(_), Some(t)) => Some(format!(
+                "{}; elsewhere {}",
+                t.label(),
+                self.fallback.label()
+            )),
+            (Some(_), None) => Some(self.fallback.label()),
+        };
+        Ok(AccessReport::new(
+            self.communes,
+            communes,
+            self.groups.zip(groups),
+            self.service,
+            self.thresholds,
+            self.model.label(),
+            travel_label,
+        ))
+    }
+
+    fn commune(
+        &self,
+        i: usize,
+        units: &mut Vec<PopulationUnit>,
+        index: Option<&TerritoryIndex<'_>>,
+    ) -> (AccessTotals, Vec<(usize, AccessTotals)>) {
+        let mut totals = AccessTotals::default();
+        let mut by_group: Vec<(usize, AccessTotals)> = Vec::new();
+        let Some(commune) = self.communes.get(i) else {
+            return (totals, by_group);
+        };
+        self.model.units_of(self.communes, i, units);
+        let t = &self.thresholds;
+        for u in units.iter() {
+            let nearest_m = self
+                .network
+                .nearest(commune.zone, self.service, u.xy)
+                .map(|(_, d)| d);
+            let mut unit = AccessTotals {
+                population: u.population,
+                units: 1,
+                ..Default::default()
+            };
+            let beyond_d = nearest_m.is_none_or(|d| d > t.distance_m);
+            if nearest_m.is_none() {
+                unit.no_point = u.population;
+            }
+            if beyond_d {
+                unit.beyond_distance = u.population;
+            }
+            if nearest_m.is_none_or(|d| d > t.decree_distance_m) {
+                unit.beyond_decree = u.population;
+            }
+            let beyond = match t.minutes {
+                None => beyond_d,
+                Some(limit) => {
+                    let query = TravelQuery {
+                        zone: commune.zone,
+                        origin: u.xy,
+                        nearest_m,
+                        commune: Some(commune),
+                    };
+                    let minutes = match self.travel.and_then(|m| m.minutes(&query)) {
+                        Some(m) => Some(m),
+                        None => {
+                            if self.travel.is_some() {
+                                unit.time_estimated = u.population;
+                            }
+                            self.fallback.minutes(&query)
+                        }
+                    };
+                    let beyond_t = minutes.is_none_or(|m| m > limit);
+                    if beyond_t {
+                        unit.beyond_minutes = u.population;
+                    }
+                    match t.combine {
+                        Combine::And => beyond_d && beyond_t,
+                        Combine::Or => beyond_d || beyond_t,
+                    }
+                }
+            };
+            if beyond {
+                unit.beyond = u.population;
+            }
+            totals.add(&unit);
+            if let Some(k) = index.and_then(|ix| ix.locate(commune.zone, u.xy)) {
+                match by_group.iter_mut().find(|(g, _)| *g == k) {
+                    Some((_, g)) => g.add(&unit),
+                    None => by_group.push((k, unit)),
+                }
+            }
+        }
+        (totals, by_group)
+    }
+}

@@ -1,0 +1,276 @@
+//! The result of an accessibility analysis.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::Thresholds;
+use crate::error::{Error, Result};
+use crate::model::{Service, Territory};
+
+/// Population totals of one commune, département, territory or the nation.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AccessTotals {
+    /// Population units counted.
+    pub units: u64,
+    /// Population.
+    pub population: f64,
+    /// Population farther than the distance threshold.
+    pub beyond_distance: f64,
+    /// Population farther than the time threshold (0 when time is not measured).
+    pub beyond_minutes: f64,
+    /// Population beyond under the combined rule (distance alone when time
+    /// is not measured).
+    pub beyond: f64,
+    /// Population farther than the decree's distance (10 km).
+    pub beyond_decree: f64,
+    /// Population in a zone where no point offers the service at all.
+    pub no_point: f64,
+    /// Population whose travel time is a crow-flies estimate because the
+    /// road model had no answer for it.
+    pub time_estimated: f64,
+}
+
+impl AccessTotals {
+    /// Adds another total to this one.
+    pub fn add(&mut self, other: &AccessTotals) {
+        self.units += other.units;
+        self.population += other.population;
+        self.beyond_distance += other.beyond_distance;
+        self.beyond_minutes += other.beyond_minutes;
+        self.beyond += other.beyond;
+        self.beyond_decree += other.beyond_decree;
+        self.no_point += other.no_point;
+        self.time_estimated += other.time_estimated;
+    }
+
+    fn share(&self, part: f64) -> f64 {
+        if self.population > 0.0 {
+            part / self.population
+        } else {
+            0.0
+        }
+    }
+
+    /// Share of the population beyond under the combined rule.
+    pub fn share_beyond(&self) -> f64 {
+        self.share(self.beyond)
+    }
+
+    /// Share of the population within the decree's distance.
+    pub fn share_within_decree(&self) -> f64 {
+        if self.population > 0.0 {
+            1.0 - self.share(self.beyond_decree)
+        } else {
+            1.0
+        }
+    }
+}
+
+/// Totals of one département and its compliance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartementAccess {
+    /// Département code (`"?"` for communes without one).
+    pub code: String,
+    /// Totals.
+    pub totals: AccessTotals,
+    /// Share beyond ≤ the law's maximum (10 %).
+    pub law_compliant: bool,
+    /// Share within the decree's distance ≥ its minimum (95 %).
+    pub decree_compliant: bool,
+}
+
+/// The result of [`Accessibility::run`](super::Accessibility::run).
+#[derive(Debug, Clone)]
+pub struct AccessReport<'a> {
+    communes: &'a [Territory],
+    per_commune: Vec<AccessTotals>,
+    groups: Option<(&'a [Territory], Vec<AccessTotals>)>,
+    service: Service,
+    thresholds: Thresholds,
+    model_label: String,
+    travel_label: Option<String>,
+}
+
+impl<'a> AccessReport<'a> {
+    pub(super) fn new(
+        communes: &'a [Territory],
+        per_commune: Vec<AccessTotals>,
+        groups: Option<(&'a [Territory], Vec<AccessTotals>)>,
+        service: Service,
+        thresholds: Thresholds,
+        model_label: String,
+        travel_label: Option<String>,
+    ) -> Self {
+        AccessReport {
+            communes,
+            per_commune,
+            groups,
+            service,
+            thresholds,
+            model_label,
+            travel_label,
+        }
+    }
+
+    /// The service measured.
+    pub fn service(&self) -> Service {
+        self.service
+    }
+
+    /// The thresholds applied.
+    pub fn thresholds(&self) -> &Thresholds {
+        &self.thresholds
+    }
+
+    /// How the population was placed.
+    pub fn model_label(&self) -> &str {
+        &self.model_label
+    }
+
+    /// How travel times were obtained, when measured.
+    pub fn travel_label(&self) -> Option<&str> {
+        self.travel_label.as_deref()
+    }
+
+    /// Totals per commune, with the commune.
+    pub fn communes(&self) -> impl Iterator<Item = (&'a Territory, &AccessTotals)> + '_ {
+        self.communes.iter().zip(&self.per_commune)
+    }
+
+    /// Totals per territory of [`also_by`](super::Accessibility::also_by).
+    pub fn territories(&self) -> Option<impl Iterator<Item = (&'a Territory, &AccessTotals)> + '_> {
+        self.groups.as_ref().map(|(t, totals)| t.iter().zip(totals))
+    }
+
+    /// National totals.
+    pub fn national(&self) -> AccessTotals {
+        let mut n = AccessTotals::default();
+        self.per_commune.iter().for_each(|t| n.add(t));
+        n
+    }
+
+    /// True when the national share within the decree distance reaches its minimum (99 %).
+    pub fn national_decree_compliant(&self) -> bool {
+        self.national().share_within_decree() >= self.thresholds.min_national_share_within_decree
+    }
+
+    /// Totals per département, in code order.
+    pub fn by_departement(&self) -> Vec<DepartementAccess> {
+        let mut deps: BTreeMap<String, AccessTotals> = BTreeMap::new();
+        for (commune, totals) in self.communes() {
+            let code = commune
+                .departement
+                .clone()
+                .unwrap_or_else(|| "?".to_owned());
+            deps.entry(code).or_default().add(totals);
+        }
+        deps.into_iter()
+            .map(|(code, totals)| DepartementAccess {
+                law_compliant: totals.share_beyond() <= self.thresholds.max_share_beyond,
+                decree_compliant: totals.share_within_decree()
+                    >= self.thresholds.min_share_within_decree,
+                code,
+                totals,
+            })
+            .collect()
+    }
+
+    /// Writes one row per département, then a row `FR` for the nation:
+    /// `dep, population, population_beyond, share_beyond, compliant,
+    /// population_beyond_distance, population_beyond_minutes,
+    /// population_beyond_decree, share_within_decree, decree_compliant,
+    /// population_no_point, population_time_estimated`. On the `FR` row,
+    /// `compliant` applies the 10 % rule to the nation and `decree_compliant`
+    /// the national 99 %.
+    pub fn write_departements_csv(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let mut w = csv::Writer::from_writer(crate::write::create(path)?);
+        let err = |e: csv::Error| Error::write(path, e);
+        w.write_record([
+            "dep",
+            "population",
+            "population_beyond",
+            "share_beyond",
+            "compliant",
+            "population_beyond_distance",
+            "population_beyond_minutes",
+            "population_beyond_decree",
+            "share_within_decree",
+            "decree_compliant",
+            "population_no_point",
+            "population_time_estimated",
+        ])
+        .map_err(err)?;
+        let national = self.national();
+        let rows = self
+            .by_departement()
+            .into_iter()
+            .map(|d| (d.code, d.totals, d.law_compliant, d.decree_compliant))
+            .chain(std::iter::once((
+                "FR".to_owned(),
+                national,
+                national.share_beyond() <= self.thresholds.max_share_beyond,
+                self.national_decree_compliant(),
+            )));
+        for (code, t, law, decree) in rows {
+            w.write_record([
+                code,
+                format!("{:.0}", t.population),
+                format!("{:.0}", t.beyond),
+                format!("{:.6}", t.share_beyond()),
+                law.to_string(),
+                format!("{:.0}", t.beyond_distance),
+                format!("{:.0}", t.beyond_minutes),
+                format!("{:.0}", t.beyond_decree),
+                format!("{:.6}", t.share_within_decree()),
+                decree.to_string(),
+                format!("{:.0}", t.no_point),
+                format!("{:.0}", t.time_estimated),
+            ])
+            .map_err(err)?;
+        }
+        w.flush().map_err(|e| Error::write(path, e))
+    }
+
+    /// Writes one row per commune (or per territory of `also_by` when
+    /// `territories` is true): `id, name, dep, population, population_beyond,
+    /// share_beyond, population_beyond_distance, population_beyond_minutes,
+    /// population_beyond_decree`.
+    pub fn write_territories_csv(&self, path: impl AsRef<Path>, territories: bool) -> Result<()> {
+        let path = path.as_ref();
+        let mut w = csv::Writer::from_writer(crate::write::create(path)?);
+        let err = |e: csv::Error| Error::write(path, e);
+        w.write_record([
+            "id",
+            "name",
+            "dep",
+            "population",
+            "population_beyond",
+            "share_beyond",
+            "population_beyond_distance",
+            "population_beyond_minutes",
+            "population_beyond_decree",
+        ])
+        .map_err(err)?;
+        let rows: Box<dyn Iterator<Item = (&Territory, &AccessTotals)>> =
+            match (territories, self.territories()) {
+                (true, Some(it)) => Box::new(it),
+                _ => Box::new(self.communes()),
+            };
+        for (t, a) in rows {
+            w.write_record([
+                t.id.clone(),
+                t.name.clone(),
+                t.departement.clone().unwrap_or_default(),
+                format!("{:.0}", a.population),
+                format!("{:.1}", a.beyond),
+                format!("{:.6}", a.share_beyond()),
+                format!("{:.1}", a.beyond_distance),
+                format!("{:.1}", a.beyond_minutes),
+                format!("{:.1}", a.beyond_decree),
+            ])
+            .map_err(err)?;
+        }
+        w.flush().map_err(|e| Error::write(path, e))
+    }
+}

@@ -1,0 +1,194 @@
+//! Population surfaces: where people live, as weighted points.
+//!
+//! Accessibility is measured on population units, each a point with a
+//! population and the commune it belongs to. Three models produce them:
+//!
+//! - [`PopulationModel::Centroid`]: one unit per commune, at the centroid of
+//!   its polygon, holding the whole population.
+//! - [`PopulationModel::Grid`]: a dasymetric grid. Each commune's population
+//!   is spread over the cells of a regular grid (default 200 m, aligned on
+//!   multiples of the cell size in the zone's CRS) whose centres fall inside
+//!   the commune polygon. Cell populations are whole numbers summing exactly
+//!   to the commune's population (cell *k* of *n* holds
+//!   ⌊(k+1)·P/n⌋ − ⌊k·P/n⌋). A commune too small to contain a cell centre
+//!   gets one unit at an interior point: no population ever vanishes.
+//! - [`PopulationModel::Units`]: units the caller supplies, e.g. the INSEE
+//!   Filosofi 200 m cells read by [`read_filosofi`](crate::read::read_filosofi).
+//!
+//! Grid cells are generated commune by commune and never stored for the
+//! whole country, so memory stays flat.
+
+use geo::{BoundingRect, Centroid, InteriorPoint};
+use geo_types::{Coord, MultiPolygon};
+
+use crate::error::{Error, Result};
+use crate::model::Territory;
+
+/// A point holding some population.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PopulationUnit {
+    /// Index of the commune (in the communes slice of the analysis) it belongs to.
+    pub commune: u32,
+    /// Position in metres in the commune's zone CRS.
+    pub xy: Coord<f64>,
+    /// Population.
+    pub population: f64,
+}
+
+/// How population is placed on the ground.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PopulationModel {
+    /// One unit per commune at the centroid of its polygon.
+    Centroid,
+    /// Dasymetric grid with cells of this many metres.
+    Grid {
+        /// Cell size in metres (200 for INSEE's grid).
+        cell_m: f64,
+    },
+    /// Units supplied by the caller, sorted by commune (see [`PopulationModel::units`]).
+    Units(Vec<PopulationUnit>),
+}
+
+impl PopulationModel {
+    /// The dasymetric grid with 200 m cells.
+    pub fn grid() -> Self {
+        PopulationModel::Grid { cell_m: 200.0 }
+    }
+
+    /// A model from supplied units (sorted here by commune).
+    pub fn units(mut units: Vec<PopulationUnit>) -> Self {
+        units.sort_by_key(|u| u.commune);
+        PopulationModel::Units(units)
+    }
+
+    /// A short description for reports, e.g. `"dasymetric grid 200 m"`.
+    pub fn label(&self) -> String {
+        match self {
+            PopulationModel::Centroid => "commune centroids".to_owned(),
+            PopulationModel::Grid { cell_m } => format!("dasymetric grid {cell_m} m"),
+            PopulationModel::Units(u) => format!("{} supplied population units", u.len()),
+        }
+    }
+
+    /// Checks the model's parameters.
+    pub fn validate(&self) -> Result<()> {
+        match self {
+            PopulationModel::Grid { cell_m } if !(cell_m.is_finite() && *cell_m >= 1.0) => {
+                Err(Error::InvalidArgument(format!(
+                    "grid cell size must be at least 1 m, got {cell_m}"
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes the units of commune `index` into `out` (cleared first).
+    /// A commune without population yields no unit.
+    pub fn units_of(&self, communes: &[Territory], index: usize, out: &mut Vec<PopulationUnit>) {
+        out.clear();
+        let Some(commune) = communes.get(index) else {
+            return;
+        };
+        let id = u32::try_from(index).unwrap_or(u32::MAX);
+        match self {
+            PopulationModel::Units(units) => {
+                let start = units.partition_point(|u| u.commune < id);
+                let end = units.partition_point(|u| u.commune <= id);
+                out.extend(units.get(start..end).unwrap_or_default());
+            }
+            PopulationModel::Centroid => {
+                if let (Some(p), Some(c)) =
+                    (commune.population, representative_point(&commune.geometry))
+                {
+                    out.push(PopulationUnit {
+                        commune: id,
+                        xy: c,
+                        population: p as f64,
+                    });
+                }
+            }
+            PopulationModel::Grid { cell_m } => {
+                let Some(population) = commune.population else {
+                    return;
+                };
+                let mut cells = Vec::new();
+                grid_cells(&commune.geometry, *cell_m, &mut cells);
+                if cells.is_empty() {
+                    if let Some(c) = commune
+                        .geometry
+                        .interior_point()
+                        .map(|p| p.0)
+                        .or_else(|| representative_point(&commune.geometry))
+                    {
+                        out.push(PopulationUnit {
+                            commune: id,
+                            xy: c,
+                            population: population as f64,
+                        });
+                    }
+                    return;
+                }
+                let n = cells.len() as u128;
+                let p = u128::from(population);
+                out.extend(cells.iter().enumerate().map(|(k, &xy)| {
+                    let k = k as u128;
+                    let share = ((k + 1) * p / n) - (k * p / n);
+                    PopulationUnit {
+                        commune: id,
+                        xy,
+                        population: share as f64,
+                    }
+                }));
+            }
+        }
+    }
+}
+
+/// The centroid of a (multi)polygon.
+pub fn representative_point(geometry: &MultiPolygon<f64>) -> Option<Coord<f64>> {
+    geometry.centroid().map(|p| p.0)
+}
+
+/// Centres of the grid cells (size `cell_m`, aligned on multiples of
+/// `cell_m`) that fall inside `geometry`, in row-major order (south to
+/// north, west to east). Exact even-odd scanline over every ring: holes and
+/// multipolygons are handled; a centre on a boundary is inside on the
+/// west and south edges and outside on the east and north edges.
+pub fn grid_cells(geometry: &MultiPolygon<f64>, cell_m: f64, out: &mut Vec<Coord<f64>>) {
+    let Some(bbox) = geometry.bounding_rect() else {
+        return;
+    };
+    if !(cell_m.is_finite() && cell_m > 0.0) {
+        return;
+    }
+    let edges: Vec<(Coord<f64>, Coord<f64>)> = geometry
+        .0
+        .iter()
+        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+        .flat_map(|ring| ring.lines().map(|l| (l.start, l.end)))
+        .filter(|(a, b)| a.y != b.y)
+        .collect();
+    let row0 = (bbox.min().y / cell_m - 0.5).ceil() as i64;
+    let row1 = (bbox.max().y / cell_m - 0.5).floor() as i64;
+    let mut xs: Vec<f64> = Vec::new();
+    for row in row0..=row1 {
+        let y = (row as f64 + 0.5) * cell_m;
+        xs.clear();
+        for (a, b) in &edges {
+            let (lo, hi) = if a.y < b.y { (a, b) } else { (b, a) };
+            if lo.y <= y && y < hi.y {
+                xs.push(lo.x + (y - lo.y) * (hi.x - lo.x) / (hi.y - lo.y));
+            }
+        }
+        xs.sort_by(f64::total_cmp);
+        for pair in xs.chunks_exact(2) {
+            let &[x0, x1] = pair else { continue };
+            let first = (x0 / cell_m - 0.5).ceil() as i64;
+            let end = (x1 / cell_m - 0.5).ceil() as i64;
+            out.extend((first..end).map(|col| Coord {
+                x: (col as f64 + 0.5) * cell_m,
+                y,
+            }));
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! OpenStreetMap road extracts (`.osm.pbf`) into a [`RoadNetwork`].
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+use geo_types::Coord;
+use osmpbf::{Element, ElementReader};
+
+use crate::crs::{Projector, Zone};
+use crate::error::{Error, Result};
+use crate::report::LoadReport;
+use crate::travel::{RoadNetwork, SpeedTable};
+
+struct CarWay {
+    refs: Vec<i64>,
+    kmh: f64,
+    forward: bool,
+    backward: bool,
+}
+
+/// Reads the car network of an OSM PBF extract: ways whose `highway` class
+/// has a speed in `speeds`, with `oneway` (`yes`/`true`/`1`, `-1`),
+/// `junction=roundabout` and motorways one-way. The network takes the zone
+/// of the majority of its nodes; nodes in another zone or outside France
+/// are dropped with their edges, and counted.
+pub fn read_roads(
+    path: impl AsRef<Path>,
+    speeds: &SpeedTable,
+) -> Result<(RoadNetwork, LoadReport)> {
+    let path = path.as_ref();
+    let ways =
+        ElementReader::from_path(path).map_err(|e| Error::format(path, None, e.to_string()))?;
+    let nodes =
+        ElementReader::from_path(path).map_err(|e| Error::format(path, None, e.to_string()))?;
+    roads_from_readers(path, ways, nodes, speeds)
+}
+
+/// Like [`read_roads`], from bytes in memory; `name` labels reports and errors.
+pub fn read_roads_from(
+    name: &str,
+    bytes: &[u8],
+    speeds: &SpeedTable,
+) -> Result<(RoadNetwork, LoadReport)> {
+    roads_from_readers(
+        Path::new(name),
+        ElementReader::new(bytes),
+        ElementReader::new(bytes),
+        speeds,
+    )
+}
+
+fn roads_from_readers<R: Read + Send>(
+    path: &Path,
+    ways_pass: ElementReader<R>,
+    nodes_pass: ElementReader<R>,
+    speeds: &SpeedTable,
+) -> Result<(RoadNetwork, LoadReport)> {
+    let mut report = LoadReport::new(path.display().to_string());
+    let mut ways: Vec<CarWay> = Vec::new();
+    let mut other_ways = 0usize;
+    ways_pass
+        .for_each(|element| {
+            let Element::Way(way) = element else { return };
+            report.read += 1;
+            let mut highway = None;
+            let mut oneway = None;
+            let mut roundabout = false;
+            for (k, v) in way.tags() {
+                match k {
+                    "highway" => highway = Some(v.to_owned()),
+                    "oneway" => oneway = Some(v.to_owned()),
+                    "junction" => roundabout = v == "roundabout" || v == "circular",
+                    _ => {}
+                }
+            }
+            let Some(kmh) = highway.as_deref().and_then(|h| speeds.kmh(h)) else {
+                other_ways += 1;
+                return;
+            };
+            let implied = roundabout || highway.as_deref() == Some("motorway");
+            let (forward, backward) = match oneway.as_deref() {
+                Some("yes" | "true" | "1") => (true, false),
+                Some("-1" | "reverse") => (false, true),
+                Some("no" | "false" | "0") => (true, true),
+                _ if implied => (true, false),
+                _ => (true, true),
+            };
+            let refs: Vec<i64> = way.refs().collect();
+            if refs.len() >= 2 {
+                ways.push(CarWay {
+                    refs,
+                    kmh,
+                    forward,
+                    backward,
+                });
+                report.kept += 1;
+            } else {
+                other_ways += 1;
+            }
+        })
+        .map_err(|e| Error::format(path, None, format!("not a readable OSM PBF file ({e})")))?;
+    report.note(format!(
+        "{other_ways} way(s) are not car roads (or have < 2 nodes) and were left out"
+    ));
+
+    let mut wanted: HashMap<i64, Option<(f64, f64)>> = ways
+        .iter()
+        .flat_map(|w| w.refs.iter().map(|&r| (r, None)))
+        .collect();
+    nodes_pass
+        .for_each(|element| {
+            let (id, lon, lat) = match element {
+                Element::Node(n) => (n.id(), n.lon(), n.lat()),
+                Element::DenseNode(n) => (n.id(), n.lon(), n.lat()),
+                _ => return,
+            };
+            if let Some(slot) = wanted.get_mut(&id) {
+                *slot = Some((lon, lat));
+            }
+        })
+        .map_err(|e| Error::format(path, None, format!("not a readable OSM PBF file ({e})")))?;
+
+    // The network's zone: the one most of its nodes lie in.
+    let mut per_zone: HashMap<Zone, usize> = HashMap::new();
+    for (lon, lat) in wanted.values().flatten() {
+        if let Some(z) = Zone::of_lonlat(*lon, *lat) {
+            *per_zone.entry(z).or_default() += 1;
+        }
+    }
+    let Some(zone) = per_zone
+        .iter()
+        .max_by_key(|(z, n)| (**n, std::cmp::Reverse(**z)))
+        .map(|(z, _)| *z)
+    else {
+        return Err(Error::format(
+            path,
+            None,
+            "no car road with nodes in a supported French zone",
+        ));
+    };
+    let projector = Projector::shared()?;
+    let mut index: HashMap<i64, u32> = HashMap::with_capacity(wanted.len());
+    let mut nodes: Vec<Coord<f64>> = Vec::with_capacity(wanted.len());
+    let (mut missing, mut elsewhere) = (0usize, 0usize);
+    let mut ids: Vec<i64> = wanted.keys().copied().collect();
+    ids.sort_unstable();
+    for id in ids {
+        match wanted.get(&id).copied().flatten() {
+            None => missing += 1,
+            Some((lon, lat)) if Zone::of_lonlat(lon, lat) == Some(zone) => {
+                let xy = projector.project(zone, lon, lat)?;
+                index.insert(id, nodes.len() as u32);
+                nodes.push(xy);
+            }
+            Some(_) => elsewhere += 1,
+        }
+    }
+    let mut edges: Vec<(u32, u32, f32)> = Vec::new();
+    let mut dropped_segments = 0usize;
+    for w in &ways {
+        for pair in w.refs.windows(2) {
+            let &[a, b] = pair else { continue };
+            let (Some(&ia), Some(&ib)) = (index.get(&a), index.get(&b)) else {
+                dropped_segments += 1;
+                continue;
+            };
+            let (Some(pa), Some(pb)) = (nodes.get(ia as usize), nodes.get(ib as usize)) else {
+                continue;
+            };
+            let metres = (pa.x - pb.x).hypot(pa.y - pb.y);
+            let minutes = (metres / 1000.0 / w.kmh * 60.0) as f32;
+            if w.forward {
+                edges.push((ia, ib, minutes));
+            }
+            if w.backward {
+                edges.push((ib, ia, minutes));
+            }
+        }
+    }
+    if missing > 0 {
+        report.note(format!(
+            "{missing} node(s) referenced by roads are absent from the extract"
+        ));
+    }
+    if elsewhere > 0 {
+        report.note(format!(
+            "{elsewhere} node(s) lie outside the {zone} zone and were left out"
+        ));
+    }
+    if dropped_segments > 0 {
+        report.note(format!(
+            "{dropped_segments} road segment(s) touching such nodes were left out"
+        ));
+    }
+    let network = RoadNetwork::new(zone, nodes, &edges);
+    report.note(format!(
+        "car network in zone {zone} ({}): {} nodes, {} directed edges",
+        zone.epsg(),
+        network.node_count(),
+        network.edge_count()
+    ));
+    Ok((network, report))
+}
