@@ -487,3 +487,59 @@ fn national_centroid_model_matches_geopandas() {
         lozere.units
     );
 }
+
+/// Cell ids computed with pyproj (EPSG:4326 → 3035, floored to 200 m) for
+/// points inside the demo communes, plus one in the Atlantic.
+#[test]
+fn filosofi_cells_are_placed_in_their_communes() {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+    let sources = CommuneSources {
+        polygons: demo.join("communes.geojson"),
+        table: Some(demo.join("communes.csv")),
+        frr: None,
+    };
+    let (communes, _) = read_communes(&sources).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("filosofi.csv");
+    std::fs::write(
+        &path,
+        "Idcar_200m;I_est_200;Ind;Men\n\
+         CRS3035RES200mN2588400E3672000;0;120.5;50\n\
+         CRS3035RES200mN2593600E3666200;0;30;12\n\
+         CRS3035RES200mN2592600E3684800;0;8,5;3\n\
+         CRS3035RES200mN2630800E3318400;0;4;2\n\
+         not-a-cell;0;3;1\n\
+         CRS3035RES200mN2588400E3672200;0;;1\n",
+    )
+    .unwrap();
+    let (units, report) = maillage::read::read_filosofi(&path, &communes).unwrap();
+    assert_eq!((report.read, report.kept), (6, 3));
+    let commune_of = |i: usize| communes[units[i].commune as usize].id.as_str();
+    assert_eq!(
+        (commune_of(0), commune_of(1), commune_of(2)),
+        ("99001", "99002", "99004")
+    );
+    assert_eq!(units.iter().map(|u| u.population).sum::<f64>(), 159.0);
+    // The Atlantic cell is in the metropolitan zone but in no commune.
+    assert_eq!(
+        report.skipped_for(maillage::SkipReason::OutsideTerritories),
+        1
+    );
+    assert_eq!(report.skipped_for(maillage::SkipReason::MalformedRow), 2);
+    assert!(
+        report
+            .notes
+            .iter()
+            .any(|n| n == "population placed: 159.0; population in skipped cells: 7.0"),
+        "{report}"
+    );
+
+    // Used as a population model, the units keep their populations.
+    let network = ServiceNetwork::new(vec![]);
+    let model = PopulationModel::units(units);
+    let r = Accessibility::new(&network, &communes, &model)
+        .run()
+        .unwrap()
+        .national();
+    assert_eq!((r.population, r.no_point), (159.0, 159.0));
+}

@@ -193,3 +193,71 @@ fn bad_arguments_are_usage_errors() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("--territories"));
 }
+
+#[test]
+fn access_on_the_demo_writes_departements_with_a_national_row() {
+    let out = tempfile::tempdir().unwrap();
+    let o = maillage(&[
+        "access",
+        "--points",
+        demo("points.csv").to_str().unwrap(),
+        "--communes",
+        demo("communes.geojson").to_str().unwrap(),
+        "--population",
+        demo("communes.csv").to_str().unwrap(),
+        "--model",
+        "grid:200",
+        "--minutes",
+        "20",
+        "--by",
+        demo("qpv.geojson").to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    let stdout = text(&o.stdout);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        stdout.contains("farther than 5000 m and 20 min"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("crow-flies estimate"), "{stdout}");
+    let csv = std::fs::read_to_string(out.path().join("departements.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
+    assert_eq!(
+        &rows[0][..5],
+        [
+            "dep",
+            "population",
+            "population_beyond",
+            "share_beyond",
+            "compliant"
+        ]
+    );
+    assert_eq!(rows.len(), 3, "header, département 99, FR");
+    assert_eq!(
+        (rows[1][0], rows[1][1]),
+        ("99", "25460"),
+        "24,000 + 800 + 450 + 210 inhabitants, all placed"
+    );
+    assert_eq!(rows[2][0], "FR");
+    let territories = std::fs::read_to_string(out.path().join("territories.csv")).unwrap();
+    assert_eq!(territories.lines().count(), 4, "one row per QPV");
+
+    let o = maillage(&[
+        "access",
+        "--points",
+        demo("points.csv").to_str().unwrap(),
+        "--communes",
+        demo("communes.geojson").to_str().unwrap(),
+        "--population",
+        demo("communes.csv").to_str().unwrap(),
+        "--model",
+        "voronoi",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("--model takes centroid, grid, grid:<metres> or filosofi:<csv>")
+    );
+}

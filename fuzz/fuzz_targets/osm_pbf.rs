@@ -1,0 +1,13 @@
+#![no_main]
+//! OSM PBF road extracts: any bytes give a road network and a report, or an error.
+use libfuzzer_sys::fuzz_target;
+use maillage::travel::{RoadTravelTime, SpeedTable};
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok((roads, _)) = maillage::read::read_roads_from("fuzz.osm.pbf", data, &SpeedTable::default()) {
+        if let Some(origin) = roads.node(0) {
+            let times = RoadTravelTime::to_destinations(&roads, [origin], 20.0, 1000.0);
+            let _ = times.minutes_from(origin);
+        }
+    }
+});
