@@ -85,8 +85,10 @@
 pub mod access;
 pub mod coverage;
 pub mod crs;
+pub mod demo;
 mod error;
 pub mod locate;
+pub mod map;
 pub mod model;
 mod network;
 pub mod population;

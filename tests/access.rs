@@ -489,7 +489,7 @@ fn national_centroid_model_matches_geopandas() {
 }
 
 /// Cell ids computed with pyproj (EPSG:4326 → 3035, floored to 200 m) for
-/// points inside the demo communes, plus one in the Atlantic.
+/// points inside three demo communes, plus one in the Atlantic.
 #[test]
 fn filosofi_cells_are_placed_in_their_communes() {
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
@@ -504,12 +504,12 @@ fn filosofi_cells_are_placed_in_their_communes() {
     std::fs::write(
         &path,
         "Idcar_200m;I_est_200;Ind;Men\n\
-         CRS3035RES200mN2588400E3672000;0;120.5;50\n\
-         CRS3035RES200mN2593600E3666200;0;30;12\n\
-         CRS3035RES200mN2592600E3684800;0;8,5;3\n\
+         CRS3035RES200mN2644200E3703400;0;120.5;50\n\
+         CRS3035RES200mN2630400E3686600;0;30;12\n\
+         CRS3035RES200mN2657600E3724800;0;8,5;3\n\
          CRS3035RES200mN2630800E3318400;0;4;2\n\
          not-a-cell;0;3;1\n\
-         CRS3035RES200mN2588400E3672200;0;;1\n",
+         CRS3035RES200mN2644200E3703600;0;;1\n",
     )
     .unwrap();
     let (units, report) = maillage::read::read_filosofi(&path, &communes).unwrap();
@@ -517,7 +517,7 @@ fn filosofi_cells_are_placed_in_their_communes() {
     let commune_of = |i: usize| communes[units[i].commune as usize].id.as_str();
     assert_eq!(
         (commune_of(0), commune_of(1), commune_of(2)),
-        ("99001", "99002", "99004")
+        ("99001", "99002", "99069")
     );
     assert_eq!(units.iter().map(|u| u.population).sum::<f64>(), 159.0);
     // The Atlantic cell is in the metropolitan zone but in no commune.

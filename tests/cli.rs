@@ -44,23 +44,23 @@ fn coverage_on_the_demo_writes_the_documented_outputs() {
     ]);
     let stderr = text(&o.stderr);
     assert!(o.status.success(), "{stderr}");
+    // The demo's points.csv has 41 rows, the last one without coordinates;
+    // assignments.csv names one site that does not exist, on its line 5.
     assert!(
-        stderr.contains("points.csv: 6 read, 5 kept, 1 skipped"),
+        stderr.contains("points.csv: 41 read, 40 kept, 1 skipped"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("missing coordinates: line 7 [DEMO06]"),
+        stderr.contains("missing coordinates: line 42 [DEMO041]"),
         "{stderr}"
     );
     assert!(
-        stderr.contains("unknown site id: line 5 [DEMO99]"),
+        stderr.contains("unknown site id: line 5 [DEMO-INCONNU]"),
         "{stderr}"
     );
     let stdout = text(&o.stdout);
     assert!(
-        stdout.contains(
-            "qpv × postal: 3 territories, 2 served, 1 unserved (1400 inhabitants unserved"
-        ),
+        stdout.contains("qpv × postal: 4 territories, 3 served, 1 unserved"),
         "{stdout}"
     );
 
@@ -79,39 +79,53 @@ fn coverage_on_the_demo_writes_the_documented_outputs() {
             "radius_m"
         ]
     );
-    assert_eq!(rows.len(), 1 + 3 * 2, "one row per QPV and service");
+    assert_eq!(rows.len(), 1 + 4 * 2, "one row per QPV and service");
     let get = |id: &str, service: &str| {
         rows.iter()
             .find(|r| r[0] == id && r[5] == service)
             .unwrap()
             .clone()
     };
-    // DEMO02 lies inside Les Tilleuls and was assigned mediation; the association is inside too.
-    let tilleuls = get("QPDEMO01", "mediation");
+    // Les Tilleuls holds the office assigned mediation (DEMO002) and the mediation association.
+    let tilleuls = get("QN09901M", "mediation");
     assert_eq!(
         (tilleuls[8], tilleuls[10], tilleuls[14]),
         ("2", "0.00", "true")
     );
-    let moulin = get("QPDEMO03", "postal");
+    // Le Moulin has no office within 500 m: the nearest is the city's north office.
+    let moulin = get("QN09903M", "postal");
     assert_eq!(
         (moulin[8], moulin[11], moulin[14]),
-        ("0", "DEMO01", "false")
+        ("0", "DEMO004", "false")
     );
     let d: f64 = moulin[10].parse().unwrap();
-    assert!(d > 3000.0 && d < 4000.0, "{d}");
+    assert!(d > 1000.0 && d < 2000.0, "{d}");
 
     let gaps: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.path().join("gaps.geojson")).unwrap())
             .unwrap();
     let features = gaps["features"].as_array().unwrap();
-    assert_eq!(features.len(), 3, "1 postal gap + 2 mediation gaps");
-    assert_eq!(features[0]["properties"]["territory_id"], "QPDEMO03");
+    assert_eq!(features.len(), 4, "1 postal gap + 3 mediation gaps");
+    assert_eq!(features[0]["properties"]["territory_id"], "QN09903M");
     assert_eq!(features[0]["properties"]["rank"], 1);
-    // Geometry is written back in lon/lat.
-    let x = features[0]["geometry"]["coordinates"][0][0][0][0]
-        .as_f64()
+    // Geometry is written back in lon/lat: the first vertex is the input's, to 1e-7°.
+    let input: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(demo("qpv.geojson")).unwrap()).unwrap();
+    let moulin_in = input["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["code_qp"] == "QN09903M")
         .unwrap();
-    assert!((x - 1.637).abs() < 1e-6, "{x}");
+    for k in 0..2 {
+        let expected = moulin_in["geometry"]["coordinates"][0][0][k]
+            .as_f64()
+            .unwrap();
+        let got = features[0]["geometry"]["coordinates"][0][0][0][k]
+            .as_f64()
+            .unwrap();
+        assert!((got - expected).abs() <= 1e-7, "{got} vs {expected}");
+    }
 }
 
 #[test]
@@ -234,14 +248,20 @@ fn access_on_the_demo_writes_departements_with_a_national_row() {
         ]
     );
     assert_eq!(rows.len(), 3, "header, département 99, FR");
+    let table = std::fs::read_to_string(demo("communes.csv")).unwrap();
+    let total: u64 = table
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap().parse::<u64>().unwrap())
+        .sum();
     assert_eq!(
-        (rows[1][0], rows[1][1]),
-        ("99", "25460"),
-        "24,000 + 800 + 450 + 210 inhabitants, all placed"
+        (rows[1][0], rows[1][1].parse::<u64>().unwrap()),
+        ("99", total),
+        "every inhabitant of the table is placed"
     );
     assert_eq!(rows[2][0], "FR");
     let territories = std::fs::read_to_string(out.path().join("territories.csv")).unwrap();
-    assert_eq!(territories.lines().count(), 4, "one row per QPV");
+    assert_eq!(territories.lines().count(), 5, "header and one row per QPV");
 
     let o = maillage(&[
         "access",

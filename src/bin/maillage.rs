@@ -33,6 +33,43 @@ enum Command {
     Coverage(CoverageArgs),
     /// Population-weighted accessibility per département: the legal 5 km / 20 min and 10 km tests.
     Access(AccessArgs),
+    /// Draws a gap map (SVG, PNG or HTML) from the output folder of `coverage`.
+    Map(MapArgs),
+    /// Writes the synthetic demo territory (the files of data/demo/).
+    Demo {
+        /// Generator seed (data/demo/ uses the default).
+        #[arg(long, default_value_t = maillage::demo::DEFAULT_SEED)]
+        seed: u64,
+        /// Output folder.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+struct MapArgs {
+    /// Output folder of `maillage coverage` (reads coverage.geojson, written with
+    /// --all-geojson, else gaps.geojson).
+    #[arg(long, value_name = "DIR")]
+    coverage: PathBuf,
+    /// Outlines to draw over the map (e.g. departements_2025.geojson). Repeatable.
+    #[arg(long, value_name = "GEOJSON")]
+    territories: Vec<PathBuf>,
+    /// Points to draw (a La Poste points de contact CSV).
+    #[arg(long, value_name = "CSV")]
+    points: Option<PathBuf>,
+    /// Service to map (default: the first in the file).
+    #[arg(long, value_name = "SERVICE")]
+    service: Option<Service>,
+    /// national, dep:<code> or bbox:<min lon>,<min lat>,<max lon>,<max lat>.
+    #[arg(long, default_value = "national")]
+    view: String,
+    /// Map title.
+    #[arg(long)]
+    title: Option<String>,
+    /// Output file: .svg, .png or .html.
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -153,6 +190,13 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Coverage(args) => coverage(args),
         Command::Access(args) => access(args),
+        Command::Map(args) => map(args),
+        Command::Demo { seed, out } => maillage::demo::generate(seed).write(&out).map(|()| {
+            println!(
+                "wrote the demo territory (seed {seed}) to {}",
+                out.display()
+            );
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -392,6 +436,48 @@ fn access(args: AccessArgs) -> maillage::Result<()> {
     for path in written {
         println!("{}", path.display());
     }
+    Ok(())
+}
+
+fn map(args: MapArgs) -> maillage::Result<()> {
+    let all = args.coverage.join("coverage.geojson");
+    let source = if all.is_file() {
+        all
+    } else {
+        args.coverage.join("gaps.geojson")
+    };
+    let view = maillage::map::View::parse(&args.view)?;
+    let (mut map, report) = maillage::map::GapMap::from_coverage_geojson(&source, args.service)?;
+    show(&report);
+    let mut outlines = Vec::new();
+    for path in &args.territories {
+        let mut fields = FieldMap::departements();
+        fields.kind = TerritoryKind::Custom;
+        fields
+            .id
+            .extend(["code_qp", "id", "nom", "name"].map(String::from));
+        let (t, report) = read::read_territories(path, &fields)?;
+        show(&report);
+        outlines.extend(t);
+    }
+    if let Some(path) = &args.points {
+        let (points, report) = read_la_poste(path)?;
+        show(&report);
+        map.points = points
+            .iter()
+            .map(|p| maillage::map::MapPoint {
+                zone: p.zone,
+                xy: p.xy,
+                kind: p.kind,
+            })
+            .collect();
+    }
+    let mut map = map.with_outlines(&outlines);
+    if let Some(t) = args.title {
+        map.title = t;
+    }
+    map.write(&view, &args.out)?;
+    println!("wrote {}", args.out.display());
     Ok(())
 }
 

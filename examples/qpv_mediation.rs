@@ -1,0 +1,132 @@
+//! Which QPV have no mediation-capable site within walking distance?
+//!
+//! ```sh
+//! cargo run --release --example qpv_mediation [assignments.csv]
+//! ```
+//!
+//! La Poste does not publish which offices host a mediation partnership
+//! (about 800, mostly bureaux de poste in or near QPV). Without a list, this
+//! tutorial counts as mediation-capable every **bureau de poste** (where the
+//! partnerships run) and every **France Services** site (whose agents
+//! accompany people through their procedures). Give the real list as an
+//! assignments CSV (`site_id,service` with `mediation`) to use it instead.
+//!
+//! Reads `$MAILLAGE_DATA` (default `../shared/data`); writes
+//! `out/qpv_mediation/coverage.csv`, `gaps.geojson` and a neighbourhood map
+//! of the largest gap with its 500 m walking buffer.
+
+use std::path::PathBuf;
+
+use geo::BoundingRect;
+use maillage::map::{GapMap, View};
+use maillage::read::{
+    apply_assignments, read_assignments, read_france_services, read_la_poste, read_territories,
+};
+use maillage::write::Features;
+use maillage::{Coverage, FieldMap, PointKind, Rule, Service, ServiceNetwork, TerritoryKind};
+
+fn main() -> maillage::Result<()> {
+    let data = std::env::var_os("MAILLAGE_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared/data"));
+    let out = PathBuf::from("out/qpv_mediation");
+
+    // 1. Points de contact and France Services sites.
+    let (mut points, report) = read_la_poste(data.join("laposte_points_contact_2016.csv"))?;
+    println!("{report}");
+    let (france_services, report) = read_france_services(data.join("france_services_2024-08.csv"))?;
+    println!("{report}");
+    points.extend(france_services);
+
+    // 2. Who offers mediation: the user's list if given, else the stand-in rule above.
+    match std::env::args().nth(1) {
+        Some(list) => {
+            let (assignments, report) = read_assignments(&list)?;
+            println!("{report}");
+            println!("{}", apply_assignments(&mut points, &assignments));
+        }
+        None => {
+            for p in &mut points {
+                if matches!(p.kind, PointKind::BureauDePoste | PointKind::FranceServices) {
+                    p.services.insert(Service::Mediation);
+                }
+            }
+            println!(
+                "no assignments given: bureaux de poste and France Services sites count as mediation-capable"
+            );
+        }
+    }
+    let network = ServiceNetwork::new(points);
+
+    // 3. The QPV polygons we have (Occitanie and Ille-et-Vilaine, 2015 list).
+    let mut qpv = Vec::new();
+    for file in [
+        "qpv_2015_occitanie.geojson",
+        "qpv_2015_ille_et_vilaine.geojson",
+    ] {
+        let (t, report) = read_territories(data.join(file), &FieldMap::qpv())?;
+        println!("{report}");
+        qpv.extend(t);
+    }
+
+    // 4. Served when a mediation-capable site lies within 500 m: a walk.
+    let report = Coverage::new(&network, &qpv)
+        .services([Service::Mediation, Service::Postal])
+        .rule(TerritoryKind::Qpv, Rule::WithinDistance(500.0))
+        .run()?;
+    for s in report.summary() {
+        println!("{s}");
+    }
+    let gaps = report.gaps(Service::Mediation);
+    println!("\nQPV without a mediation-capable site within 500 m, largest first:");
+    for (i, g) in gaps.iter().take(15).enumerate() {
+        let nearest = g.nearest.map_or("none".to_owned(), |(p, d)| {
+            format!("{} ({}) at {d:.0} m", p.name, p.kind)
+        });
+        println!(
+            "{:>2}. {} {} — {} inhabitants — {nearest}",
+            i + 1,
+            g.territory.id,
+            g.territory.name,
+            g.territory.population.unwrap_or(0)
+        );
+    }
+    report.write_csv(out.join("coverage.csv"))?;
+    report.write_geojson(out.join("gaps.geojson"), Features::Gaps)?;
+
+    // 5. A neighbourhood map around the largest gap: the QPV, its 500 m buffer, the sites.
+    if let Some(largest) = gaps.first() {
+        let rect = largest.territory.geometry.bounding_rect().map(|r| {
+            let m = 1500.0;
+            geo_types::Rect::new(
+                geo_types::Coord {
+                    x: r.min().x - m,
+                    y: r.min().y - m,
+                },
+                geo_types::Coord {
+                    x: r.max().x + m,
+                    y: r.max().y + m,
+                },
+            )
+        });
+        if let Some(rect) = rect {
+            let mut map =
+                GapMap::from_coverage(&report, Service::Mediation).with_buffers(&qpv, 500.0);
+            map.title = format!(
+                "{} ({}): no mediation-capable site within 500 m",
+                largest.territory.name, largest.territory.id
+            );
+            let view = View::Bbox {
+                zone: largest.territory.zone,
+                rect,
+            };
+            map.write(&view, out.join("largest_gap.svg"))?;
+            map.write(&view, out.join("largest_gap.png"))?;
+        }
+    }
+    println!(
+        "\nwrote {}/coverage.csv, gaps.geojson, largest_gap.svg and largest_gap.png",
+        out.display()
+    );
+    Ok(())
+}

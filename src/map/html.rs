@@ -1,0 +1,246 @@
+//! A self-contained HTML report: the map, the summary and sortable tables.
+//! No external resource: it opens offline.
+
+use std::fmt::Write as _;
+
+use crate::access::AccessReport;
+use crate::coverage::CoverageReport;
+use crate::model::Service;
+
+/// A table of the report. Columns flagged numeric sort by value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    /// Heading above the table.
+    pub caption: String,
+    /// Column names.
+    pub columns: Vec<String>,
+    /// Which columns are numeric.
+    pub numeric: Vec<bool>,
+    /// Cells, as displayed.
+    pub rows: Vec<Vec<String>>,
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl Table {
+    /// Totals per territory kind and service.
+    pub fn coverage_summary(report: &CoverageReport<'_>) -> Table {
+        Table {
+            caption: "Summary".into(),
+            columns: [
+                "territories",
+                "service",
+                "count",
+                "served",
+                "unserved",
+                "population unserved",
+                "share unserved (%)",
+            ]
+            .map(String::from)
+            .to_vec(),
+            numeric: vec![false, false, true, true, true, true, true],
+            rows: report
+                .summary()
+                .iter()
+                .map(|s| {
+                    let share = if s.population > 0 {
+                        100.0 * s.population_unserved as f64 / s.population as f64
+                    } else {
+                        0.0
+                    };
+                    vec![
+                        s.kind.to_string(),
+                        s.service.to_string(),
+                        s.territories.to_string(),
+                        s.served.to_string(),
+                        s.unserved.to_string(),
+                        s.population_unserved.to_string(),
+                        format!("{share:.1}"),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    /// The ranked gaps of a service.
+    pub fn gaps(report: &CoverageReport<'_>, service: Service) -> Table {
+        Table {
+            caption: format!(
+                "Gaps: territories not served for {service}, largest population first"
+            ),
+            columns: [
+                "rank",
+                "id",
+                "name",
+                "kind",
+                "dép.",
+                "population",
+                "nearest point",
+                "nearest (m)",
+            ]
+            .map(String::from)
+            .to_vec(),
+            numeric: vec![true, false, false, false, false, true, false, true],
+            rows: report
+                .gaps(service)
+                .iter()
+                .enumerate()
+                .map(|(i, g)| {
+                    vec![
+                        (i + 1).to_string(),
+                        g.territory.id.clone(),
+                        g.territory.name.clone(),
+                        g.territory.kind.to_string(),
+                        g.territory.departement.clone().unwrap_or_default(),
+                        g.territory
+                            .population
+                            .map(|p| p.to_string())
+                            .unwrap_or_default(),
+                        g.nearest
+                            .map(|(p, _)| format!("{} {}", p.id, p.name))
+                            .unwrap_or_else(|| "none in zone".into()),
+                        g.nearest_m().map(|d| format!("{d:.0}")).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    /// Per-département accessibility with the legal tests.
+    pub fn departements(report: &AccessReport<'_>) -> Table {
+        let t = report.thresholds();
+        Table {
+            caption: format!(
+                "Population beyond {} km{} of a {} point, per département (law: at most {:.0} %; decree: {:.0} % within {} km)",
+                t.distance_m / 1000.0,
+                t.minutes
+                    .map(|m| format!(
+                        " {} {m} min",
+                        if t.combine == crate::access::Combine::And {
+                            "and"
+                        } else {
+                            "or"
+                        }
+                    ))
+                    .unwrap_or_default(),
+                report.service(),
+                100.0 * t.max_share_beyond,
+                100.0 * t.min_share_within_decree,
+                t.decree_distance_m / 1000.0
+            ),
+            columns: [
+                "dép.",
+                "population",
+                "beyond",
+                "share beyond (%)",
+                "law",
+                "within 10 km (%)",
+                "decree",
+            ]
+            .map(String::from)
+            .to_vec(),
+            numeric: vec![false, true, true, true, false, true, false],
+            rows: report
+                .by_departement()
+                .iter()
+                .map(|d| {
+                    vec![
+                        d.code.clone(),
+                        format!("{:.0}", d.totals.population),
+                        format!("{:.0}", d.totals.beyond),
+                        format!("{:.2}", 100.0 * d.totals.share_beyond()),
+                        if d.law_compliant {
+                            "met".into()
+                        } else {
+                            "NOT MET".into()
+                        },
+                        format!("{:.2}", 100.0 * d.totals.share_within_decree()),
+                        if d.decree_compliant {
+                            "met".into()
+                        } else {
+                            "NOT MET".into()
+                        },
+                    ]
+                })
+                .collect(),
+        }
+    }
+}
+
+const SCRIPT: &str = r#"
+document.querySelectorAll('table.sortable').forEach(function (table) {
+  table.querySelectorAll('th').forEach(function (th, col) {
+    th.addEventListener('click', function () {
+      var numeric = th.dataset.numeric === '1';
+      var asc = th.dataset.order !== 'asc';
+      th.dataset.order = asc ? 'asc' : 'desc';
+      var body = table.tBodies[0];
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[col].textContent, y = b.cells[col].textContent;
+        if (numeric) { x = parseFloat(x) || 0; y = parseFloat(y) || 0; return asc ? x - y : y - x; }
+        return asc ? x.localeCompare(y, 'fr') : y.localeCompare(x, 'fr');
+      });
+      rows.forEach(function (r) { body.appendChild(r); });
+    });
+  });
+});
+"#;
+
+/// The report page: a title, the map (inline SVG), then each table,
+/// sortable by clicking a column header.
+pub fn html_report(title: &str, svg: &str, tables: &[Table]) -> String {
+    let mut s = String::with_capacity(svg.len() + 65_536);
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t}</title>\n<style>\n\
+body{{font-family:Ubuntu,'DejaVu Sans',Arial,sans-serif;margin:24px;color:#222;max-width:1300px}}\n\
+h1{{font-size:22px}} h2{{font-size:16px;margin-top:28px}}\n\
+table{{border-collapse:collapse;font-size:13px}} th,td{{border:1px solid #ccc;padding:3px 8px}}\n\
+th{{background:#eef2f6;cursor:pointer;user-select:none}} td.n{{text-align:right}}\n\
+.map svg{{max-width:100%;height:auto;border:1px solid #ddd}}\n\
+</style>\n</head>\n<body>\n<h1>{t}</h1>\n<div class=\"map\">\n{svg}</div>\n",
+        t = esc(title)
+    );
+    for table in tables {
+        let _ = writeln!(
+            s,
+            "<h2>{}</h2>\n<table class=\"sortable\">\n<thead><tr>",
+            esc(&table.caption)
+        );
+        for (i, c) in table.columns.iter().enumerate() {
+            let numeric = table.numeric.get(i).copied().unwrap_or(false);
+            let _ = write!(
+                s,
+                "<th data-numeric=\"{}\">{}</th>",
+                u8::from(numeric),
+                esc(c)
+            );
+        }
+        s.push_str("</tr></thead>\n<tbody>\n");
+        for row in &table.rows {
+            s.push_str("<tr>");
+            for (i, cell) in row.iter().enumerate() {
+                let numeric = table.numeric.get(i).copied().unwrap_or(false);
+                let _ = write!(
+                    s,
+                    "<td{}>{}</td>",
+                    if numeric { " class=\"n\"" } else { "" },
+                    esc(cell)
+                );
+            }
+            s.push_str("</tr>\n");
+        }
+        s.push_str("</tbody></table>\n");
+    }
+    let _ = write!(
+        s,
+        "<p style=\"font-size:11px;color:#666\">Made with maillage. Data: La Poste, INSEE, IGN, ANCT open data (Licence Ouverte).</p>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+    );
+    s
+}
