@@ -50,6 +50,39 @@ pub fn read_roads_from(
     )
 }
 
+/// Runs one decoding pass. osmpbf 0.3.8 computes coordinates with unchecked
+/// arithmetic (`lat_offset + granularity × lat`), which panics on crafted
+/// blocks in builds with overflow checks (found by fuzzing): such a panic is
+/// turned into an error naming the file instead of taking the program down.
+fn decode<R: Read + Send>(
+    path: &Path,
+    reader: ElementReader<R>,
+    on_element: impl FnMut(Element<'_>),
+) -> Result<()> {
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.for_each(on_element)));
+    match outcome {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(Error::format(
+            path,
+            None,
+            format!("not a readable OSM PBF file ({e})"),
+        )),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown failure".to_owned());
+            Err(Error::format(
+                path,
+                None,
+                format!("corrupt OSM PBF: the decoder failed ({what})"),
+            ))
+        }
+    }
+}
+
 fn roads_from_readers<R: Read + Send>(
     path: &Path,
     ways_pass: ElementReader<R>,
@@ -59,47 +92,45 @@ fn roads_from_readers<R: Read + Send>(
     let mut report = LoadReport::new(path.display().to_string());
     let mut ways: Vec<CarWay> = Vec::new();
     let mut other_ways = 0usize;
-    ways_pass
-        .for_each(|element| {
-            let Element::Way(way) = element else { return };
-            report.read += 1;
-            let mut highway = None;
-            let mut oneway = None;
-            let mut roundabout = false;
-            for (k, v) in way.tags() {
-                match k {
-                    "highway" => highway = Some(v.to_owned()),
-                    "oneway" => oneway = Some(v.to_owned()),
-                    "junction" => roundabout = v == "roundabout" || v == "circular",
-                    _ => {}
-                }
+    decode(path, ways_pass, |element| {
+        let Element::Way(way) = element else { return };
+        report.read += 1;
+        let mut highway = None;
+        let mut oneway = None;
+        let mut roundabout = false;
+        for (k, v) in way.tags() {
+            match k {
+                "highway" => highway = Some(v.to_owned()),
+                "oneway" => oneway = Some(v.to_owned()),
+                "junction" => roundabout = v == "roundabout" || v == "circular",
+                _ => {}
             }
-            let Some(kmh) = highway.as_deref().and_then(|h| speeds.kmh(h)) else {
-                other_ways += 1;
-                return;
-            };
-            let implied = roundabout || highway.as_deref() == Some("motorway");
-            let (forward, backward) = match oneway.as_deref() {
-                Some("yes" | "true" | "1") => (true, false),
-                Some("-1" | "reverse") => (false, true),
-                Some("no" | "false" | "0") => (true, true),
-                _ if implied => (true, false),
-                _ => (true, true),
-            };
-            let refs: Vec<i64> = way.refs().collect();
-            if refs.len() >= 2 {
-                ways.push(CarWay {
-                    refs,
-                    kmh,
-                    forward,
-                    backward,
-                });
-                report.kept += 1;
-            } else {
-                other_ways += 1;
-            }
-        })
-        .map_err(|e| Error::format(path, None, format!("not a readable OSM PBF file ({e})")))?;
+        }
+        let Some(kmh) = highway.as_deref().and_then(|h| speeds.kmh(h)) else {
+            other_ways += 1;
+            return;
+        };
+        let implied = roundabout || highway.as_deref() == Some("motorway");
+        let (forward, backward) = match oneway.as_deref() {
+            Some("yes" | "true" | "1") => (true, false),
+            Some("-1" | "reverse") => (false, true),
+            Some("no" | "false" | "0") => (true, true),
+            _ if implied => (true, false),
+            _ => (true, true),
+        };
+        let refs: Vec<i64> = way.refs().collect();
+        if refs.len() >= 2 {
+            ways.push(CarWay {
+                refs,
+                kmh,
+                forward,
+                backward,
+            });
+            report.kept += 1;
+        } else {
+            other_ways += 1;
+        }
+    })?;
     report.note(format!(
         "{other_ways} way(s) are not car roads (or have < 2 nodes) and were left out"
     ));
@@ -108,18 +139,16 @@ fn roads_from_readers<R: Read + Send>(
         .iter()
         .flat_map(|w| w.refs.iter().map(|&r| (r, None)))
         .collect();
-    nodes_pass
-        .for_each(|element| {
-            let (id, lon, lat) = match element {
-                Element::Node(n) => (n.id(), n.lon(), n.lat()),
-                Element::DenseNode(n) => (n.id(), n.lon(), n.lat()),
-                _ => return,
-            };
-            if let Some(slot) = wanted.get_mut(&id) {
-                *slot = Some((lon, lat));
-            }
-        })
-        .map_err(|e| Error::format(path, None, format!("not a readable OSM PBF file ({e})")))?;
+    decode(path, nodes_pass, |element| {
+        let (id, lon, lat) = match element {
+            Element::Node(n) => (n.id(), n.lon(), n.lat()),
+            Element::DenseNode(n) => (n.id(), n.lon(), n.lat()),
+            _ => return,
+        };
+        if let Some(slot) = wanted.get_mut(&id) {
+            *slot = Some((lon, lat));
+        }
+    })?;
 
     // The network's zone: the one most of its nodes lie in.
     let mut per_zone: HashMap<Zone, usize> = HashMap::new();
@@ -201,4 +230,43 @@ fn roads_from_readers<R: Read + Send>(
         network.edge_count()
     ));
     Ok((network, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_a_decoding_pass_becomes_an_error() {
+        let data = std::env::var_os("MAILLAGE_DATA")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+        let bytes = std::fs::read(data.join("osm/le_mans_centre_2020.osm.pbf")).unwrap();
+        // The closure runs inside the same guard as osmpbf's coordinate arithmetic.
+        let err = decode(
+            Path::new("le_mans.osm.pbf"),
+            ElementReader::new(&bytes[..]),
+            |e| {
+                if let Element::DenseNode(_) = e {
+                    panic!("overflow in a dense block");
+                }
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "le_mans.osm.pbf: corrupt OSM PBF: the decoder failed (overflow in a dense block)"
+        );
+        let err = decode(
+            Path::new("y.osm.pbf"),
+            ElementReader::new(&b"\0\0\0\x05garbage"[..]),
+            |_| {},
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("y.osm.pbf: not a readable OSM PBF file"),
+            "{err}"
+        );
+    }
 }
