@@ -103,7 +103,7 @@ pub use error::{Error, Location, Result};
 pub use model::{
     GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet, Territory, TerritoryKind,
 };
-pub use network::{IndexedPoint, ServiceNetwork};
+pub use network::{BLOCK, IndexedPoint, ServiceNetwork};
 pub use read::{CommuneSources, FieldMap};
 /// The README's Rust examples are compiled as doctests.
 #[cfg(doctest)]

@@ -117,6 +117,28 @@ proptest! {
     }
 
     #[test]
+    fn batched_nearest_distances_equal_brute_force(
+        sites in prop::collection::vec((-50_000.0..50_000.0f64, -50_000.0..50_000.0f64), 1..60),
+        cells in prop::collection::vec((-30_000.0..30_000.0f64, -30_000.0..30_000.0f64), 0..700),
+    ) {
+        let network = ServiceNetwork::new(make_points(&sites));
+        let xys: Vec<geo_types::Coord<f64>> = cells.iter().map(|&(x, y)| geo_types::Coord { x: X0 + x, y: Y0 + y }).collect();
+        let mut got = Vec::new();
+        network.nearest_distances(M, Service::Postal, &xys, &mut got);
+        prop_assert_eq!(got.len(), xys.len());
+        for (c, d) in xys.iter().zip(&got) {
+            let brute = sites
+                .iter()
+                .map(|&(x, y)| (X0 + x - c.x).hypot(Y0 + y - c.y))
+                .fold(f64::INFINITY, f64::min);
+            prop_assert!((d - brute).abs() < 1e-6, "{d} vs {brute}");
+        }
+        let mut none = Vec::new();
+        network.nearest_distances(Zone::Reunion, Service::Postal, &xys, &mut none);
+        prop_assert!(none.iter().all(|d| d.is_infinite()));
+    }
+
+    #[test]
     fn inside_implies_zero_distance_and_served_under_every_radius(rs in rects(), ps in pts(), radius in 0.0..4_000.0f64) {
         let t = make_territory(&rs);
         let network = ServiceNetwork::new(make_points(&ps));

@@ -23,6 +23,14 @@ use crate::network::ServiceNetwork;
 use crate::population::{PopulationModel, PopulationUnit};
 use crate::travel::{CrowFlies, TravelQuery, TravelTime};
 
+/// Buffers reused from one commune to the next by each worker thread.
+#[derive(Default)]
+struct Scratch {
+    units: Vec<PopulationUnit>,
+    xys: Vec<geo_types::Coord<f64>>,
+    distances: Vec<f64>,
+}
+
 /// How the distance and time thresholds combine into "beyond".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Combine {
@@ -198,7 +206,9 @@ impl<'a> Accessibility<'a> {
         let index = self.groups.map(TerritoryIndex::new);
         let per_commune: Vec<(AccessTotals, Vec<(usize, AccessTotals)>)> = (0..self.communes.len())
             .into_par_iter()
-            .map_init(Vec::new, |units, i| self.commune(i, units, index.as_ref()))
+            .map_init(Scratch::default, |scratch, i| {
+                self.commune(i, scratch, index.as_ref())
+            })
             .collect();
         let mut groups = self.groups.map(|g| vec![AccessTotals::default(); g.len()]);
         let mut communes = Vec::with_capacity(per_commune.len());
@@ -235,7 +245,7 @@ impl<'a> Accessibility<'a> {
     fn commune(
         &self,
         i: usize,
-        units: &mut Vec<PopulationUnit>,
+        scratch: &mut Scratch,
         index: Option<&TerritoryIndex<'_>>,
     ) -> (AccessTotals, Vec<(usize, AccessTotals)>) {
         let mut totals = AccessTotals::default();
@@ -243,13 +253,19 @@ impl<'a> Accessibility<'a> {
         let Some(commune) = self.communes.get(i) else {
             return (totals, by_group);
         };
+        let Scratch {
+            units,
+            xys,
+            distances,
+        } = scratch;
         self.model.units_of(self.communes, i, units);
+        xys.clear();
+        xys.extend(units.iter().map(|u| u.xy));
+        self.network
+            .nearest_distances(commune.zone, self.service, xys, distances);
         let t = &self.thresholds;
-        for u in units.iter() {
-            let nearest_m = self
-                .network
-                .nearest(commune.zone, self.service, u.xy)
-                .map(|(_, d)| d);
+        for (u, &d) in units.iter().zip(distances.iter()) {
+            let nearest_m = d.is_finite().then_some(d);
             let mut unit = AccessTotals {
                 population: u.population,
                 units: 1,

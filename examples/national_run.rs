@@ -1,0 +1,135 @@
+//! All of France, from the raw files to every output, with a timing breakdown.
+//!
+//! ```sh
+//! cargo run --release --example national_run
+//! ```
+//!
+//! Reads `$MAILLAGE_DATA` (default `../shared/data`) and writes into
+//! `out/national/`:
+//! 1. coverage of every commune for postal service and France Services
+//!    within 5 km, and of every QPV for every service within 500 m;
+//! 2. per-département accessibility on the 200 m dasymetric population grid
+//!    of all France (every cell's distance to the nearest point de contact;
+//!    shares beyond 5 km and 10 km);
+//! 3. CSV tables and GeoJSON of the gaps.
+//!
+//! Reading includes projecting every coordinate (projection happens as
+//! features are read). The last line gives the process's peak memory.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use maillage::access::Accessibility;
+use maillage::population::PopulationModel;
+use maillage::read::{
+    read_communes, read_conseillers_numeriques, read_france_services, read_la_poste,
+    read_territories,
+};
+use maillage::write::Features;
+use maillage::{CommuneSources, Coverage, FieldMap, Service, ServiceNetwork};
+
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+fn main() -> maillage::Result<()> {
+    let data = std::env::var_os("MAILLAGE_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("../shared/data"));
+    let out = PathBuf::from("out/national");
+    let start = Instant::now();
+    let mut lap = Instant::now();
+    let mut timings: Vec<(&str, f64)> = Vec::new();
+    let mut mark = |name: &'static str, lap: &mut Instant| {
+        timings.push((name, lap.elapsed().as_secs_f64()));
+        *lap = Instant::now();
+    };
+
+    // Read and project.
+    let (mut points, _) = read_la_poste(data.join("laposte_points_contact_2016.csv"))?;
+    points.extend(read_france_services(data.join("france_services_2024-08.csv"))?.0);
+    points.extend(
+        read_conseillers_numeriques(data.join("conseillers_numeriques_structures_2021.geojson"))?.0,
+    );
+    mark("read points (17,212 + 2,845 + 1,450 rows)", &mut lap);
+    let (communes, _) = read_communes(&CommuneSources::in_dir(&data))?;
+    mark("read communes (35,357 polygons + tables)", &mut lap);
+    let mut qpv = Vec::new();
+    for f in [
+        "qpv_2015_occitanie.geojson",
+        "qpv_2015_ille_et_vilaine.geojson",
+    ] {
+        qpv.extend(read_territories(data.join(f), &FieldMap::qpv())?.0);
+    }
+    let (departements, _) = read_territories(
+        data.join("departements_2025.geojson"),
+        &FieldMap::departements(),
+    )?;
+    mark("read QPV and départements", &mut lap);
+
+    // Index.
+    let network = ServiceNetwork::new(points);
+    mark("index (R-trees per zone and service)", &mut lap);
+
+    // Coverage.
+    let by_commune = Coverage::new(&network, &communes)
+        .services([Service::Postal, Service::FranceServices])
+        .run()?;
+    let by_qpv = Coverage::new(&network, &qpv).services(Service::ALL).run()?;
+    mark("coverage (communes × 2 services, QPV × 5)", &mut lap);
+
+    // Population grid and accessibility (cells are generated and measured commune by commune).
+    let grid = PopulationModel::grid();
+    let access = Accessibility::new(&network, &communes, &grid).run()?;
+    mark("population grid 200 m + accessibility", &mut lap);
+
+    // Write.
+    by_commune.write_csv(out.join("communes_coverage.csv"))?;
+    by_commune.write_geojson(out.join("communes_gaps.geojson"), Features::Gaps)?;
+    by_qpv.write_csv(out.join("qpv_coverage.csv"))?;
+    by_qpv.write_geojson(out.join("qpv_gaps.geojson"), Features::Gaps)?;
+    access.write_departements_csv(out.join("departements.csv"))?;
+    access.write_territories_csv(out.join("communes_access.csv"), false)?;
+    mark("write outputs", &mut lap);
+
+    let total = start.elapsed().as_secs_f64();
+    let n = access.national();
+    println!(
+        "national run: {} communes, {} QPV, {} départements, {} points",
+        communes.len(),
+        qpv.len(),
+        departements.len(),
+        network.points().len()
+    );
+    println!(
+        "grid: {} cells, population {:.0}; beyond 5 km: {:.3} %; within 10 km: {:.3} %; départements over 10 %: {}",
+        n.units,
+        n.population,
+        100.0 * n.share_beyond(),
+        100.0 * n.share_within_decree(),
+        access
+            .by_departement()
+            .iter()
+            .filter(|d| !d.law_compliant)
+            .map(|d| d.code.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    for s in by_commune.summary().iter().chain(by_qpv.summary().iter()) {
+        println!("{s}");
+    }
+    println!("── timing ({} threads)", rayon::current_num_threads());
+    for (name, secs) in &timings {
+        println!("{secs:>8.3} s  {name}");
+    }
+    println!("{total:>8.3} s  total");
+    println!("peak memory: {:.0} MiB", peak_rss_mib());
+    Ok(())
+}
