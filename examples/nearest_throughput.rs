@@ -37,7 +37,7 @@ fn main() -> std::io::Result<()> {
     let mut buf = Vec::new();
     for t in communes.iter().filter(|t| t.zone == Zone::Metropole) {
         grid_cells(&t.geometry, 200.0, &mut buf);
-        cells.extend(buf.drain(..));
+        cells.append(&mut buf);
         if cells.len() >= 1_000_000 {
             break;
         }
