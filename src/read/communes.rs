@@ -242,8 +242,44 @@ pub fn read_communes(sources: &CommuneSources) -> Result<(Vec<Territory>, Vec<Lo
     Ok((communes, reports))
 }
 
+/// Reads the rows of a table keyed by commune code, calling `row` for each
+/// kept one; rows without a code, or with a code seen before, are skipped
+/// and counted (the first occurrence is kept).
+fn read_keyed<V>(
+    path: &Path,
+    mut table: CsvTable,
+    c_code: usize,
+    mut row: impl FnMut(&CsvTable, &csv::ByteRecord, u64) -> V,
+) -> Result<(HashMap<String, V>, LoadReport)> {
+    let mut report = LoadReport::new(path.display().to_string());
+    let mut rows = HashMap::new();
+    let mut record = csv::ByteRecord::new();
+    while let Some(line) = table.next_record(&mut record)? {
+        report.read += 1;
+        let code = table.field(&record, c_code).into_owned();
+        if code.is_empty() {
+            report.skip(SkipReason::MissingId, Location::Line(line), None, None);
+            continue;
+        }
+        if rows.contains_key(&code) {
+            report.skip(
+                SkipReason::DuplicateId,
+                Location::Line(line),
+                Some(&code),
+                None,
+            );
+            continue;
+        }
+        let value = row(&table, &record, line);
+        rows.insert(code, value);
+        report.kept += 1;
+    }
+    table.finish(&mut report);
+    Ok((rows, report))
+}
+
 fn read_commune_table(path: &Path) -> Result<(HashMap<String, TableRow>, LoadReport)> {
-    let mut table = CsvTable::open(path)?;
+    let table = CsvTable::open(path)?;
     let c_code = table.require(&["code_insee", "codgeo", "insee_com"])?;
     let c_pop = table.require(&["population", "pmun", "ptot"])?;
     let c_name = table.column(&["nom", "libgeo", "lib_com"]);
@@ -252,54 +288,30 @@ fn read_commune_table(path: &Path) -> Result<(HashMap<String, TableRow>, LoadRep
         .iter()
         .filter_map(|a| table.column(&[a]).map(|c| ((*a).to_owned(), c)))
         .collect();
-    let mut report = LoadReport::new(path.display().to_string());
-    let mut rows = HashMap::new();
-    let mut record = csv::ByteRecord::new();
     let mut bad_population = 0usize;
-    while let Some(line) = table.next_record(&mut record)? {
-        report.read += 1;
-        let code = table.field(&record, c_code).into_owned();
-        if code.is_empty() {
-            report.skip(SkipReason::MissingId, Location::Line(line), None, None);
-            continue;
-        }
-        if rows.contains_key(&code) {
-            report.skip(
-                SkipReason::DuplicateId,
-                Location::Line(line),
-                Some(&code),
-                None,
-            );
-            continue;
-        }
-        let population = parse_population(&table.field(&record, c_pop));
+    let (rows, mut report) = read_keyed(path, table, c_code, |table, record, line| {
+        let population = parse_population(&table.field(record, c_pop));
         bad_population += usize::from(population.is_none());
         let attributes = c_attrs
             .iter()
             .filter_map(|(name, c)| {
-                let v = table.field(&record, *c);
+                let v = table.field(record, *c);
                 (!v.is_empty()).then(|| (name.clone(), v.into_owned()))
             })
             .collect();
-        let dep = table.opt_field(&record, c_dep).into_owned();
-        rows.insert(
-            code.clone(),
-            TableRow {
-                name: table.opt_field(&record, c_name).into_owned(),
-                dep,
-                population,
-                line,
-                attributes,
-            },
-        );
-        report.kept += 1;
-    }
+        TableRow {
+            name: table.opt_field(record, c_name).into_owned(),
+            dep: table.opt_field(record, c_dep).into_owned(),
+            population,
+            line,
+            attributes,
+        }
+    })?;
     if bad_population > 0 {
         report.note(format!(
             "{bad_population} row(s) with an empty or unreadable population"
         ));
     }
-    table.finish(&mut report);
     Ok((rows, report))
 }
 
@@ -307,38 +319,15 @@ fn read_commune_table(path: &Path) -> Result<(HashMap<String, TableRow>, LoadRep
 type CodeTable = HashMap<String, BTreeMap<String, String>>;
 
 fn read_code_table(path: &Path, columns: &[&str]) -> Result<(CodeTable, LoadReport)> {
-    let mut table = CsvTable::open(path)?;
+    let table = CsvTable::open(path)?;
     let c_code = table.require(&["code_insee", "codgeo", "insee_com"])?;
     let cols: Vec<(String, usize)> = columns
         .iter()
         .map(|a| table.require(&[a]).map(|c| ((*a).to_owned(), c)))
         .collect::<Result<_>>()?;
-    let mut report = LoadReport::new(path.display().to_string());
-    let mut rows = HashMap::new();
-    let mut record = csv::ByteRecord::new();
-    while let Some(line) = table.next_record(&mut record)? {
-        report.read += 1;
-        let code = table.field(&record, c_code).into_owned();
-        if code.is_empty() {
-            report.skip(SkipReason::MissingId, Location::Line(line), None, None);
-            continue;
-        }
-        if rows.contains_key(&code) {
-            report.skip(
-                SkipReason::DuplicateId,
-                Location::Line(line),
-                Some(&code),
-                None,
-            );
-            continue;
-        }
-        let attrs = cols
-            .iter()
-            .map(|(name, c)| (name.clone(), table.field(&record, *c).into_owned()))
-            .collect();
-        rows.insert(code, attrs);
-        report.kept += 1;
-    }
-    table.finish(&mut report);
-    Ok((rows, report))
+    read_keyed(path, table, c_code, |table, record, _| {
+        cols.iter()
+            .map(|(name, c)| (name.clone(), table.field(record, *c).into_owned()))
+            .collect()
+    })
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::error::{Location, Result};
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
 use crate::read::geojson::{for_each_feature_in, point_lonlat, property_text};
-use crate::read::place_lonlat;
+use crate::read::{accept_point, place_lonlat};
 use crate::report::{LoadReport, SkipReason};
 
 /// Prefix given to conseiller numérique structure ids.
@@ -53,17 +53,15 @@ fn conseillers_in(
             return;
         };
         let id = format!("{CONSEILLER_NUMERIQUE_ID_PREFIX}{raw_id}");
-        let placed = match point_lonlat(&f.geometry).and_then(|c| place_lonlat(c.x, c.y)) {
-            Ok(p) => p,
-            Err((reason, detail)) => {
-                report.skip(reason, loc, Some(&id), Some(detail));
-                return;
-            }
-        };
-        if !seen.insert(id.clone()) {
-            report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
+        let Some(placed) = accept_point(
+            &mut report,
+            &mut seen,
+            loc,
+            &id,
+            point_lonlat(&f.geometry).and_then(|c| place_lonlat(c.x, c.y)),
+        ) else {
             return;
-        }
+        };
         with_qpv_flag += usize::from(property_text(&f.properties, "qpv").as_deref() == Some("oui"));
         let name = ["raison_sociale", "nom", "name"]
             .iter()

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use crate::error::{Location, Result};
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
-use crate::read::place_text;
 use crate::read::text::{CsvTable, normalize_key};
+use crate::read::{accept_point, place_text};
 use crate::report::{LoadReport, SkipReason};
 
 /// Prefix given to France Services ids so they never collide with La Poste site ids.
@@ -60,17 +60,15 @@ fn read_france_services_table<R: Read>(
             continue;
         }
         let id = format!("{FRANCE_SERVICES_ID_PREFIX}{raw_id}");
-        let placed = match place_text(&table.field(&record, c_lon), &table.field(&record, c_lat)) {
-            Ok(p) => p,
-            Err((reason, detail)) => {
-                report.skip(reason, loc, Some(&id), Some(detail));
-                continue;
-            }
-        };
-        if !seen.insert(id.clone()) {
-            report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
+        let Some(placed) = accept_point(
+            &mut report,
+            &mut seen,
+            loc,
+            &id,
+            place_text(&table.field(&record, c_lon), &table.field(&record, c_lat)),
+        ) else {
             continue;
-        }
+        };
         let name = table.opt_field(&record, c_name).into_owned();
         let in_post_office = normalize_key(&name).contains("la_poste");
         at_la_poste += usize::from(in_post_office);

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use crate::error::{Location, Result};
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
-use crate::read::place_text;
 use crate::read::text::CsvTable;
+use crate::read::{accept_point, place_text};
 use crate::report::{LoadReport, SkipReason};
 
 /// Reads a La Poste points de contact CSV.
@@ -75,17 +75,15 @@ fn read_la_poste_table<R: Read>(
             report.skip(SkipReason::MissingId, loc, None, None);
             continue;
         }
-        let placed = match place_text(&table.field(&record, c_lon), &table.field(&record, c_lat)) {
-            Ok(p) => p,
-            Err((reason, detail)) => {
-                report.skip(reason, loc, Some(&id), Some(detail));
-                continue;
-            }
-        };
-        if !seen.insert(id.clone()) {
-            report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
+        let Some(placed) = accept_point(
+            &mut report,
+            &mut seen,
+            loc,
+            &id,
+            place_text(&table.field(&record, c_lon), &table.field(&record, c_lat)),
+        ) else {
             continue;
-        }
+        };
         let label = table.opt_field(&record, c_kind);
         let kind = match PointKind::from_la_poste_label(&label) {
             Some(k) => k,

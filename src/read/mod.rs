@@ -37,6 +37,30 @@ pub(crate) struct Placed {
     pub xy: Coord<f64>,
 }
 
+/// The last two checks of every point row: usable coordinates, then an id
+/// not seen before (the first occurrence is kept). Counts the skip in
+/// `report` and returns `None` when a check fails.
+pub(crate) fn accept_point(
+    report: &mut crate::LoadReport,
+    seen: &mut std::collections::HashSet<String>,
+    location: crate::Location,
+    id: &str,
+    placed: Result<Placed, GeometryProblem>,
+) -> Option<Placed> {
+    let placed = match placed {
+        Ok(p) => p,
+        Err((reason, detail)) => {
+            report.skip(reason, location, Some(id), Some(detail));
+            return None;
+        }
+    };
+    if !seen.insert(id.to_owned()) {
+        report.skip(SkipReason::DuplicateId, location, Some(id), None);
+        return None;
+    }
+    Some(placed)
+}
+
 /// Parses and places a lon/lat given as text (decimal point or comma).
 pub(crate) fn place_text(lon: &str, lat: &str) -> Result<Placed, GeometryProblem> {
     if lon.trim().is_empty() || lat.trim().is_empty() {

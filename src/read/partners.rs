@@ -7,7 +7,7 @@ use std::path::Path;
 use crate::error::{Location, Result};
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
 use crate::read::text::CsvTable;
-use crate::read::{place_text, read_conseillers_numeriques, read_france_services};
+use crate::read::{accept_point, place_text, read_conseillers_numeriques, read_france_services};
 use crate::report::{LoadReport, SkipReason};
 
 /// Reads a partner file, choosing the reader from its content:
@@ -103,17 +103,15 @@ fn read_partner_csv_table<R: Read>(
             );
             continue;
         }
-        let placed = match place_text(&table.field(&record, c_lon), &table.field(&record, c_lat)) {
-            Ok(p) => p,
-            Err((reason, detail)) => {
-                report.skip(reason, loc, Some(&id), Some(detail));
-                continue;
-            }
-        };
-        if !seen.insert(id.clone()) {
-            report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
+        let Some(placed) = accept_point(
+            &mut report,
+            &mut seen,
+            loc,
+            &id,
+            place_text(&table.field(&record, c_lon), &table.field(&record, c_lat)),
+        ) else {
             continue;
-        }
+        };
         let kind_text = table.opt_field(&record, c_kind);
         let kind = PointKind::from_identifier(&kind_text).unwrap_or(PointKind::Other);
         let commune = table.opt_field(&record, c_insee);
