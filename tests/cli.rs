@@ -281,3 +281,41 @@ fn access_on_the_demo_writes_departements_with_a_national_row() {
         text(&o.stderr).contains("--model takes centroid, grid, grid:<metres> or filosofi:<csv>")
     );
 }
+
+#[test]
+fn access_communes_csv_carries_density_and_frr_classes() {
+    let out = tempfile::tempdir().unwrap();
+    let frr = out.path().join("frr.csv");
+    std::fs::write(
+        &frr,
+        "code_insee,codefrr,classement_frr,classee_frr\n99002,4,FRR,1\n",
+    )
+    .unwrap();
+    let o = maillage(&[
+        "access",
+        "--points",
+        demo("points.csv").to_str().unwrap(),
+        "--communes",
+        demo("communes.geojson").to_str().unwrap(),
+        "--population",
+        demo("communes.csv").to_str().unwrap(),
+        "--frr",
+        frr.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let csv = std::fs::read_to_string(out.path().join("communes.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        &header[9..],
+        ["grille_densite", "classement_frr", "classee_frr"]
+    );
+    let row = csv.lines().find(|l| l.starts_with("99002,")).unwrap();
+    assert!(row.ends_with(",FRR,1"), "{row}");
+    let city = csv.lines().find(|l| l.starts_with("99001,")).unwrap();
+    assert!(
+        city.ends_with(",2,,"),
+        "the city: density class 2, no FRR row: {city}"
+    );
+}

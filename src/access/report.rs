@@ -235,7 +235,8 @@ impl<'a> AccessReport<'a> {
     /// Writes one row per commune (or per territory of `also_by` when
     /// `territories` is true): `id, name, dep, population, population_beyond,
     /// share_beyond, population_beyond_distance, population_beyond_minutes,
-    /// population_beyond_decree`.
+    /// population_beyond_decree`, then the territory's density class and FRR
+    /// rural zoning when known (`grille_densite`, `classement_frr`, `classee_frr`).
     pub fn write_territories_csv(&self, path: impl AsRef<Path>, territories: bool) -> Result<()> {
         let path = path.as_ref();
         let mut w = csv::Writer::from_writer(crate::write::create(path)?);
@@ -250,6 +251,9 @@ impl<'a> AccessReport<'a> {
             "population_beyond_distance",
             "population_beyond_minutes",
             "population_beyond_decree",
+            "grille_densite",
+            "classement_frr",
+            "classee_frr",
         ])
         .map_err(err)?;
         let rows: Box<dyn Iterator<Item = (&Territory, &AccessTotals)>> =
@@ -268,6 +272,9 @@ impl<'a> AccessReport<'a> {
                 format!("{:.1}", a.beyond_distance),
                 format!("{:.1}", a.beyond_minutes),
                 format!("{:.1}", a.beyond_decree),
+                t.attribute("grille_densite").unwrap_or_default().to_owned(),
+                t.attribute("classement_frr").unwrap_or_default().to_owned(),
+                t.attribute("classee_frr").unwrap_or_default().to_owned(),
             ])
             .map_err(err)?;
         }
