@@ -65,6 +65,7 @@ fn benches(c: &mut Criterion) {
     });
 
     let mut g = c.benchmark_group("coverage/112 QPV × postal");
+    g.sample_size(10);
     g.bench_function("maillage (R-tree)", |b| {
         b.iter(|| {
             black_box(
