@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{point, rect, territory};
+use common::{point, rect, star, territory};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use maillage::access::{Accessibility, Combine};
 use maillage::population::{PopulationModel, grid_cells};
@@ -259,20 +259,6 @@ fn grid_model_spreads_whole_numbers_and_keeps_tiny_communes() {
     assert_eq!(units.len(), 1);
     assert_eq!(units[0].population, 42.0);
     assert!((units[0].xy.x - 720_035.0).abs() < 1e-6);
-}
-
-fn star(cx: f64, cy: f64, radii: &[f64]) -> Polygon<f64> {
-    let n = radii.len() as f64;
-    let mut ring: Vec<(f64, f64)> = radii
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let a = std::f64::consts::TAU * i as f64 / n;
-            (cx + r * a.cos(), cy + r * a.sin())
-        })
-        .collect();
-    ring.push(ring[0]);
-    Polygon::new(LineString::from(ring), vec![])
 }
 
 proptest! {

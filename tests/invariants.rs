@@ -3,9 +3,9 @@
 
 mod common;
 
-use common::{point, rect, territory};
+use common::{point, rect, star, territory};
 use geo::{Distance, Euclidean};
-use geo_types::{LineString, MultiPolygon, Point, Polygon};
+use geo_types::{MultiPolygon, Point};
 use maillage::{
     Coverage, Projector, Rule, Service, ServiceNetwork, ServicePoint, Territory, TerritoryKind,
     Zone,
@@ -58,21 +58,6 @@ fn run(t: &[Territory], network: &ServiceNetwork, rule: Rule) -> (u32, u32, Opti
     let report = Coverage::new(network, t).rule_all(rule).run().unwrap();
     let r = report.get("T", Service::Postal).unwrap();
     (r.points_inside, r.points_within, r.nearest_m(), r.served)
-}
-
-/// A star-shaped polygon around (cx, cy): irregular, often concave.
-fn star(cx: f64, cy: f64, radii: &[f64]) -> Polygon<f64> {
-    let n = radii.len() as f64;
-    let mut ring: Vec<(f64, f64)> = radii
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let a = std::f64::consts::TAU * i as f64 / n;
-            (cx + r * a.cos(), cy + r * a.sin())
-        })
-        .collect();
-    ring.push(ring[0]);
-    Polygon::new(LineString::from(ring), vec![])
 }
 
 proptest! {

@@ -74,15 +74,8 @@ struct MapArgs {
 
 #[derive(Args)]
 struct AccessArgs {
-    /// La Poste points de contact CSV.
-    #[arg(long, value_name = "CSV")]
-    points: PathBuf,
-    /// Partner sites (as for `coverage`). Repeatable.
-    #[arg(long, value_name = "FILE")]
-    partners: Vec<PathBuf>,
-    /// Programme assignments CSV (`site_id,service`).
-    #[arg(long, value_name = "CSV")]
-    assignments: Option<PathBuf>,
+    #[command(flatten)]
+    sites: SiteArgs,
     /// Commune polygons (GeoJSON, WGS84; `code_insee_2026` or `code_insee`).
     #[arg(long, value_name = "GEOJSON")]
     communes: PathBuf,
@@ -121,8 +114,9 @@ struct AccessArgs {
     out: PathBuf,
 }
 
+/// Where the services are: the arguments `coverage` and `access` share.
 #[derive(Args)]
-struct CoverageArgs {
+struct SiteArgs {
     /// La Poste points de contact CSV (2016 or current open-data layout).
     #[arg(long, value_name = "CSV")]
     points: PathBuf,
@@ -134,6 +128,12 @@ struct CoverageArgs {
     /// mediation, a Point Poste ESS or digital inclusion.
     #[arg(long, value_name = "CSV")]
     assignments: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct CoverageArgs {
+    #[command(flatten)]
+    sites: SiteArgs,
     /// Territory polygons (GeoJSON, WGS84). Repeatable (e.g. two QPV files).
     #[arg(long, value_name = "GEOJSON")]
     territories: Vec<PathBuf>,
@@ -255,19 +255,15 @@ fn show(report: &LoadReport) {
 }
 
 /// Loads La Poste points, partners and assignments into one list.
-fn load_points(
-    points: &PathBuf,
-    partners: &[PathBuf],
-    assignments: Option<&PathBuf>,
-) -> maillage::Result<Vec<maillage::ServicePoint>> {
-    let (mut all, report) = read_la_poste(points)?;
+fn load_points(sites: &SiteArgs) -> maillage::Result<Vec<maillage::ServicePoint>> {
+    let (mut all, report) = read_la_poste(&sites.points)?;
     show(&report);
-    for path in partners {
+    for path in &sites.partners {
         let (p, report) = read_partners(path)?;
         show(&report);
         all.extend(p);
     }
-    if let Some(path) = assignments {
+    if let Some(path) = &sites.assignments {
         let (a, report) = read_assignments(path)?;
         show(&report);
         show(&apply_assignments(&mut all, &a));
@@ -277,7 +273,7 @@ fn load_points(
 
 fn access(args: AccessArgs) -> maillage::Result<()> {
     eprintln!("── loading");
-    let points = load_points(&args.points, &args.partners, args.assignments.as_ref())?;
+    let points = load_points(&args.sites)?;
     let sources = CommuneSources {
         polygons: args.communes.clone(),
         table: Some(args.population.clone()),
@@ -494,7 +490,7 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
     };
 
     eprintln!("── loading");
-    let points = load_points(&args.points, &args.partners, args.assignments.as_ref())?;
+    let points = load_points(&args.sites)?;
 
     let mut territories: Vec<Territory> = Vec::new();
     if !args.territories.is_empty() {

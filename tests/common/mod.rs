@@ -68,3 +68,18 @@ pub fn point(id: &str, zone: Zone, x: f64, y: f64, services: &[Service]) -> Serv
         at_la_poste: true,
     }
 }
+
+/// A star-shaped polygon around (cx, cy) with the given radii: irregular, often concave.
+pub fn star(cx: f64, cy: f64, radii: &[f64]) -> Polygon<f64> {
+    let n = radii.len() as f64;
+    let mut ring: Vec<(f64, f64)> = radii
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let a = std::f64::consts::TAU * i as f64 / n;
+            (cx + r * a.cos(), cy + r * a.sin())
+        })
+        .collect();
+    ring.push(ring[0]);
+    Polygon::new(LineString::from(ring), vec![])
+}
