@@ -220,11 +220,11 @@ pub(super) fn render(map: &GapMap<'_>, frames: &[Frame]) -> Result<String> {
     s.push_str("</g>\n");
 
     let main = frames.first();
-    let legend_box = main.map(|f| legend(map, f, &mut String::new()));
+    let legend_box = main.map(|f| legend(map, f, frames, &mut String::new()));
     labels(map, frames, legend_box, &mut s);
     if let Some(f) = main {
         let mut l = String::new();
-        legend(map, f, &mut l);
+        legend(map, f, frames, &mut l);
         s.push_str(&l);
         scale_bar(f, &mut s);
         north_arrow(f, &mut s);
@@ -302,9 +302,12 @@ fn labels(map: &GapMap<'_>, frames: &[Frame], avoid: Option<PxRect>, s: &mut Str
     s.push_str("</g>\n");
 }
 
-/// Writes the legend into `s`; returns its box.
-fn legend(map: &GapMap<'_>, f: &Frame, s: &mut String) -> PxRect {
-    let visible = |zone, r: Option<geo_types::Rect<f64>>| r.is_some_and(|r| f.sees(zone, &r));
+/// Writes the legend into `s`, in the corner of the main frame `f`, listing
+/// what any frame shows; returns its box.
+fn legend(map: &GapMap<'_>, f: &Frame, frames: &[Frame], s: &mut String) -> PxRect {
+    let visible = |zone, r: Option<geo_types::Rect<f64>>| {
+        r.is_some_and(|r| frames.iter().any(|f| f.sees(zone, &r)))
+    };
     let mut statuses: Vec<Status> = map
         .areas
         .iter()
