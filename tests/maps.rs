@@ -248,4 +248,14 @@ fn national_map_of_the_real_communes() {
         doc.descendants()
             .any(|n| n.attribute("class") == Some("gap-far"))
     );
+    // The legend lists classes shown only in an inset (Guyane's far gaps).
+    let legend = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("legend"))
+        .unwrap();
+    let entries: Vec<&str> = legend.descendants().filter_map(|n| n.text()).collect();
+    assert!(
+        entries.contains(&"gap, nearest > 10 km or none"),
+        "{entries:?}"
+    );
 }
