@@ -529,3 +529,93 @@ fn filosofi_cells_are_placed_in_their_communes() {
         .national();
     assert_eq!((r.population, r.no_point), (159.0, 159.0));
 }
+
+/// The synthetic road of `road_times_on_a_small_synthetic_graph`, placed in
+/// Lambert-93: a commune whose centroid is 200 m off node 0, a point de
+/// contact 100 m off node 2. By road: 0.6 (snap) + 5 (nodes 0 → 2) + 0.3
+/// (snap) = 5.9 min; crow-flies distance hypot(3000, 300) = 3,015 m.
+#[test]
+fn road_travel_times_flow_into_accessibility_with_their_snaps() {
+    let (x0, y0) = (700_000.0, 6_600_000.0);
+    let nodes = vec![
+        Coord { x: x0, y: y0 },
+        Coord {
+            x: x0 + 1000.0,
+            y: y0,
+        },
+        Coord {
+            x: x0 + 3000.0,
+            y: y0,
+        },
+    ];
+    let roads = RoadNetwork::new(
+        M,
+        nodes,
+        &[
+            (0, 1, 1.0),
+            (1, 0, 1.0),
+            (1, 2, 4.0),
+            (2, 1, 4.0),
+            (2, 0, 2.0),
+        ],
+    );
+    let network = ServiceNetwork::new(vec![
+        point("p", M, x0 + 3000.0, y0 + 100.0, &[Service::Postal]),
+        point(
+            "far",
+            M,
+            x0 + 9000.0,
+            y0 + 5000.0,
+            &[Service::FranceServices],
+        ),
+    ]);
+    let times = RoadTravelTime::new(&roads, &network, Service::Postal);
+    assert_eq!(
+        (times.destinations(), times.unsnapped_destinations()),
+        (1, 0)
+    );
+    let (mean, max) = times.destination_snaps_m();
+    assert!((mean - 100.0).abs() < 1e-9 && (max - 100.0).abs() < 1e-9);
+    let far = RoadTravelTime::new(&roads, &network, Service::FranceServices);
+    assert_eq!(
+        (far.destinations(), far.unsnapped_destinations()),
+        (0, 1),
+        "6 km from any road node"
+    );
+
+    let mut c = territory(
+        "C",
+        TerritoryKind::Commune,
+        Some(10),
+        M,
+        vec![rect(x0 - 50.0, y0 - 250.0, x0 + 50.0, y0 - 150.0)],
+    );
+    c.departement = Some("99".into());
+    let communes = vec![c];
+    let model = PopulationModel::Centroid;
+    let run = |combine| {
+        Accessibility::new(&network, &communes, &model)
+            .minutes(5.5)
+            .combine(combine)
+            .travel_time(&times)
+            .run()
+            .unwrap()
+            .national()
+    };
+    let and = run(Combine::And);
+    assert_eq!(
+        (and.beyond_distance, and.beyond_minutes, and.beyond),
+        (0.0, 10.0, 0.0)
+    );
+    assert_eq!(
+        (
+            and.mean_snap_m(),
+            and.max_snap_m,
+            and.snapped,
+            and.time_estimated
+        ),
+        (Some(200.0), 200.0, 10.0, 0.0)
+    );
+    let or = run(Combine::Or);
+    assert_eq!(or.beyond, 10.0, "5.9 min > 5.5 min");
+}

@@ -291,7 +291,14 @@ impl<'a> Accessibility<'a> {
                         commune: Some(commune),
                     };
                     let minutes = match self.travel.and_then(|m| m.minutes(&query)) {
-                        Some(m) => Some(m),
+                        Some(m) => {
+                            if let Some(snap) = self.travel.and_then(|t| t.snap_m(&query)) {
+                                unit.snap_person_m = snap * u.population;
+                                unit.snapped = u.population;
+                                unit.max_snap_m = snap;
+                            }
+                            Some(m)
+                        }
                         None => {
                             if self.travel.is_some() {
                                 unit.time_estimated = u.population;

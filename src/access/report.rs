@@ -28,6 +28,13 @@ pub struct AccessTotals {
     /// Population whose travel time is a crow-flies estimate because the
     /// road model had no answer for it.
     pub time_estimated: f64,
+    /// Sum over the population timed on the road model of its snap distance
+    /// (person-metres): divided by the population so timed, the mean snap.
+    pub snap_person_m: f64,
+    /// Population timed on the road model.
+    pub snapped: f64,
+    /// Largest snap distance of a population unit, in metres.
+    pub max_snap_m: f64,
 }
 
 impl AccessTotals {
@@ -41,6 +48,15 @@ impl AccessTotals {
         self.beyond_decree += other.beyond_decree;
         self.no_point += other.no_point;
         self.time_estimated += other.time_estimated;
+        self.snap_person_m += other.snap_person_m;
+        self.snapped += other.snapped;
+        self.max_snap_m = self.max_snap_m.max(other.max_snap_m);
+    }
+
+    /// Population-weighted mean snap distance onto the road network, in
+    /// metres, when a road model timed anyone.
+    pub fn mean_snap_m(&self) -> Option<f64> {
+        (self.snapped > 0.0).then(|| self.snap_person_m / self.snapped)
     }
 
     fn share(&self, part: f64) -> f64 {

@@ -422,6 +422,12 @@ fn access(args: AccessArgs) -> maillage::Result<()> {
             decree_failing.join(", ")
         }
     );
+    if let Some(mean) = n.mean_snap_m() {
+        println!(
+            "road snaps of homes: population-weighted mean {mean:.0} m, largest {:.0} m, for {:.0} inhabitants timed on the roads",
+            n.max_snap_m, n.snapped
+        );
+    }
     if n.time_estimated > 0.0 {
         println!(
             "travel time estimated crow-flies for {:.0} inhabitants outside the road extract",

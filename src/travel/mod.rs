@@ -39,6 +39,12 @@ pub trait TravelTime: Send + Sync {
     /// or `None` when the model cannot tell (origin outside its road
     /// network, no reachable point).
     fn minutes(&self, query: &TravelQuery<'_>) -> Option<f64>;
+
+    /// How far the origin had to be moved onto the model's network, in
+    /// metres, when the model snaps origins (road models); `None` otherwise.
+    fn snap_m(&self, _query: &TravelQuery<'_>) -> Option<f64> {
+        None
+    }
 }
 
 /// Crow-flies estimate: `minutes = distance × detour ÷ speed`.

@@ -241,6 +241,10 @@ pub struct RoadTravelTime<'a> {
     access_kmh: f64,
     max_snap_m: f64,
     destinations: usize,
+    /// Destinations farther than `max_snap_m` from any road node, left out.
+    unsnapped: usize,
+    mean_snap_m: f64,
+    max_seen_snap_m: f64,
 }
 
 impl<'a> RoadTravelTime<'a> {
@@ -261,24 +265,49 @@ impl<'a> RoadTravelTime<'a> {
         access_kmh: f64,
         max_snap_m: f64,
     ) -> Self {
-        let sources: Vec<(usize, f32)> = destinations
+        let snaps: Vec<(usize, f64)> = destinations
             .into_iter()
             .filter_map(|d| roads.snap(d))
-            .filter(|&(_, snap)| snap <= max_snap_m)
-            .map(|(node, snap)| (node, (snap / 1000.0 / access_kmh * 60.0) as f32))
             .collect();
+        let kept: Vec<(usize, f64)> = snaps
+            .iter()
+            .copied()
+            .filter(|&(_, snap)| snap <= max_snap_m)
+            .collect();
+        let sources: Vec<(usize, f32)> = kept
+            .iter()
+            .map(|&(node, snap)| (node, (snap / 1000.0 / access_kmh * 60.0) as f32))
+            .collect();
+        let mean_snap_m = if kept.is_empty() {
+            0.0
+        } else {
+            kept.iter().map(|s| s.1).sum::<f64>() / kept.len() as f64
+        };
         RoadTravelTime {
             roads,
             minutes_at_node: roads.minutes_to_nearest(&sources),
             access_kmh,
             max_snap_m,
             destinations: sources.len(),
+            unsnapped: snaps.len() - kept.len(),
+            mean_snap_m,
+            max_seen_snap_m: kept.iter().map(|s| s.1).fold(0.0, f64::max),
         }
     }
 
     /// How many destinations were snapped onto the network.
     pub fn destinations(&self) -> usize {
         self.destinations
+    }
+
+    /// Destinations left out because no road node lies within the maximum snap distance.
+    pub fn unsnapped_destinations(&self) -> usize {
+        self.unsnapped
+    }
+
+    /// Mean and largest snap distance of the destinations kept, in metres.
+    pub fn destination_snaps_m(&self) -> (f64, f64) {
+        (self.mean_snap_m, self.max_seen_snap_m)
     }
 
     /// Minutes from a projected origin, with the node it snapped to and the snap distance.
@@ -301,12 +330,15 @@ impl<'a> RoadTravelTime<'a> {
 impl TravelTime for RoadTravelTime<'_> {
     fn label(&self) -> String {
         format!(
-            "OpenStreetMap road network ({} nodes, {} directed edges, {} destinations; snaps at {} km/h, at most {} m)",
+            "OpenStreetMap road network ({} nodes, {} directed edges; {} destinations snapped, mean {:.0} m, max {:.0} m, {} farther than {} m left out; snaps covered at {} km/h)",
             self.roads.node_count(),
             self.roads.edge_count(),
             self.destinations,
-            self.access_kmh,
-            self.max_snap_m
+            self.mean_snap_m,
+            self.max_seen_snap_m,
+            self.unsnapped,
+            self.max_snap_m,
+            self.access_kmh
         )
     }
 
@@ -315,5 +347,12 @@ impl TravelTime for RoadTravelTime<'_> {
             return None;
         }
         self.minutes_from(query.origin).map(|(m, _, _)| m)
+    }
+
+    fn snap_m(&self, query: &TravelQuery<'_>) -> Option<f64> {
+        if query.zone != self.roads.zone {
+            return None;
+        }
+        self.minutes_from(query.origin).map(|(_, _, snap)| snap)
     }
 }
