@@ -231,15 +231,15 @@ impl<'a> Accessibility<'a> {
             )),
             (Some(_), None) => Some(self.fallback.label()),
         };
-        Ok(AccessReport::new(
-            self.communes,
-            communes,
-            self.groups.zip(groups),
-            self.service,
-            self.thresholds,
-            self.model.label(),
+        Ok(AccessReport {
+            communes: self.communes,
+            per_commune: communes,
+            groups: self.groups.zip(groups),
+            service: self.service,
+            thresholds: self.thresholds,
+            model_label: self.model.label(),
             travel_label,
-        ))
+        })
     }
 
     fn commune(
@@ -290,14 +290,14 @@ impl<'a> Accessibility<'a> {
                         nearest_m,
                         commune: Some(commune),
                     };
-                    let minutes = match self.travel.and_then(|m| m.minutes(&query)) {
-                        Some(m) => {
-                            if let Some(snap) = self.travel.and_then(|t| t.snap_m(&query)) {
+                    let minutes = match self.travel.and_then(|m| m.travel(&query)) {
+                        Some(answer) => {
+                            if let Some(snap) = answer.snap_m {
                                 unit.snap_person_m = snap * u.population;
                                 unit.snapped = u.population;
                                 unit.max_snap_m = snap;
                             }
-                            Some(m)
+                            Some(answer.minutes)
                         }
                         None => {
                             if self.travel.is_some() {

@@ -98,36 +98,16 @@ pub struct DepartementAccess {
 /// The result of [`Accessibility::run`](super::Accessibility::run).
 #[derive(Debug, Clone)]
 pub struct AccessReport<'a> {
-    communes: &'a [Territory],
-    per_commune: Vec<AccessTotals>,
-    groups: Option<(&'a [Territory], Vec<AccessTotals>)>,
-    service: Service,
-    thresholds: Thresholds,
-    model_label: String,
-    travel_label: Option<String>,
+    pub(super) communes: &'a [Territory],
+    pub(super) per_commune: Vec<AccessTotals>,
+    pub(super) groups: Option<(&'a [Territory], Vec<AccessTotals>)>,
+    pub(super) service: Service,
+    pub(super) thresholds: Thresholds,
+    pub(super) model_label: String,
+    pub(super) travel_label: Option<String>,
 }
 
 impl<'a> AccessReport<'a> {
-    pub(super) fn new(
-        communes: &'a [Territory],
-        per_commune: Vec<AccessTotals>,
-        groups: Option<(&'a [Territory], Vec<AccessTotals>)>,
-        service: Service,
-        thresholds: Thresholds,
-        model_label: String,
-        travel_label: Option<String>,
-    ) -> Self {
-        AccessReport {
-            communes,
-            per_commune,
-            groups,
-            service,
-            thresholds,
-            model_label,
-            travel_label,
-        }
-    }
-
     /// The service measured.
     pub fn service(&self) -> Service {
         self.service

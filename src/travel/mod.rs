@@ -30,20 +30,31 @@ pub struct TravelQuery<'a> {
     pub commune: Option<&'a Territory>,
 }
 
+/// A model's answer: the time, and how far the origin was moved onto the
+/// model's network to get it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Travel {
+    /// Minutes by car to the nearest service point.
+    pub minutes: f64,
+    /// Distance in metres from the origin to where the model picked it up
+    /// (a road node), for models that snap origins; `None` otherwise.
+    pub snap_m: Option<f64>,
+}
+
 /// A model of car travel time from a place to the nearest service point.
 pub trait TravelTime: Send + Sync {
     /// How the times are obtained, written into outputs.
     fn label(&self) -> String;
 
-    /// Minutes by car from the query's origin to the nearest service point,
-    /// or `None` when the model cannot tell (origin outside its road
-    /// network, no reachable point).
-    fn minutes(&self, query: &TravelQuery<'_>) -> Option<f64>;
+    /// Time by car from the query's origin to the nearest service point, with
+    /// the snap it took, or `None` when the model cannot tell (origin outside
+    /// its road network, no reachable point).
+    fn travel(&self, query: &TravelQuery<'_>) -> Option<Travel>;
 
-    /// How far the origin had to be moved onto the model's network, in
-    /// metres, when the model snaps origins (road models); `None` otherwise.
-    fn snap_m(&self, _query: &TravelQuery<'_>) -> Option<f64> {
-        None
+    /// Minutes by car from the query's origin to the nearest service point
+    /// (the time of [`travel`](Self::travel)).
+    fn minutes(&self, query: &TravelQuery<'_>) -> Option<f64> {
+        self.travel(query).map(|t| t.minutes)
     }
 }
 
@@ -101,8 +112,11 @@ impl TravelTime for CrowFlies {
         )
     }
 
-    fn minutes(&self, query: &TravelQuery<'_>) -> Option<f64> {
+    fn travel(&self, query: &TravelQuery<'_>) -> Option<Travel> {
         let d = query.nearest_m?;
-        Some(d * self.detour / 1000.0 / self.kmh(query.commune) * 60.0)
+        Some(Travel {
+            minutes: d * self.detour / 1000.0 / self.kmh(query.commune) * 60.0,
+            snap_m: None,
+        })
     }
 }

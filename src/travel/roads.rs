@@ -7,7 +7,7 @@ use geo_types::Coord;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use super::{TravelQuery, TravelTime};
+use super::{Travel, TravelQuery, TravelTime};
 use crate::crs::Zone;
 use crate::model::Service;
 use crate::network::ServiceNetwork;
@@ -342,17 +342,14 @@ impl TravelTime for RoadTravelTime<'_> {
         )
     }
 
-    fn minutes(&self, query: &TravelQuery<'_>) -> Option<f64> {
+    fn travel(&self, query: &TravelQuery<'_>) -> Option<Travel> {
         if query.zone != self.roads.zone {
             return None;
         }
-        self.minutes_from(query.origin).map(|(m, _, _)| m)
-    }
-
-    fn snap_m(&self, query: &TravelQuery<'_>) -> Option<f64> {
-        if query.zone != self.roads.zone {
-            return None;
-        }
-        self.minutes_from(query.origin).map(|(_, _, snap)| snap)
+        self.minutes_from(query.origin)
+            .map(|(minutes, _, snap)| Travel {
+                minutes,
+                snap_m: Some(snap),
+            })
     }
 }
