@@ -13,12 +13,10 @@
 use std::path::PathBuf;
 
 use maillage::access::Accessibility;
+use maillage::load::Sources;
 use maillage::map::{GapMap, Table, View, html_report};
 use maillage::population::PopulationModel;
-use maillage::read::{
-    apply_assignments, read_assignments, read_communes, read_la_poste, read_partner_csv,
-    read_territories,
-};
+use maillage::read::read_territories;
 use maillage::{CommuneSources, Coverage, FieldMap, Service, ServiceNetwork};
 
 fn main() -> maillage::Result<()> {
@@ -28,29 +26,20 @@ fn main() -> maillage::Result<()> {
         .unwrap_or_else(|| PathBuf::from("data/demo"));
     let out = PathBuf::from("out");
 
-    // 1. Where the services are: La Poste's points de contact, the partner
-    //    sites, and which offices run which programme. Every reader says what
-    //    it kept and what it skipped.
-    let (mut points, report) = read_la_poste(dir.join("points.csv"))?;
-    println!("{report}");
-    let (partners, report) = read_partner_csv(dir.join("partners.csv"))?;
-    println!("{report}");
-    points.extend(partners);
-    let (assignments, report) = read_assignments(dir.join("assignments.csv"))?;
-    println!("{report}");
-    println!("{}", apply_assignments(&mut points, &assignments));
-    let network = ServiceNetwork::new(points);
-
-    // 2. The territories: communes with their population, the QPV, the département.
-    let sources = CommuneSources {
-        polygons: dir.join("communes.geojson"),
-        table: Some(dir.join("communes.csv")),
-        frr: None,
-    };
-    let (communes, reports) = read_communes(&sources)?;
-    reports.iter().for_each(|r| println!("{r}"));
-    let (qpv, report) = read_territories(dir.join("qpv.geojson"), &FieldMap::qpv())?;
-    println!("{report}");
+    // 1. Where the services are (La Poste's points de contact, the partner
+    //    sites, which offices run which programme) and the territories
+    //    (the QPV, the communes with their population). Every file's load
+    //    report says what it kept and what it skipped.
+    let inputs = Sources::new()
+        .points(dir.join("points.csv"))
+        .partners(dir.join("partners.csv"))
+        .assignments(dir.join("assignments.csv"))
+        .territories(dir.join("qpv.geojson"), FieldMap::qpv())
+        .communes(CommuneSources::new(dir.join("communes.geojson")).table(dir.join("communes.csv")))
+        .load()?;
+    inputs.reports.iter().for_each(|r| println!("{r}"));
+    let (qpv, communes) = (inputs.territories, inputs.communes);
+    let network = ServiceNetwork::new(inputs.points);
     let (departements, _) =
         read_territories(dir.join("departement.geojson"), &FieldMap::departements())?;
 
@@ -85,10 +74,6 @@ fn main() -> maillage::Result<()> {
     map.title = "Val-de-Maille (synthetic demo): access to a point de contact".into();
     let view = View::Departement("99".into());
     let svg = map.to_svg(&view)?;
-    std::fs::create_dir_all(&out).map_err(|e| maillage::Error::Io {
-        path: out.clone(),
-        source: e,
-    })?;
     map.write(&view, out.join("gap_map.svg"))?;
     map.write(&view, out.join("gap_map.png"))?;
 
@@ -101,11 +86,7 @@ fn main() -> maillage::Result<()> {
         Table::gaps(&by_qpv, Service::Mediation),
         Table::gaps(&by_qpv, Service::DigitalInclusion),
     ];
-    let html = html_report(&map.title, &svg, &tables);
-    std::fs::write(out.join("report.html"), html).map_err(|e| maillage::Error::Io {
-        path: out.join("report.html"),
-        source: e,
-    })?;
+    html_report(&map.title, &svg, &tables).write(out.join("report.html"))?;
 
     println!("\nwrote out/gap_map.svg, out/gap_map.png and out/report.html");
     Ok(())

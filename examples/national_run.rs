@@ -20,13 +20,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use maillage::access::Accessibility;
+use maillage::load::Sources;
 use maillage::population::PopulationModel;
-use maillage::read::{
-    read_communes, read_conseillers_numeriques, read_france_services, read_la_poste,
-    read_territories,
-};
+use maillage::read::{CommuneSources, FieldMap, read_communes, read_territories};
 use maillage::write::Features;
-use maillage::{CommuneSources, Coverage, FieldMap, Service, ServiceNetwork};
+use maillage::{Coverage, Service, ServiceNetwork};
 
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -53,21 +51,21 @@ fn main() -> maillage::Result<()> {
     };
 
     // Read and project.
-    let (mut points, _) = read_la_poste(data.join("laposte_points_contact_2016.csv"))?;
-    points.extend(read_france_services(data.join("france_services_2024-08.csv"))?.0);
-    points.extend(
-        read_conseillers_numeriques(data.join("conseillers_numeriques_structures_2021.geojson"))?.0,
-    );
+    let (points, _) = Sources::new()
+        .points(data.join("laposte_points_contact_2016.csv"))
+        .partners(data.join("france_services_2024-08.csv"))
+        .partners(data.join("conseillers_numeriques_structures_2021.geojson"))
+        .load_points()?;
     mark("read points (17,212 + 2,845 + 1,450 rows)", &mut lap);
     let (communes, _) = read_communes(&CommuneSources::in_dir(&data))?;
     mark("read communes (35,357 polygons + tables)", &mut lap);
-    let mut qpv = Vec::new();
-    for f in [
-        "qpv_2015_occitanie.geojson",
-        "qpv_2015_ille_et_vilaine.geojson",
-    ] {
-        qpv.extend(read_territories(data.join(f), &FieldMap::qpv())?.0);
-    }
+    let (qpv, _) = Sources::new()
+        .territories(data.join("qpv_2015_occitanie.geojson"), FieldMap::qpv())
+        .territories(
+            data.join("qpv_2015_ille_et_vilaine.geojson"),
+            FieldMap::qpv(),
+        )
+        .load_territories()?;
     let (departements, _) = read_territories(
         data.join("departements_2025.geojson"),
         &FieldMap::departements(),
@@ -96,7 +94,7 @@ fn main() -> maillage::Result<()> {
     by_qpv.write_csv(out.join("qpv_coverage.csv"))?;
     by_qpv.write_geojson(out.join("qpv_gaps.geojson"), Features::Gaps)?;
     access.write_departements_csv(out.join("departements.csv"))?;
-    access.write_territories_csv(out.join("communes_access.csv"), false)?;
+    access.write_communes_csv(out.join("communes_access.csv"))?;
     mark("write outputs", &mut lap);
 
     let total = start.elapsed().as_secs_f64();

@@ -17,11 +17,8 @@
 
 use std::path::PathBuf;
 
-use geo::BoundingRect;
+use maillage::load::{Inputs, Sources};
 use maillage::map::{GapMap, View};
-use maillage::read::{
-    apply_assignments, read_assignments, read_france_services, read_la_poste, read_territories,
-};
 use maillage::write::Features;
 use maillage::{Coverage, FieldMap, PointKind, Rule, Service, ServiceNetwork, TerritoryKind};
 
@@ -31,20 +28,30 @@ fn main() -> maillage::Result<()> {
         .unwrap_or_else(|| PathBuf::from("../shared/data"));
     let out = PathBuf::from("out/qpv_mediation");
 
-    // 1. Points de contact and France Services sites.
-    let (mut points, report) = read_la_poste(data.join("laposte_points_contact_2016.csv"))?;
-    println!("{report}");
-    let (france_services, report) = read_france_services(data.join("france_services_2024-08.csv"))?;
-    println!("{report}");
-    points.extend(france_services);
-
-    // 2. Who offers mediation: the user's list if given, else the stand-in rule above.
-    match std::env::args().nth(1) {
-        Some(list) => {
-            let (assignments, report) = read_assignments(&list)?;
-            println!("{report}");
-            println!("{}", apply_assignments(&mut points, &assignments));
-        }
+    // 1. Points de contact, France Services sites, and the QPV polygons we
+    //    have (Occitanie and Ille-et-Vilaine, 2015 list). Who offers mediation:
+    //    the user's list if given, else the stand-in rule above.
+    let list = std::env::args().nth(1);
+    let mut sources = Sources::new()
+        .points(data.join("laposte_points_contact_2016.csv"))
+        .partners(data.join("france_services_2024-08.csv"))
+        .territories(data.join("qpv_2015_occitanie.geojson"), FieldMap::qpv())
+        .territories(
+            data.join("qpv_2015_ille_et_vilaine.geojson"),
+            FieldMap::qpv(),
+        );
+    if let Some(list) = &list {
+        sources = sources.assignments(list);
+    }
+    let Inputs {
+        mut points,
+        territories: qpv,
+        reports,
+        ..
+    } = sources.load()?;
+    reports.iter().for_each(|r| println!("{r}"));
+    match list {
+        Some(_) => {}
         None => {
             for p in &mut points {
                 if matches!(p.kind, PointKind::BureauDePoste | PointKind::FranceServices) {
@@ -58,18 +65,7 @@ fn main() -> maillage::Result<()> {
     }
     let network = ServiceNetwork::new(points);
 
-    // 3. The QPV polygons we have (Occitanie and Ille-et-Vilaine, 2015 list).
-    let mut qpv = Vec::new();
-    for file in [
-        "qpv_2015_occitanie.geojson",
-        "qpv_2015_ille_et_vilaine.geojson",
-    ] {
-        let (t, report) = read_territories(data.join(file), &FieldMap::qpv())?;
-        println!("{report}");
-        qpv.extend(t);
-    }
-
-    // 4. Served when a mediation-capable site lies within 500 m: a walk.
+    // 2. Served when a mediation-capable site lies within 500 m: a walk.
     let report = Coverage::new(&network, &qpv)
         .services([Service::Mediation, Service::Postal])
         .rule(TerritoryKind::Qpv, Rule::WithinDistance(500.0))
@@ -94,35 +90,16 @@ fn main() -> maillage::Result<()> {
     report.write_csv(out.join("coverage.csv"))?;
     report.write_geojson(out.join("gaps.geojson"), Features::Gaps)?;
 
-    // 5. A neighbourhood map around the largest gap: the QPV, its 500 m buffer, the sites.
+    // 3. A neighbourhood map around the largest gap: the QPV, its 500 m buffer, the sites.
     if let Some(largest) = gaps.first() {
-        let rect = largest.territory.geometry.bounding_rect().map(|r| {
-            let m = 1500.0;
-            geo_types::Rect::new(
-                geo_types::Coord {
-                    x: r.min().x - m,
-                    y: r.min().y - m,
-                },
-                geo_types::Coord {
-                    x: r.max().x + m,
-                    y: r.max().y + m,
-                },
-            )
-        });
-        if let Some(rect) = rect {
-            let mut map =
-                GapMap::from_coverage(&report, Service::Mediation).with_buffers(&qpv, 500.0);
-            map.title = format!(
-                "{} ({}): no mediation-capable site within 500 m",
-                largest.territory.name, largest.territory.id
-            );
-            let view = View::Bbox {
-                zone: largest.territory.zone,
-                rect,
-            };
-            map.write(&view, out.join("largest_gap.svg"))?;
-            map.write(&view, out.join("largest_gap.png"))?;
-        }
+        let mut map = GapMap::from_coverage(&report, Service::Mediation).with_buffers(&qpv, 500.0);
+        map.title = format!(
+            "{} ({}): no mediation-capable site within 500 m",
+            largest.territory.name, largest.territory.id
+        );
+        let view = View::around(largest.territory, 1500.0)?;
+        map.write(&view, out.join("largest_gap.svg"))?;
+        map.write(&view, out.join("largest_gap.png"))?;
     }
     println!(
         "\nwrote {}/coverage.csv, gaps.geojson, largest_gap.svg and largest_gap.png",

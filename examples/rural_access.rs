@@ -11,10 +11,11 @@
 use std::path::PathBuf;
 
 use maillage::access::Accessibility;
+use maillage::load::Sources;
 use maillage::map::{GapMap, Table, View, html_report};
 use maillage::population::PopulationModel;
-use maillage::read::{read_communes, read_la_poste, read_territories};
-use maillage::{CommuneSources, Coverage, FieldMap, Service, ServiceNetwork};
+use maillage::read::read_territories;
+use maillage::{CommuneSources, Coverage, FieldMap, FrrClass, Service, ServiceNetwork};
 
 fn main() -> maillage::Result<()> {
     let data = std::env::var_os("MAILLAGE_DATA")
@@ -24,15 +25,17 @@ fn main() -> maillage::Result<()> {
 
     // The 2016 points de contact and the current communes with their population,
     // density class and FRR rural zoning.
-    let (points, report) = read_la_poste(data.join("laposte_points_contact_2016.csv"))?;
-    println!("{report}");
-    let (communes, reports) = read_communes(&CommuneSources::in_dir(&data))?;
-    reports.iter().for_each(|r| println!("{r}"));
+    let inputs = Sources::new()
+        .points(data.join("laposte_points_contact_2016.csv"))
+        .communes(CommuneSources::in_dir(&data))
+        .load()?;
+    inputs.reports.iter().for_each(|r| println!("{r}"));
+    let communes = inputs.communes;
     let (departements, _) = read_territories(
         data.join("departements_2025.geojson"),
         &FieldMap::departements(),
     )?;
-    let network = ServiceNetwork::new(points);
+    let network = ServiceNetwork::new(inputs.points);
 
     // Which communes have no point de contact within 5 km of their boundary?
     let coverage = Coverage::new(&network, &communes)
@@ -59,7 +62,7 @@ fn main() -> maillage::Result<()> {
     let frr_gaps = coverage
         .gaps(Service::Postal)
         .iter()
-        .filter(|g| g.territory.attribute("classee_frr") == Some("1"))
+        .filter(|g| g.territory.frr.and_then(FrrClass::classified) == Some(true))
         .count();
     println!(
         "{frr_gaps} of the unserved communes are classified FRR (France Ruralités Revitalisation)"
@@ -73,18 +76,11 @@ fn main() -> maillage::Result<()> {
     let svg = map.to_svg(&view)?;
     map.write(&view, out.join("national.svg"))?;
     map.write(&view, out.join("national.png"))?;
-    let html = html_report(
-        &map.title,
-        &svg,
-        &[
-            Table::departements(&access),
-            Table::gaps(&coverage, Service::Postal),
-        ],
-    );
-    std::fs::write(out.join("report.html"), html).map_err(|e| maillage::Error::Io {
-        path: out.join("report.html"),
-        source: e,
-    })?;
+    let tables = [
+        Table::departements(&access),
+        Table::gaps(&coverage, Service::Postal),
+    ];
+    html_report(&map.title, &svg, &tables).write(out.join("report.html"))?;
     println!(
         "wrote {}/departements.csv, national.svg ({} kB), national.png and report.html",
         out.display(),

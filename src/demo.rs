@@ -616,3 +616,50 @@ projection (Lambert-93) applies; it overlaps real communes, which it does not de
 | `assignments.csv` | which offices host mediation or digital inclusion (`site_id,service`); `DEMO-INCONNU` matches no site, to show the report |\n"
     )
 }
+
+/// The demo territory loaded from its folder (`data/demo`): the network of
+/// its points (programmes applied), its communes, QPV and département.
+#[derive(Debug, Clone)]
+pub struct Demo {
+    /// Points de contact and partners, indexed.
+    pub network: crate::ServiceNetwork,
+    /// The 69 communes, with population and density class.
+    pub communes: Vec<crate::Territory>,
+    /// The 4 QPV.
+    pub qpv: Vec<crate::Territory>,
+    /// The département outline.
+    pub departement: Vec<crate::Territory>,
+    /// What each file gave.
+    pub reports: Vec<crate::LoadReport>,
+}
+
+/// Loads the demo territory written by [`DemoFiles::write`] from `dir`.
+///
+/// ```
+/// let demo = maillage::demo::load("data/demo")?;
+/// assert_eq!((demo.communes.len(), demo.qpv.len()), (69, 4));
+/// # Ok::<(), maillage::Error>(())
+/// ```
+pub fn load(dir: impl AsRef<Path>) -> Result<Demo> {
+    use crate::load::Sources;
+    use crate::read::{CommuneSources, FieldMap};
+    let dir = dir.as_ref();
+    let inputs = Sources::new()
+        .points(dir.join("points.csv"))
+        .partners(dir.join("partners.csv"))
+        .assignments(dir.join("assignments.csv"))
+        .territories(dir.join("qpv.geojson"), FieldMap::qpv())
+        .communes(CommuneSources::new(dir.join("communes.geojson")).table(dir.join("communes.csv")))
+        .load()?;
+    let (departement, report) =
+        crate::read::read_territories(dir.join("departement.geojson"), &FieldMap::departements())?;
+    let mut reports = inputs.reports;
+    reports.push(report);
+    Ok(Demo {
+        network: crate::ServiceNetwork::new(inputs.points),
+        communes: inputs.communes,
+        qpv: inputs.territories,
+        departement,
+        reports,
+    })
+}

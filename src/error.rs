@@ -11,6 +11,8 @@ pub enum Location {
     Line(u64),
     /// A feature of a GeoJSON FeatureCollection (1-based, in file order).
     Feature(u64),
+    /// Found when merging files (e.g. an id an earlier file already used).
+    AcrossFiles,
     /// Line and column of a JSON document (1-based), as reported by the parser.
     Position {
         /// Line, 1-based.
@@ -25,6 +27,7 @@ impl fmt::Display for Location {
         match self {
             Location::Line(n) => write!(f, "line {n}"),
             Location::Feature(n) => write!(f, "feature #{n}"),
+            Location::AcrossFiles => f.write_str("across files"),
             Location::Position { line, column } => write!(f, "line {line}, column {column}"),
         }
     }
@@ -76,10 +79,28 @@ pub enum Error {
         location: Option<Location>,
         /// What is wrong, in plain words.
         message: String,
+        /// The parser's own error, when there is one.
+        #[source]
+        source: Option<BoxError>,
     },
     /// A value given by the caller (not read from a file) is unusable.
-    #[error("invalid argument: {0}")]
-    InvalidArgument(String),
+    #[error("invalid {what}: {message}")]
+    Invalid {
+        /// What the value is (e.g. "radius", "population model", "map view").
+        what: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A geometry given to a constructor fails the readers' checks.
+    #[error("{id}: {reason} ({detail})")]
+    Geometry {
+        /// The id it was given.
+        id: String,
+        /// The check it failed.
+        reason: crate::SkipReason,
+        /// The offending value.
+        detail: String,
+    },
     /// A coordinate transformation failed.
     #[error("projection to {crs} failed: {message}")]
     Projection {
@@ -88,15 +109,38 @@ pub enum Error {
         /// What the projection library said.
         message: String,
     },
-    /// Writing an output failed.
-    #[error("writing {}: {message}", path.display())]
+    /// Encoding an output (CSV, GeoJSON, PNG, DataFrame...) failed before it
+    /// reached a file.
+    #[error("encoding {format}: {source}")]
+    Encode {
+        /// The output format.
+        format: &'static str,
+        /// What the encoder said.
+        #[source]
+        source: BoxError,
+    },
+    /// Writing an output file failed.
+    #[error("writing {}: {source}", path.display())]
     Write {
         /// The output file.
         path: PathBuf,
         /// What went wrong.
-        message: String,
+        #[source]
+        source: BoxError,
+    },
+    /// An input was read but nothing in it could be used: every row or
+    /// feature was skipped (the load report says why).
+    #[error("{report}\nnothing usable in {source_name}: every row or feature was skipped")]
+    NothingKept {
+        /// The input.
+        source_name: String,
+        /// Its load report, worded.
+        report: String,
     },
 }
+
+/// A boxed error from a dependency, kept as the source of an [`Error`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 fn fmt_location(location: &Option<Location>) -> String {
     match location {
@@ -122,13 +166,45 @@ impl Error {
             path: path.to_path_buf(),
             location,
             message: message.into(),
+            source: None,
         }
     }
 
-    pub(crate) fn write(path: &Path, message: impl fmt::Display) -> Self {
+    pub(crate) fn invalid(what: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            what,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn encode(
+        format: &'static str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Encode {
+            format,
+            source: Box::new(source),
+        }
+    }
+
+    pub(crate) fn write(
+        path: &Path,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
         Error::Write {
             path: path.to_path_buf(),
-            message: message.to_string(),
+            source: Box::new(source),
+        }
+    }
+
+    /// Attaches `path` to an encoding error raised while writing it.
+    pub(crate) fn at(self, path: &Path) -> Self {
+        match self {
+            Error::Encode { source, .. } => Error::Write {
+                path: path.to_path_buf(),
+                source,
+            },
+            other => other,
         }
     }
 }

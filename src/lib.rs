@@ -44,20 +44,47 @@
 //!
 //! ## Example
 //!
-//! ```no_run
-//! use maillage::{Coverage, FieldMap, Service, ServiceNetwork, read};
+//! On the synthetic demo territory shipped in `data/demo`:
 //!
-//! let (points, load) = read::read_la_poste("laposte_points_contact_2016.csv")?;
-//! println!("{load}"); // rows read, kept, skipped by reason
-//! let (qpv, _) = read::read_territories("qpv_2015_occitanie.geojson", &FieldMap::qpv())?;
-//! let network = ServiceNetwork::new(points);
-//! let report = Coverage::new(&network, &qpv).run()?; // QPV: served within 500 m
-//! for gap in report.gaps(Service::Postal).iter().take(5) {
-//!     println!("{}: nearest point de contact {:.0} m", gap.territory.name, gap.nearest_m().unwrap_or(f64::NAN));
+//! ```
+//! use maillage::load::Sources;
+//! use maillage::{Coverage, FieldMap, Service, ServiceNetwork};
+//!
+//! let inputs = Sources::new()
+//!     .points("data/demo/points.csv") // La Poste points de contact
+//!     .partners("data/demo/partners.csv")
+//!     .assignments("data/demo/assignments.csv") // which offices run mediation...
+//!     .territories("data/demo/qpv.geojson", FieldMap::qpv())
+//!     .load()?;
+//! for load in &inputs.reports {
+//!     println!("{load}"); // rows read, kept, skipped by reason
 //! }
-//! report.write_csv("out/coverage.csv")?;
+//! let network = ServiceNetwork::new(inputs.points); // one R-tree per zone and service
+//! let report = Coverage::new(&network, &inputs.territories) // QPV: served within 500 m
+//!     .services([Service::Postal, Service::Mediation])
+//!     .run()?;
+//! let gaps = report.gaps(Service::Mediation);
+//! assert_eq!(gaps.len(), 3); // of the 4 QPV, 3 have no mediation within 500 m
+//! println!("{}: nearest mediation {:.0} m", gaps[0].territory.name, gaps[0].nearest_m().unwrap_or(f64::NAN));
+//! report.write_csv(std::env::temp_dir().join("maillage-doc/coverage.csv"))?;
 //! # Ok::<(), maillage::Error>(())
 //! ```
+//!
+//! ## Cargo features
+//!
+//! The default build is the library: readers, the R-tree engine,
+//! population models and travel times, CSV and GeoJSON outputs.
+//! - `map`: gap maps ([`map`]: SVG, PNG through resvg with an embedded font, HTML report);
+//! - `osm`: OpenStreetMap road networks ([`read::read_roads`]);
+//! - `cli`: the `maillage` command (turns on `map` and `osm`);
+//! - `polars`: DataFrame and Parquet output.
+//!
+//! ## Layout
+//!
+//! Plain data in [`model`] (points, territories, services), readers in
+//! [`read`] and the loading layer in [`load`], the analyses ([`coverage`],
+//! [`access`], [`population`], [`travel`]), outputs in [`write`] and [`map`].
+//! `ARCHITECTURE.md` maps the modules and what each may use.
 //!
 //! ## Bad input
 //!
@@ -65,7 +92,7 @@
 //! Row- and feature-level problems are skipped, counted by
 //! [`SkipReason`] in each reader's [`LoadReport`], never dropped silently.
 
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -87,10 +114,15 @@ pub mod coverage;
 pub mod crs;
 pub mod demo;
 mod error;
+mod key;
+pub mod load;
 pub mod locate;
+#[cfg(feature = "map")]
 pub mod map;
 pub mod model;
 mod network;
+mod outfile;
+mod place;
 pub mod population;
 pub mod read;
 mod report;
@@ -99,15 +131,16 @@ pub mod write;
 
 pub use coverage::{Coverage, CoverageReport, Record, Rule, Rules, Summary};
 pub use crs::{Projector, Zone};
-pub use error::{Error, Location, Result};
+pub use error::{BoxError, Error, Location, Result};
 pub use model::{
-    GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet, Territory, TerritoryKind,
+    DensityClass, FrrClass, GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet,
+    Territory, TerritoryKind,
 };
-pub use network::{BLOCK, IndexedPoint, ServiceNetwork};
+pub use network::ServiceNetwork;
 pub use read::{CommuneSources, FieldMap};
 /// The README's Rust examples are compiled as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-pub use report::{LoadReport, MAX_EXAMPLES, SkipExample, SkipReason, SkipTally};
+pub use report::{LoadReport, MAX_EXAMPLES, Note, SkipExample, SkipReason, SkipTally};

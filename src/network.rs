@@ -11,7 +11,7 @@ use crate::model::{Service, ServicePoint};
 
 /// Largest number of coordinates measured against one candidate set in
 /// [`ServiceNetwork::nearest_distances`].
-pub const BLOCK: usize = 256;
+pub(crate) const BLOCK: usize = 256;
 
 /// Reusable buffers of [`ServiceNetwork::nearest_distances`].
 #[derive(Default)]
@@ -159,7 +159,7 @@ fn min_distance2(xs: &[f64], ys: &[f64], x: f64, y: f64) -> f64 {
 
 /// An indexed point: projected `[x, y]` in metres and the point's index in
 /// [`ServiceNetwork::points`].
-pub type IndexedPoint = GeomWithData<[f64; 2], u32>;
+pub(crate) type IndexedPoint = GeomWithData<[f64; 2], u32>;
 
 /// Service points with an R-tree per (zone, service), built once and queried many times.
 ///
@@ -205,7 +205,7 @@ impl ServiceNetwork {
     }
 
     /// The R-tree of the points offering `service` in `zone`, if there are any.
-    pub fn tree(&self, zone: Zone, service: Service) -> Option<&RTree<IndexedPoint>> {
+    pub(crate) fn tree(&self, zone: Zone, service: Service) -> Option<&RTree<IndexedPoint>> {
         self.trees.get(&(zone, service))
     }
 

@@ -74,9 +74,10 @@ impl PopulationModel {
     pub fn validate(&self) -> Result<()> {
         match self {
             PopulationModel::Grid { cell_m } if !(cell_m.is_finite() && *cell_m >= 1.0) => {
-                Err(Error::InvalidArgument(format!(
-                    "grid cell size must be at least 1 m, got {cell_m}"
-                )))
+                Err(Error::invalid(
+                    "grid cell size",
+                    format!("must be at least 1 m, got {cell_m}"),
+                ))
             }
             _ => Ok(()),
         }

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::crs::Zone;
 use crate::error::Location;
 
 /// How many example locations a report keeps per skip reason.
@@ -80,6 +81,183 @@ impl fmt::Display for SkipReason {
     }
 }
 
+/// How many ids a note lists at most.
+const NOTE_IDS: usize = 10;
+
+/// Something a reader did to the data without dropping it, with its counts.
+/// [`Display`](fmt::Display) words it for people; code matches the variant.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Note {
+    /// Rows that were not valid UTF-8 and were decoded as Windows-1252 (Latin-1).
+    Latin1Rows(usize),
+    /// The file has a header but no data rows.
+    NoDataRows,
+    /// Rows whose kind label is not recognised, kept as `other`.
+    UnknownKind {
+        /// The label as written.
+        label: String,
+        /// How many rows carry it.
+        rows: usize,
+    },
+    /// Partner sites run in a La Poste office.
+    AtLaPoste(usize),
+    /// Itinerant sites (buses) placed at their base address.
+    ItinerantAtBase(usize),
+    /// Structures the source flags as located in a QPV.
+    FlaggedQpv(usize),
+    /// Unclosed rings that were closed.
+    UnclosedRings(usize),
+    /// Holes with fewer than 3 distinct vertices, dropped.
+    DegenerateHoles(usize),
+    /// Ids of the invalid polygons repaired with geo's `MakeValid`.
+    Repaired(Vec<String>),
+    /// Ids of the invalid polygons whose repair failed: kept as read.
+    RepairFailed(Vec<String>),
+    /// Territories without population (null or absent).
+    NoPopulation(usize),
+    /// Territories or rows whose population could not be read, left unknown.
+    UnreadablePopulation(usize),
+    /// Polygons dissolved into current communes (merged since the polygons' vintage).
+    Dissolved {
+        /// Polygons read.
+        polygons: usize,
+        /// Current communes they make.
+        communes: usize,
+    },
+    /// Population of table rows that have no polygon: placed nowhere.
+    PopulationNotPlaced(u64),
+    /// Ids of the polygons that have no table row (and so no population).
+    PolygonsWithoutRow(Vec<String>),
+    /// Rows of a table keyed by commune that match no commune polygon.
+    UnmatchedRows(usize),
+    /// Features of other services left out.
+    OtherServices(usize),
+    /// Population placed and population in skipped cells (population grids).
+    PopulationPlaced {
+        /// Population of the kept cells.
+        placed: f64,
+        /// Population of the skipped cells.
+        lost: f64,
+    },
+    /// OSM ways that are not car roads or have fewer than 2 nodes.
+    NonCarWays(usize),
+    /// Nodes referenced by roads but absent from the extract.
+    MissingNodes(usize),
+    /// Nodes outside the extract's zone, left out.
+    NodesOutsideZone {
+        /// How many.
+        nodes: usize,
+        /// The extract's zone.
+        zone: Zone,
+    },
+    /// Road segments touching missing or outside nodes, left out.
+    DroppedSegments(usize),
+    /// The road network built.
+    RoadNetwork {
+        /// Its zone.
+        zone: Zone,
+        /// Nodes.
+        nodes: usize,
+        /// Directed edges.
+        edges: usize,
+    },
+}
+
+fn ids(list: &[String]) -> String {
+    let shown: Vec<&str> = list.iter().take(NOTE_IDS).map(String::as_str).collect();
+    let more = if list.len() > shown.len() {
+        ", …"
+    } else {
+        ""
+    };
+    format!("{}{more}", shown.join(", "))
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Note::Latin1Rows(n) => write!(
+                f,
+                "{n} row(s) were not valid UTF-8 and were decoded as Windows-1252 (Latin-1)"
+            ),
+            Note::NoDataRows => f.write_str("the file has a header but no data rows"),
+            Note::UnknownKind { label, rows } => write!(
+                f,
+                "{rows} row(s) of unrecognised kind {label:?} kept as \"other\""
+            ),
+            Note::AtLaPoste(n) => write!(f, "{n} site(s) run in a La Poste office"),
+            Note::ItinerantAtBase(n) => {
+                write!(f, "{n} itinerant site(s) placed at their base address")
+            }
+            Note::FlaggedQpv(n) => write!(f, "{n} structure(s) flagged qpv = oui by the source"),
+            Note::UnclosedRings(n) => write!(f, "{n} unclosed ring(s) were closed"),
+            Note::DegenerateHoles(n) => write!(
+                f,
+                "{n} degenerate hole(s) with fewer than 3 distinct vertices were dropped"
+            ),
+            Note::Repaired(list) => write!(
+                f,
+                "{} invalid polygon(s) (self-intersections, bad rings) were repaired with geo's MakeValid: {}",
+                list.len(),
+                ids(list)
+            ),
+            Note::RepairFailed(list) => write!(
+                f,
+                "{} invalid polygon(s) could not be repaired and are kept as read: {}",
+                list.len(),
+                ids(list)
+            ),
+            Note::NoPopulation(n) => {
+                write!(f, "{n} territory(ies) without population (null or absent)")
+            }
+            Note::UnreadablePopulation(n) => {
+                write!(f, "{n} row(s) with an unreadable population, left unknown")
+            }
+            Note::Dissolved { polygons, communes } => write!(
+                f,
+                "{polygons} polygons dissolved into {communes} current communes (communes merged since the polygons' vintage)"
+            ),
+            Note::PopulationNotPlaced(p) => write!(
+                f,
+                "population not placed on any polygon (communes without polygon): {p}"
+            ),
+            Note::PolygonsWithoutRow(list) => write!(
+                f,
+                "{} polygon(s) have no table row and no population: {}",
+                list.len(),
+                ids(list)
+            ),
+            Note::UnmatchedRows(n) => write!(f, "{n} row(s) match no commune polygon"),
+            Note::OtherServices(n) => write!(f, "{n} feature(s) of other services left out"),
+            Note::PopulationPlaced { placed, lost } => write!(
+                f,
+                "population placed: {placed:.1}; population in skipped cells: {lost:.1}"
+            ),
+            Note::NonCarWays(n) => write!(
+                f,
+                "{n} way(s) are not car roads (or have < 2 nodes) and were left out"
+            ),
+            Note::MissingNodes(n) => write!(
+                f,
+                "{n} node(s) referenced by roads are absent from the extract"
+            ),
+            Note::NodesOutsideZone { nodes, zone } => write!(
+                f,
+                "{nodes} node(s) lie outside the {zone} zone and were left out"
+            ),
+            Note::DroppedSegments(n) => {
+                write!(f, "{n} road segment(s) touching such nodes were left out")
+            }
+            Note::RoadNetwork { zone, nodes, edges } => write!(
+                f,
+                "car network in zone {zone} ({}): {nodes} nodes, {edges} directed edges",
+                zone.epsg()
+            ),
+        }
+    }
+}
+
 /// One example of a skipped row or feature.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SkipExample {
@@ -111,8 +289,9 @@ pub struct LoadReport {
     pub kept: usize,
     /// Skips, by reason.
     pub skipped: BTreeMap<SkipReason, SkipTally>,
-    /// Things done to the data that did not drop it (decoding, repairs, merges), in plain words.
-    pub notes: Vec<String>,
+    /// Things done to the data that did not drop it (decoding, repairs,
+    /// merges), with their counts; `Display` words them.
+    pub notes: Vec<Note>,
 }
 
 impl LoadReport {
@@ -154,8 +333,13 @@ impl LoadReport {
     }
 
     /// Adds a note.
-    pub fn note(&mut self, note: impl Into<String>) {
-        self.notes.push(note.into());
+    pub fn note(&mut self, note: Note) {
+        self.notes.push(note);
+    }
+
+    /// True when every row was skipped (or none was read): nothing to measure.
+    pub fn kept_nothing(&self) -> bool {
+        self.kept == 0
     }
 }
 

@@ -10,7 +10,9 @@ use maillage::read::{read_communes, read_la_poste, read_roads};
 use maillage::travel::{
     CrowFlies, RoadNetwork, RoadTravelTime, SpeedTable, TravelQuery, TravelTime,
 };
-use maillage::{CommuneSources, Service, ServiceNetwork, Territory, TerritoryKind, Zone};
+use maillage::{
+    CommuneSources, DensityClass, Service, ServiceNetwork, Territory, TerritoryKind, Zone,
+};
 use proptest::prelude::*;
 
 const M: Zone = Zone::Metropole;
@@ -24,8 +26,14 @@ fn commune(id: &str, dep: &str, pop: u64, [x0, y0, x1, y1]: [f64; 4], density: &
         vec![rect(x0, y0, x1, y1)],
     );
     t.departement = Some(dep.into());
-    t.attributes
-        .insert("grille_densite_4".into(), density.into());
+    // The 4-level grid, as the densest level of each class of the 7-level one.
+    t.density = match density {
+        "1" => Some(DensityClass::GrandsCentresUrbains),
+        "2" => Some(DensityClass::CentresUrbainsIntermediaires),
+        "3" => Some(DensityClass::BourgsRuraux),
+        "4" => Some(DensityClass::RuralTresDisperse),
+        _ => None,
+    };
     t
 }
 
@@ -513,10 +521,10 @@ fn filosofi_cells_are_placed_in_their_communes() {
     );
     assert_eq!(report.skipped_for(maillage::SkipReason::MalformedRow), 2);
     assert!(
-        report
-            .notes
-            .iter()
-            .any(|n| n == "population placed: 159.0; population in skipped cells: 7.0"),
+        report.notes.contains(&maillage::Note::PopulationPlaced {
+            placed: 159.0,
+            lost: 7.0
+        }),
         "{report}"
     );
 

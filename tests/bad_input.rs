@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use maillage::read::{read_assignments, read_la_poste, read_partner_csv, read_territories};
-use maillage::{Error, FieldMap, Location, SkipReason, TerritoryKind};
+use maillage::{Error, FieldMap, Location, Note, SkipReason, TerritoryKind};
 
 struct Dir(tempfile::TempDir);
 
@@ -140,12 +140,7 @@ fn csv_latin1_and_bom_and_comma_separator() {
     assert_eq!(r.kept, 2);
     assert_eq!(points[0].name, "CRÉTEIL PRINCIPAL");
     assert_eq!(points[1].name, "SAINT-ÉTIENNE");
-    assert!(
-        r.notes
-            .iter()
-            .any(|n| n.starts_with("1 row(s) were not valid UTF-8")),
-        "{r}"
-    );
+    assert!(r.notes.contains(&Note::Latin1Rows(1)), "{r}");
 }
 
 #[test]
@@ -187,7 +182,7 @@ fn csv_empty_header_only_utf16_and_binary() {
     let (points, r) = read_la_poste(dir.file("header.csv", LA_POSTE_HEADER)).unwrap();
     assert!(points.is_empty());
     assert_eq!(r.read, 0);
-    assert!(r.notes.iter().any(|n| n.contains("no data rows")));
+    assert!(r.notes.contains(&Note::NoDataRows));
 
     let err = read_la_poste(dir.file("u16.csv", b"\xFF\xFEi\0d\0")).unwrap_err();
     assert!(err.to_string().contains("UTF-16"), "{err}");
@@ -375,16 +370,9 @@ fn geojson_unclosed_ring_is_closed_and_bowtie_repaired() {
     let path = dir.file("t.geojson", fc(&[unclosed, bowtie]));
     let (t, r) = read_territories(&path, &map()).unwrap();
     assert_eq!(r.kept, 2);
+    assert!(r.notes.contains(&Note::UnclosedRings(1)), "{r}");
     assert!(
-        r.notes
-            .iter()
-            .any(|n| n == "1 unclosed ring(s) were closed"),
-        "{r}"
-    );
-    assert!(
-        r.notes
-            .iter()
-            .any(|n| n.contains("1 invalid polygon(s)") && n.ends_with("bowtie")),
+        r.notes.contains(&Note::Repaired(vec!["bowtie".into()])),
         "{r}"
     );
     let open = &t[0].geometry.0[0];
@@ -416,12 +404,7 @@ fn geojson_wrong_id_field_fails_fast_and_missing_population_is_noted() {
     )
     .unwrap();
     assert_eq!(t[0].population, None);
-    assert!(
-        r.notes
-            .iter()
-            .any(|n| n.contains("1 territory(ies) without population")),
-        "{r}"
-    );
+    assert!(r.notes.contains(&Note::NoPopulation(1)), "{r}");
 }
 
 #[test]

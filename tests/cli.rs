@@ -185,7 +185,11 @@ fn bad_arguments_are_usage_errors() {
         "o",
     ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(text(&o.stderr).contains("unknown service \"bakery\""));
+    assert!(
+        text(&o.stderr).contains("invalid value 'bakery' for '--service <SERVICE>'"),
+        "{}",
+        text(&o.stderr)
+    );
 
     let out = tempfile::tempdir().unwrap();
     let o = maillage(&[
@@ -201,7 +205,7 @@ fn bad_arguments_are_usage_errors() {
         out.path().to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stderr).contains("coverage radius must be a finite number of metres"));
+    assert!(text(&o.stderr).contains("invalid coverage radius: must be a finite number of metres"));
 
     let o = maillage(&["coverage", "--points", "x.csv", "--out", "o"]);
     assert_eq!(o.status.code(), Some(1));
@@ -276,16 +280,20 @@ fn access_on_the_demo_writes_departements_with_a_national_row() {
         "--out",
         out.path().to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2), "a bad value is a usage error");
     assert!(
-        text(&o.stderr).contains("--model takes centroid, grid, grid:<metres> or filosofi:<csv>")
+        text(&o.stderr)
+            .contains("\"voronoi\" is not centroid, grid, grid:<metres> or filosofi:<csv>"),
+        "{}",
+        text(&o.stderr)
     );
 }
 
 #[test]
 fn access_communes_csv_carries_density_and_frr_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    let frr = dir.path().join("frr.csv");
     let out = tempfile::tempdir().unwrap();
-    let frr = out.path().join("frr.csv");
     std::fs::write(
         &frr,
         "code_insee,codefrr,classement_frr,classee_frr\n99002,4,FRR,1\n",

@@ -144,11 +144,11 @@ fn demo_gap_map_has_every_layer_and_a_real_png() {
         white < pixels.len() / 2,
         "the image is mostly drawn, not blank"
     );
-    // The gap's fill colour (#d7301f) is there.
+    // The gap's fill colour (#ef6548: under the 5 km rule, the first class, 5–10 km) is there.
     assert!(
         pixels
             .iter()
-            .any(|p| (p.red(), p.green(), p.blue()) == (0xd7, 0x30, 0x1f))
+            .any(|p| (p.red(), p.green(), p.blue()) == (0xef, 0x65, 0x48))
     );
 }
 
@@ -168,7 +168,8 @@ fn html_report_is_self_contained_and_sortable() {
             Table::coverage_summary(&report),
             Table::gaps(&report, Service::Mediation),
         ],
-    );
+    )
+    .into_string();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert_eq!(html.matches("<table class=\"sortable\">").count(), 2);
     assert!(html.contains("<th data-numeric=\"1\">population</th>"));
@@ -255,7 +256,7 @@ fn national_map_of_the_real_communes() {
         .unwrap();
     let entries: Vec<&str> = legend.descendants().filter_map(|n| n.text()).collect();
     assert!(
-        entries.contains(&"gap, nearest > 10 km or none"),
+        entries.contains(&"gap, nearest > 20 km or none"),
         "{entries:?}"
     );
 }

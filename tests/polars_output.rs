@@ -34,7 +34,10 @@ fn dataframe_and_parquet_round_trip() {
     )]);
     let report = Coverage::new(&network, &t).run().unwrap();
     let df = report.to_dataframe().unwrap();
-    assert_eq!(df.shape(), (2, 12));
+    assert_eq!(
+        df.shape(),
+        (2, maillage::coverage::schema::COVERAGE_COLUMNS.len())
+    );
     let served: Vec<Option<bool>> = {
         let c = df.column("served").unwrap().bool().unwrap();
         (0..2).map(|i| c.get(i)).collect()

@@ -10,7 +10,8 @@ use maillage::read::{
     read_territories,
 };
 use maillage::{
-    CommuneSources, Coverage, FieldMap, PointKind, Service, ServiceNetwork, SkipReason, Zone,
+    CommuneSources, Coverage, DensityClass, FieldMap, FrrClass, Note, PointKind, Service,
+    ServiceNetwork, SkipReason, Zone,
 };
 
 #[test]
@@ -73,10 +74,7 @@ fn qpv_files_load_with_populations_and_repairs() {
     assert!(
         report
             .notes
-            .iter()
-            .any(|n| n.contains("2 invalid polygon(s)")
-                && n.contains("QP034021")
-                && n.contains("QP030001"))
+            .contains(&Note::Repaired(vec!["QP034021".into(), "QP030001".into()]))
     );
     assert_eq!(
         occitanie.iter().map(|t| t.population.unwrap()).sum::<u64>(),
@@ -160,24 +158,21 @@ fn communes_are_merged_to_current_codes_and_population_counted_once() {
     let (communes, reports) = read_communes(&CommuneSources::in_dir(common::data_dir())).unwrap();
     let polygons = &reports[0];
     assert_eq!((polygons.read, polygons.kept), (35_357, 35_357));
+    assert!(polygons.notes.contains(&Note::Dissolved {
+        polygons: 806,
+        communes: 317
+    }));
     assert!(
         polygons
             .notes
-            .iter()
-            .any(|n| n.contains("806 polygons dissolved into 317"))
-    );
-    assert!(
-        polygons
-            .notes
-            .iter()
-            .any(|n| n.contains("1 invalid polygon(s)") && n.contains("14174"))
+            .contains(&Note::Repaired(vec!["14174".into()]))
     );
     assert_eq!(communes.len(), 34_868);
 
     let table = &reports[1];
     assert_eq!((table.read, table.kept), (34_875, 34_868));
     assert_eq!(table.skipped_for(SkipReason::NoPolygon), 7);
-    assert!(table.notes.iter().any(|n| n.ends_with(": 5245")));
+    assert!(table.notes.contains(&Note::PopulationNotPlaced(5245)));
     let placed: u64 = communes.iter().filter_map(|c| c.population).sum();
     assert_eq!(
         placed, 68_345_553,
@@ -186,8 +181,8 @@ fn communes_are_merged_to_current_codes_and_population_counted_once() {
 
     let paris = communes.iter().find(|c| c.id == "75056").unwrap();
     assert_eq!(paris.population, Some(2_103_778));
-    assert_eq!(paris.attribute("grille_densite"), Some("1"));
-    assert_eq!(paris.attribute("codefrr"), Some("0"));
+    assert_eq!(paris.density, Some(DensityClass::GrandsCentresUrbains));
+    assert_eq!(paris.frr, Some(FrrClass::NonClassee));
     let ajaccio = communes.iter().find(|c| c.id == "2A004").unwrap();
     assert_eq!(ajaccio.departement.as_deref(), Some("2A"));
     let saint_denis = communes.iter().find(|c| c.id == "97411").unwrap();
@@ -195,7 +190,7 @@ fn communes_are_merged_to_current_codes_and_population_counted_once() {
     assert_eq!(saint_denis.population, Some(155_634));
     let frr = communes
         .iter()
-        .filter(|c| c.attribute("classee_frr") == Some("1"))
+        .filter(|c| c.frr.and_then(FrrClass::classified) == Some(true))
         .count();
     // 17,769 FRR/FRR+ rows, of which 15031, 15035, 15047 and 15171 have no polygon.
     assert_eq!(frr, 17_765);

@@ -12,7 +12,7 @@
 
 mod report;
 
-pub use report::{AccessReport, AccessTotals, DepartementAccess};
+pub use report::{AccessReport, AccessTotals, Compliance, DepartementAccess};
 
 use rayon::prelude::*;
 
@@ -33,10 +33,13 @@ struct Scratch {
 
 /// How the distance and time thresholds combine into "beyond".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Combine {
     /// Beyond when farther than the distance **and** longer than the time.
+    #[cfg_attr(feature = "cli", value(name = "and", alias = "et"))]
     And,
     /// Beyond when farther than the distance **or** longer than the time.
+    #[cfg_attr(feature = "cli", value(name = "or", alias = "ou"))]
     Or,
 }
 
@@ -46,9 +49,10 @@ impl std::str::FromStr for Combine {
         match s.trim().to_ascii_lowercase().as_str() {
             "and" | "et" => Ok(Combine::And),
             "or" | "ou" => Ok(Combine::Or),
-            _ => Err(Error::InvalidArgument(format!(
-                "--combine takes and or or, not {s:?}"
-            ))),
+            _ => Err(Error::invalid(
+                "combination of thresholds",
+                format!("{s:?} is neither and nor or"),
+            )),
         }
     }
 }
@@ -89,12 +93,12 @@ impl Default for Thresholds {
 
 /// An accessibility analysis, built step by step and run once.
 ///
-/// ```no_run
-/// # fn demo(network: &maillage::ServiceNetwork, communes: &[maillage::Territory]) -> maillage::Result<()> {
+/// ```
 /// use maillage::access::{Accessibility, Combine};
 /// use maillage::population::PopulationModel;
+/// let demo = maillage::demo::load("data/demo")?;
 /// let model = PopulationModel::grid();
-/// let report = Accessibility::new(network, communes, &model)
+/// let report = Accessibility::new(&demo.network, &demo.communes, &model)
 ///     .distance_m(5000.0)
 ///     .minutes(20.0) // crow-flies estimate unless a road model is given
 ///     .combine(Combine::And)
@@ -102,7 +106,9 @@ impl Default for Thresholds {
 /// for d in report.by_departement().iter().filter(|d| !d.law_compliant) {
 ///     println!("{}: {:.1} % beyond", d.code, 100.0 * d.totals.share_beyond());
 /// }
-/// # Ok(()) }
+/// println!("{}", report.compliance()); // the verdicts, worded
+/// assert!(report.national().population > 0.0);
+/// # Ok::<(), maillage::Error>(())
 /// ```
 pub struct Accessibility<'a> {
     network: &'a ServiceNetwork,
@@ -193,8 +199,9 @@ impl<'a> Accessibility<'a> {
         let t = &self.thresholds;
         let ok = |v: f64| v.is_finite() && v >= 0.0;
         if !ok(t.distance_m) || !ok(t.decree_distance_m) || !t.minutes.is_none_or(ok) {
-            return Err(Error::InvalidArgument(
-                "accessibility thresholds must be finite and ≥ 0".into(),
+            return Err(Error::invalid(
+                "accessibility thresholds",
+                "distances and minutes must be finite and ≥ 0",
             ));
         }
         self.model.validate()

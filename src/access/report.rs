@@ -179,9 +179,12 @@ impl<'a> AccessReport<'a> {
     /// `compliant` applies the 10 % rule to the nation and `decree_compliant`
     /// the national 99 %.
     pub fn write_departements_csv(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        let mut w = csv::Writer::from_writer(crate::write::create(path)?);
-        let err = |e: csv::Error| Error::write(path, e);
+        crate::outfile::write_file(path.as_ref(), |file| self.departements_csv(file))
+    }
+
+    fn departements_csv(&self, file: impl std::io::Write) -> Result<()> {
+        let mut w = csv::Writer::from_writer(file);
+        let err = |e: csv::Error| Error::encode("CSV", e);
         w.write_record([
             "dep",
             "population",
@@ -225,18 +228,40 @@ impl<'a> AccessReport<'a> {
             ])
             .map_err(err)?;
         }
-        w.flush().map_err(|e| Error::write(path, e))
+        w.flush().map_err(|e| Error::encode("CSV", e))
     }
 
-    /// Writes one row per commune (or per territory of `also_by` when
-    /// `territories` is true): `id, name, dep, population, population_beyond,
-    /// share_beyond, population_beyond_distance, population_beyond_minutes,
-    /// population_beyond_decree`, then the territory's density class and FRR
-    /// rural zoning when known (`grille_densite`, `classement_frr`, `classee_frr`).
-    pub fn write_territories_csv(&self, path: impl AsRef<Path>, territories: bool) -> Result<()> {
-        let path = path.as_ref();
-        let mut w = csv::Writer::from_writer(crate::write::create(path)?);
-        let err = |e: csv::Error| Error::write(path, e);
+    /// Writes one row per commune: `id, name, dep, population,
+    /// population_beyond, share_beyond, population_beyond_distance,
+    /// population_beyond_minutes, population_beyond_decree`, then the
+    /// commune's density class and FRR rural zoning when known
+    /// (`grille_densite`, `classement_frr`, `classee_frr`).
+    pub fn write_communes_csv(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_totals_csv(path.as_ref(), self.communes())
+    }
+
+    /// Writes one row per territory of
+    /// [`also_by`](super::Accessibility::also_by), with the columns of
+    /// [`write_communes_csv`](Self::write_communes_csv). Fails when the
+    /// analysis had no such territories.
+    pub fn write_territories_csv(&self, path: impl AsRef<Path>) -> Result<()> {
+        let rows = self.territories().ok_or_else(|| {
+            Error::invalid(
+                "output",
+                "the analysis was not totalled by territories (see Accessibility::also_by)",
+            )
+        })?;
+        write_totals_csv(path.as_ref(), rows)
+    }
+}
+
+fn write_totals_csv<'t>(
+    path: &Path,
+    rows: impl Iterator<Item = (&'t Territory, &'t AccessTotals)>,
+) -> Result<()> {
+    crate::outfile::write_file(path, |file| {
+        let mut w = csv::Writer::from_writer(file);
+        let err = |e: csv::Error| Error::encode("CSV", e);
         w.write_record([
             "id",
             "name",
@@ -252,15 +277,11 @@ impl<'a> AccessReport<'a> {
             "classee_frr",
         ])
         .map_err(err)?;
-        let rows: Box<dyn Iterator<Item = (&Territory, &AccessTotals)>> =
-            match (territories, self.territories()) {
-                (true, Some(it)) => Box::new(it),
-                _ => Box::new(self.communes()),
-            };
         for (t, a) in rows {
+            let frr = t.frr;
             w.write_record([
-                t.id.clone(),
-                t.name.clone(),
+                crate::outfile::spreadsheet_safe(&t.id).into_owned(),
+                crate::outfile::spreadsheet_safe(&t.name).into_owned(),
                 t.departement.clone().unwrap_or_default(),
                 format!("{:.0}", a.population),
                 format!("{:.1}", a.beyond),
@@ -268,12 +289,118 @@ impl<'a> AccessReport<'a> {
                 format!("{:.1}", a.beyond_distance),
                 format!("{:.1}", a.beyond_minutes),
                 format!("{:.1}", a.beyond_decree),
-                t.attribute("grille_densite").unwrap_or_default().to_owned(),
-                t.attribute("classement_frr").unwrap_or_default().to_owned(),
-                t.attribute("classee_frr").unwrap_or_default().to_owned(),
+                t.density.map(|d| d.level().to_string()).unwrap_or_default(),
+                frr.map(|f| f.label().to_owned()).unwrap_or_default(),
+                frr.and_then(|f| f.classified())
+                    .map(|c| u8::from(c).to_string())
+                    .unwrap_or_default(),
             ])
             .map_err(err)?;
         }
-        w.flush().map_err(|e| Error::write(path, e))
+        w.flush().map_err(|e| Error::encode("CSV", e))
+    })
+}
+
+/// The verdicts of an accessibility analysis in words: the rule, the
+/// départements that fail the law, and the national line (law, decree,
+/// how times were obtained). Returned by [`AccessReport::compliance`].
+#[derive(Debug, Clone, Copy)]
+pub struct Compliance<'r, 'a>(&'r AccessReport<'a>);
+
+impl<'a> AccessReport<'a> {
+    /// The verdicts, worded by `Display`.
+    pub fn compliance(&self) -> Compliance<'_, 'a> {
+        Compliance(self)
+    }
+}
+
+impl std::fmt::Display for Compliance<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let report = self.0;
+        let t = report.thresholds();
+        let rule = match t.minutes {
+            None => format!("farther than {} m", t.distance_m),
+            Some(m) => format!(
+                "farther than {} m {} {} min",
+                t.distance_m,
+                match t.combine {
+                    super::Combine::And => "and",
+                    super::Combine::Or => "or",
+                },
+                m
+            ),
+        };
+        writeln!(
+            f,
+            "── accessibility to {} ({rule}), population: {}",
+            report.service(),
+            report.model_label()
+        )?;
+        if let Some(label) = report.travel_label() {
+            writeln!(f, "travel time: {label}")?;
+        }
+        let deps = report.by_departement();
+        let failing: Vec<_> = deps.iter().filter(|d| !d.law_compliant).collect();
+        writeln!(
+            f,
+            "── départements with more than {:.0} % of their population beyond",
+            100.0 * t.max_share_beyond
+        )?;
+        for d in &failing {
+            writeln!(
+                f,
+                "{:>4}: {:5.1} % beyond ({:.0} of {:.0})",
+                d.code,
+                100.0 * d.totals.share_beyond(),
+                d.totals.beyond,
+                d.totals.population
+            )?;
+        }
+        let decree_failing: Vec<&str> = deps
+            .iter()
+            .filter(|d| !d.decree_compliant)
+            .map(|d| d.code.as_str())
+            .collect();
+        let n = report.national();
+        write!(
+            f,
+            "France: population {:.0}, beyond {:.0} ({:.2} %); {} of {} départements over {:.0} %; within {} km: {:.2} % (decree {}: {}); départements under {:.0} % within {} km: {}",
+            n.population,
+            n.beyond,
+            100.0 * n.share_beyond(),
+            failing.len(),
+            deps.len(),
+            100.0 * t.max_share_beyond,
+            t.decree_distance_m / 1000.0,
+            100.0 * n.share_within_decree(),
+            100.0 * t.min_national_share_within_decree,
+            if report.national_decree_compliant() {
+                "met"
+            } else {
+                "not met"
+            },
+            100.0 * t.min_share_within_decree,
+            t.decree_distance_m / 1000.0,
+            if decree_failing.is_empty() {
+                "none".to_owned()
+            } else {
+                decree_failing.join(", ")
+            }
+        )?;
+        if let Some(mean) = n.mean_snap_m() {
+            write!(
+                f,
+                "\nroad snaps of homes: population-weighted mean {mean:.0} m, largest {:.0} m, for {:.0} inhabitants timed on the roads",
+                n.max_snap_m, n.snapped
+            )?;
+        }
+        if n.time_estimated > 0.0 {
+            write!(
+                f,
+                "\ntravel time estimated crow-flies for {:.0} inhabitants outside the road extract",
+                n.time_estimated
+            )?;
+        }
+        Ok(())
     }
 }

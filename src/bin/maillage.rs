@@ -1,20 +1,16 @@
 //! The `maillage` command: a thin layer over the library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use maillage::access::{Accessibility, Combine};
-use maillage::population::PopulationModel;
-use maillage::read::{
-    self, apply_assignments, read_assignments, read_communes, read_la_poste, read_partners,
-};
+use maillage::load::{PopulationSpec, Sources};
+use maillage::map::{GapMap, View};
+use maillage::read::{self, CommuneSources, FieldMap};
 use maillage::travel::{RoadTravelTime, SpeedTable};
 use maillage::write::Features;
-use maillage::{
-    CommuneSources, Coverage, FieldMap, LoadReport, Rule, Service, ServiceNetwork, Territory,
-    TerritoryKind,
-};
+use maillage::{Coverage, LoadReport, Rule, Service, ServiceNetwork, TerritoryKind};
 
 #[derive(Parser)]
 #[command(
@@ -63,7 +59,7 @@ struct MapArgs {
     service: Option<Service>,
     /// national, dep:<code> or bbox:<min lon>,<min lat>,<max lon>,<max lat>.
     #[arg(long, default_value = "national")]
-    view: String,
+    view: View,
     /// Map title.
     #[arg(long)]
     title: Option<String>,
@@ -87,7 +83,7 @@ struct AccessArgs {
     frr: Option<PathBuf>,
     /// Population model: centroid, grid, grid:<metres>, or filosofi:<csv>.
     #[arg(long, value_name = "MODEL", default_value = "centroid")]
-    model: String,
+    model: PopulationSpec,
     /// Service measured (default postal).
     #[arg(long, value_name = "SERVICE", default_value = "postal")]
     service: Service,
@@ -101,8 +97,13 @@ struct AccessArgs {
     #[arg(long, value_name = "PBF", requires = "minutes")]
     roads: Option<PathBuf>,
     /// How distance and time combine: and (both exceeded) or or (either).
-    #[arg(long, value_name = "and|or", default_value = "and")]
-    combine: Combine,
+    #[arg(
+        long,
+        value_name = "and|or",
+        default_value = "and",
+        requires = "minutes"
+    )]
+    combine: Option<Combine>,
     /// Also total the population by these territories (e.g. QPV polygons).
     #[arg(long, value_name = "GEOJSON")]
     by: Vec<PathBuf>,
@@ -207,119 +208,95 @@ fn main() -> ExitCode {
     }
 }
 
-fn infer_kind(id_field: Option<&str>) -> TerritoryKind {
-    match id_field.map(maillage::read::text::normalize_key).as_deref() {
-        Some("code_qp" | "code_quartier") => TerritoryKind::Qpv,
-        Some("insee_dep" | "code_dep" | "code_departement") => TerritoryKind::Departement,
-        Some("code_insee" | "insee_com" | "codgeo" | "code_insee_2026") => TerritoryKind::Commune,
-        _ => TerritoryKind::Custom,
-    }
-}
-
-fn field_map(args: &CoverageArgs) -> maillage::Result<FieldMap> {
-    let kind = args
-        .kind
-        .unwrap_or_else(|| infer_kind(args.id_field.as_deref()));
-    let preset = match kind {
-        TerritoryKind::Qpv => Some(FieldMap::qpv()),
-        TerritoryKind::Departement => Some(FieldMap::departements()),
-        _ => None,
-    };
-    let mut map = match (&args.id_field, preset) {
-        (Some(id), Some(mut p)) => {
-            p.id = vec![id.clone()];
-            p
+impl SiteArgs {
+    fn sources(&self) -> Sources {
+        let mut sources = Sources::new().points(&self.points);
+        for p in &self.partners {
+            sources = sources.partners(p);
         }
-        (Some(id), None) => FieldMap::new(kind, id),
-        (None, Some(p)) => p,
-        (None, None) => {
-            return Err(maillage::Error::InvalidArgument(format!(
-                "--id-field is required for territories of kind {kind}"
-            )));
+        if let Some(a) = &self.assignments {
+            sources = sources.assignments(a);
         }
+        sources
+    }
+
+    fn inputs(&self) -> impl Iterator<Item = &PathBuf> {
+        std::iter::once(&self.points)
+            .chain(&self.partners)
+            .chain(&self.assignments)
+    }
+}
+
+fn show(reports: &[LoadReport]) {
+    for r in reports {
+        eprintln!("{r}");
+    }
+}
+
+/// Refuses an output folder that is an existing file or holds an input,
+/// before any work is done.
+fn check_out<'p>(
+    out: &Path,
+    inputs: impl IntoIterator<Item = &'p PathBuf>,
+) -> maillage::Result<()> {
+    if out.exists() && !out.is_dir() {
+        return Err(maillage::Error::Invalid {
+            what: "output folder",
+            message: format!("{} exists and is not a folder", out.display()),
+        });
+    }
+    let Ok(out) = out.canonicalize() else {
+        return Ok(()); // not created yet: it holds nothing
     };
-    if let Some(f) = &args.name_field {
-        map = map.name(f);
+    for input in inputs {
+        if input.canonicalize().is_ok_and(|i| i.starts_with(&out)) {
+            return Err(maillage::Error::Invalid {
+                what: "output folder",
+                message: format!(
+                    "{} holds the input {}: its outputs could overwrite it",
+                    out.display(),
+                    input.display()
+                ),
+            });
+        }
     }
-    if let Some(f) = &args.population_field {
-        map = map.population(f);
-    }
-    if let Some(f) = &args.departement_field {
-        map = map.departement(f);
-    }
-    Ok(map)
-}
-
-fn show(report: &LoadReport) {
-    eprintln!("{report}");
-}
-
-/// Loads La Poste points, partners and assignments into one list.
-fn load_points(sites: &SiteArgs) -> maillage::Result<Vec<maillage::ServicePoint>> {
-    let (mut all, report) = read_la_poste(&sites.points)?;
-    show(&report);
-    for path in &sites.partners {
-        let (p, report) = read_partners(path)?;
-        show(&report);
-        all.extend(p);
-    }
-    if let Some(path) = &sites.assignments {
-        let (a, report) = read_assignments(path)?;
-        show(&report);
-        show(&apply_assignments(&mut all, &a));
-    }
-    Ok(all)
+    Ok(())
 }
 
 fn access(args: AccessArgs) -> maillage::Result<()> {
+    let inputs: Vec<&PathBuf> = args
+        .sites
+        .inputs()
+        .chain([&args.communes, &args.population])
+        .chain(&args.frr)
+        .chain(&args.by)
+        .chain(&args.roads)
+        .collect();
+    check_out(&args.out, inputs)?;
     eprintln!("── loading");
-    let points = load_points(&args.sites)?;
-    let sources = CommuneSources {
-        polygons: args.communes.clone(),
-        table: Some(args.population.clone()),
-        frr: args.frr.clone(),
-    };
-    let (communes, reports) = read_communes(&sources)?;
-    reports.iter().for_each(show);
-    let model = match args.model.split_once(':') {
-        None if args.model == "centroid" => PopulationModel::Centroid,
-        None if args.model == "grid" => PopulationModel::grid(),
-        Some(("grid", m)) => PopulationModel::Grid {
-            cell_m: m.parse().map_err(|_| {
-                maillage::Error::InvalidArgument(format!(
-                    "--model grid:<metres>: {m:?} is not a number"
-                ))
-            })?,
-        },
-        Some(("filosofi", path)) => {
-            let (units, report) = read::read_filosofi(path, &communes)?;
-            show(&report);
-            PopulationModel::units(units)
-        }
-        _ => {
-            return Err(maillage::Error::InvalidArgument(format!(
-                "--model takes centroid, grid, grid:<metres> or filosofi:<csv>, not {:?}",
-                args.model
-            )));
-        }
-    };
-    let mut by = Vec::new();
+    let mut communes = CommuneSources::new(&args.communes).table(&args.population);
+    if let Some(frr) = &args.frr {
+        communes = communes.frr(frr);
+    }
+    let mut sources = args.sites.sources().communes(communes);
     if !args.by.is_empty() {
         let fields = match &args.by_id_field {
-            Some(id) => FieldMap::new(infer_kind(Some(id)), id),
+            Some(id) => FieldMap::for_kind(None, Some(id))?,
             None => FieldMap::qpv(),
         };
         for path in &args.by {
-            let (t, report) = read::read_territories(path, &fields)?;
-            show(&report);
-            by.extend(t);
+            sources = sources.territories(path, fields.clone());
         }
     }
-    let network = ServiceNetwork::new(points);
+    let inputs = sources.load()?;
+    show(&inputs.reports);
+    let (model, report) = args.model.model(&inputs.communes)?;
+    show(report.as_slice());
+    let network = ServiceNetwork::new(inputs.points);
     let roads = match &args.roads {
         Some(path) => {
             let (roads, report) = read::read_roads(path, &SpeedTable::default())?;
-            show(&report);
+            show(&[report]);
             Some(roads)
         }
         None => None,
@@ -328,117 +305,42 @@ fn access(args: AccessArgs) -> maillage::Result<()> {
         .as_ref()
         .map(|r| RoadTravelTime::new(r, &network, args.service));
 
-    let mut analysis = Accessibility::new(&network, &communes, &model)
+    let mut analysis = Accessibility::new(&network, &inputs.communes, &model)
         .service(args.service)
         .distance_m(args.radius_m)
-        .combine(args.combine);
+        .combine(args.combine.unwrap_or(Combine::And));
     if let Some(m) = args.minutes {
         analysis = analysis.minutes(m);
     }
     if let Some(t) = &road_times {
         analysis = analysis.travel_time(t);
     }
-    if !by.is_empty() {
-        analysis = analysis.also_by(&by);
+    if !inputs.territories.is_empty() {
+        analysis = analysis.also_by(&inputs.territories);
     }
     let report = analysis.run()?;
 
-    let deps_csv = args.out.join("departements.csv");
-    let communes_csv = args.out.join("communes.csv");
-    report.write_departements_csv(&deps_csv)?;
-    report.write_territories_csv(&communes_csv, false)?;
-    let mut written = vec![deps_csv, communes_csv];
-    if !by.is_empty() {
+    let mut written = vec![
+        args.out.join("departements.csv"),
+        args.out.join("communes.csv"),
+    ];
+    report.write_departements_csv(&written[0])?;
+    report.write_communes_csv(&written[1])?;
+    if !inputs.territories.is_empty() {
         let path = args.out.join("territories.csv");
-        report.write_territories_csv(&path, true)?;
+        report.write_territories_csv(&path)?;
         written.push(path);
     }
+    println!("{}", report.compliance());
+    print_written(&written);
+    Ok(())
+}
 
-    let t = report.thresholds();
-    let rule = match t.minutes {
-        None => format!("farther than {} m", t.distance_m),
-        Some(m) => format!(
-            "farther than {} m {} {} min",
-            t.distance_m,
-            if t.combine == Combine::And {
-                "and"
-            } else {
-                "or"
-            },
-            m
-        ),
-    };
-    println!(
-        "── accessibility to {} ({}), population: {}",
-        report.service(),
-        rule,
-        report.model_label()
-    );
-    if let Some(label) = report.travel_label() {
-        println!("travel time: {label}");
-    }
-    let deps = report.by_departement();
-    let failing: Vec<_> = deps.iter().filter(|d| !d.law_compliant).collect();
-    println!(
-        "── départements with more than {:.0} % of their population beyond",
-        100.0 * t.max_share_beyond
-    );
-    for d in &failing {
-        println!(
-            "{:>4}: {:5.1} % beyond ({:.0} of {:.0})",
-            d.code,
-            100.0 * d.totals.share_beyond(),
-            d.totals.beyond,
-            d.totals.population
-        );
-    }
-    let decree_failing: Vec<&str> = deps
-        .iter()
-        .filter(|d| !d.decree_compliant)
-        .map(|d| d.code.as_str())
-        .collect();
-    let n = report.national();
-    println!(
-        "France: population {:.0}, beyond {:.0} ({:.2} %); {} of {} départements over {:.0} %; within {} km: {:.2} % (decree {}: {}); départements under {:.0} % within {} km: {}",
-        n.population,
-        n.beyond,
-        100.0 * n.share_beyond(),
-        failing.len(),
-        deps.len(),
-        100.0 * t.max_share_beyond,
-        t.decree_distance_m / 1000.0,
-        100.0 * n.share_within_decree(),
-        100.0 * t.min_national_share_within_decree,
-        if report.national_decree_compliant() {
-            "met"
-        } else {
-            "not met"
-        },
-        100.0 * t.min_share_within_decree,
-        t.decree_distance_m / 1000.0,
-        if decree_failing.is_empty() {
-            "none".to_owned()
-        } else {
-            decree_failing.join(", ")
-        }
-    );
-    if let Some(mean) = n.mean_snap_m() {
-        println!(
-            "road snaps of homes: population-weighted mean {mean:.0} m, largest {:.0} m, for {:.0} inhabitants timed on the roads",
-            n.max_snap_m, n.snapped
-        );
-    }
-    if n.time_estimated > 0.0 {
-        println!(
-            "travel time estimated crow-flies for {:.0} inhabitants outside the road extract",
-            n.time_estimated
-        );
-    }
+fn print_written(paths: &[PathBuf]) {
     println!("── written");
-    for path in written {
+    for path in paths {
         println!("{}", path.display());
     }
-    Ok(())
 }
 
 fn map(args: MapArgs) -> maillage::Result<()> {
@@ -448,82 +350,86 @@ fn map(args: MapArgs) -> maillage::Result<()> {
     } else {
         args.coverage.join("gaps.geojson")
     };
-    let view = maillage::map::View::parse(&args.view)?;
-    let (mut map, report) = maillage::map::GapMap::from_coverage_geojson(&source, args.service)?;
-    show(&report);
+    let (outcomes, report) = read::read_coverage(&source)?;
+    show(&[report]);
     let mut outlines = Vec::new();
     for path in &args.territories {
-        let mut fields = FieldMap::departements();
-        fields.kind = TerritoryKind::Custom;
-        fields
-            .id
-            .extend(["code_qp", "id", "nom", "name"].map(String::from));
-        let (t, report) = read::read_territories(path, &fields)?;
-        show(&report);
+        let (t, report) = read::read_territories(path, &FieldMap::outlines())?;
+        show(&[report]);
         outlines.extend(t);
     }
+    let mut map = GapMap::from_outcomes(&outcomes, args.service)?.with_outlines(&outlines);
+    let points;
     if let Some(path) = &args.points {
-        let (points, report) = read_la_poste(path)?;
-        show(&report);
-        map.points = points
-            .iter()
-            .map(|p| maillage::map::MapPoint {
-                zone: p.zone,
-                xy: p.xy,
-                kind: p.kind,
-            })
-            .collect();
+        let (p, report) = read::read_la_poste(path)?;
+        show(&[report]);
+        points = p;
+        map = map.with_points(&points, Service::Postal);
     }
-    let mut map = map.with_outlines(&outlines);
     if let Some(t) = args.title {
         map.title = t;
     }
-    map.write(&view, &args.out)?;
+    map.write(&args.view, &args.out)?;
     println!("wrote {}", args.out.display());
     Ok(())
 }
 
 fn coverage(args: CoverageArgs) -> maillage::Result<()> {
     if args.territories.is_empty() && args.communes.is_none() {
-        return Err(maillage::Error::InvalidArgument(
-            "give territories with --territories <geojson> and/or --communes <geojson>".into(),
-        ));
+        return Err(maillage::Error::Invalid {
+            what: "arguments",
+            message: "give territories with --territories <geojson> and/or --communes <geojson>"
+                .into(),
+        });
     }
     let rule = match (args.inside, args.radius_m) {
         (true, _) => Some(Rule::Inside),
         (false, Some(m)) => Some(Rule::WithinDistance(m).validate()?),
         (false, None) => None,
     };
+    let inputs: Vec<&PathBuf> = args
+        .sites
+        .inputs()
+        .chain(&args.territories)
+        .chain(&args.communes)
+        .chain(&args.commune_table)
+        .chain(&args.frr)
+        .collect();
+    check_out(&args.out, inputs)?;
 
     eprintln!("── loading");
-    let points = load_points(&args.sites)?;
-
-    let mut territories: Vec<Territory> = Vec::new();
+    let mut sources = args.sites.sources();
     if !args.territories.is_empty() {
-        let fields = field_map(&args)?;
+        let mut fields = FieldMap::for_kind(args.kind, args.id_field.as_deref())?;
+        if let Some(f) = &args.name_field {
+            fields = fields.name(f);
+        }
+        if let Some(f) = &args.population_field {
+            fields = fields.population(f);
+        }
+        if let Some(f) = &args.departement_field {
+            fields = fields.departement(f);
+        }
         for path in &args.territories {
-            let (t, report) = read::read_territories(path, &fields)?;
-            show(&report);
-            territories.extend(t);
+            sources = sources.territories(path, fields.clone());
         }
     }
     if let Some(polygons) = &args.communes {
-        let sources = CommuneSources {
-            polygons: polygons.clone(),
-            table: args.commune_table.clone(),
-            frr: args.frr.clone(),
-        };
-        let (communes, reports) = read_communes(&sources)?;
-        reports.iter().for_each(show);
-        territories.extend(communes);
+        let mut communes = CommuneSources::new(polygons);
+        communes.table.clone_from(&args.commune_table);
+        communes.frr.clone_from(&args.frr);
+        sources = sources.communes(communes);
     }
+    let inputs = sources.load()?;
+    show(&inputs.reports);
+    let territories = inputs.all_territories();
 
     let services = if args.services.is_empty() {
         vec![Service::Postal]
     } else {
         args.services.clone()
     };
-    let network = ServiceNetwork::new(points);
+    let network = ServiceNetwork::new(inputs.points);
     for &s in &services {
         eprintln!("{} point(s) offer {s}", network.count(s));
     }
@@ -533,17 +439,24 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
     }
     let report = analysis.run()?;
 
-    let coverage_csv = args.out.join("coverage.csv");
-    let gaps_csv = args.out.join("gaps.csv");
-    let gaps_geojson = args.out.join("gaps.geojson");
-    report.write_csv(&coverage_csv)?;
-    report.write_gaps_csv(&gaps_csv)?;
-    report.write_geojson(&gaps_geojson, Features::Gaps)?;
-    let mut written = vec![coverage_csv, gaps_csv, gaps_geojson];
+    let mut written = vec![
+        args.out.join("coverage.csv"),
+        args.out.join("gaps.csv"),
+        args.out.join("gaps.geojson"),
+    ];
+    report.write_csv(&written[0])?;
+    report.write_gaps_csv(&written[1])?;
+    report.write_geojson(&written[2], Features::Gaps)?;
+    let all = args.out.join("coverage.geojson");
     if args.all_geojson {
-        let all = args.out.join("coverage.geojson");
         report.write_geojson(&all, Features::All)?;
         written.push(all);
+    } else if all.is_file() {
+        // A coverage.geojson of an earlier run would be drawn by `map` instead of this run's gaps.
+        std::fs::remove_file(&all).map_err(|e| maillage::Error::Io {
+            path: all.clone(),
+            source: e,
+        })?;
     }
 
     #[cfg(feature = "polars")]
@@ -558,31 +471,33 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
         println!("{s}");
     }
     for &service in report.services() {
-        let gaps = report.gaps(service);
-        if gaps.is_empty() {
-            continue;
-        }
-        println!("── largest gaps for {service}");
-        for (i, g) in gaps.iter().take(10).enumerate() {
-            let pop = g
-                .territory
-                .population
-                .map_or("?".to_owned(), |p| p.to_string());
-            let nearest = match g.nearest {
-                Some((p, d)) => format!("nearest {} at {:.0} m", p.id, d),
-                None => "no point in this zone".to_owned(),
-            };
-            println!(
-                "{:>3}. {} {} (pop. {pop}): {nearest}",
-                i + 1,
-                g.territory.id,
-                g.territory.name
-            );
-        }
+        print_gaps(&report, service);
     }
-    println!("── written");
-    for path in written {
-        println!("{}", path.display());
-    }
+    print_written(&written);
     Ok(())
+}
+
+/// The ten largest gaps of a service.
+fn print_gaps(report: &maillage::CoverageReport<'_>, service: Service) {
+    let gaps = report.gaps(service);
+    if gaps.is_empty() {
+        return;
+    }
+    println!("── largest gaps for {service}");
+    for (i, g) in gaps.iter().take(10).enumerate() {
+        let pop = g
+            .territory
+            .population
+            .map_or("?".to_owned(), |p| p.to_string());
+        let nearest = match g.nearest {
+            Some((p, d)) => format!("nearest {} at {:.0} m", p.id, d),
+            None => "no point in this zone".to_owned(),
+        };
+        println!(
+            "{:>3}. {} {} (pop. {pop}): {nearest}",
+            i + 1,
+            g.territory.id,
+            g.territory.name
+        );
+    }
 }

@@ -2,22 +2,27 @@
 //! distance to the nearest point, the points within the rule's radius, and
 //! whether the territory is served.
 //!
-//! ```no_run
-//! use maillage::{Coverage, Rule, Service, ServiceNetwork, TerritoryKind};
-//! # fn demo(network: &ServiceNetwork, qpv: &[maillage::Territory]) -> maillage::Result<()> {
-//! let report = Coverage::new(network, qpv)
+//! ```
+//! use maillage::{Coverage, Rule, Service, TerritoryKind};
+//! let demo = maillage::demo::load("data/demo")?;
+//! let report = Coverage::new(&demo.network, &demo.qpv)
 //!     .services([Service::Postal, Service::Mediation])
 //!     .rule_for(TerritoryKind::Qpv, Service::Mediation, Rule::Inside)
 //!     .run()?;
 //! for gap in report.gaps(Service::Mediation).iter().take(10) {
 //!     println!("{} ({:?} inhabitants)", gap.territory.name, gap.territory.population);
 //! }
-//! # Ok(()) }
+//! let served = report.iter().filter(|r| r.service == Service::Postal && r.served).count();
+//! assert_eq!(served, 3); // of the 4 QPV, within 500 m
+//! # Ok::<(), maillage::Error>(())
 //! ```
 
+mod outcome;
 mod report;
 mod rule;
+pub mod schema;
 
+pub use outcome::{NearestPoint, Outcome};
 pub use report::{CoverageReport, CoverageRow, Nearest, Record, Summary};
 pub use rule::{Rule, Rules};
 

@@ -28,8 +28,9 @@ impl Rule {
     /// Checks that a distance is a finite, non-negative number of metres.
     pub fn validate(self) -> Result<Self> {
         match self {
-            Rule::WithinDistance(m) if !(m.is_finite() && m >= 0.0) => Err(Error::InvalidArgument(
-                format!("a coverage radius must be a finite number of metres ≥ 0, got {m}"),
+            Rule::WithinDistance(m) if !(m.is_finite() && m >= 0.0) => Err(Error::invalid(
+                "coverage radius",
+                format!("must be a finite number of metres ≥ 0, got {m}"),
             )),
             r => Ok(r),
         }

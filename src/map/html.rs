@@ -192,9 +192,37 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
 });
 "#;
 
+/// A self-contained HTML page (no external resource): write it with
+/// [`write`](Self::write), or take its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlReport(String);
+
+impl HtmlReport {
+    /// The page's HTML.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The page's HTML, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// Writes the page to `path`, creating its folder.
+    pub fn write(&self, path: impl AsRef<std::path::Path>) -> crate::Result<()> {
+        crate::outfile::write_bytes(path.as_ref(), self.0.as_bytes())
+    }
+}
+
+impl std::fmt::Display for HtmlReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// The report page: a title, the map (inline SVG), then each table,
 /// sortable by clicking a column header.
-pub fn html_report(title: &str, svg: &str, tables: &[Table]) -> String {
+pub fn html_report(title: &str, svg: &str, tables: &[Table]) -> HtmlReport {
     let mut s = String::with_capacity(svg.len() + 65_536);
     let _ = write!(
         s,
@@ -242,5 +270,5 @@ th{{background:#eef2f6;cursor:pointer;user-select:none}} td.n{{text-align:right}
         s,
         "<p style=\"font-size:11px;color:#666\">Made with maillage. Data: La Poste, INSEE, IGN, ANCT open data (Licence Ouverte).</p>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
     );
-    s
+    HtmlReport(s)
 }

@@ -6,7 +6,8 @@ use std::fmt::Write as _;
 use geo::{BoundingRect, Centroid, Simplify};
 use geo_types::MultiPolygon;
 
-use super::{Frame, GapMap, Status};
+use super::view::Frame;
+use super::{GapMap, Status};
 use crate::error::Result;
 use crate::model::PointKind;
 
@@ -78,6 +79,51 @@ pub(super) fn render(map: &GapMap<'_>, frames: &[Frame]) -> Result<String> {
     let width = map.width_px;
     let height = frames.iter().map(|f| f.y + f.h).fold(0.0, f64::max) + 22.0;
     let mut s = String::with_capacity(1 << 20);
+    header(map, frames, width, height, &mut s);
+    areas(map, frames, &mut s);
+    let outlines = map.outlines.iter().map(|(z, g)| (*z, g.as_ref()));
+    stroked(
+        "<g id=\"outlines\" fill=\"none\" stroke=\"#333333\" stroke-width=\"0.7\">",
+        outlines,
+        frames,
+        &mut s,
+    );
+    let buffers = map.buffers.iter().map(|(z, g)| (*z, g));
+    stroked(
+        "<g id=\"buffers\" fill=\"none\" stroke=\"#225ea8\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\">",
+        buffers,
+        frames,
+        &mut s,
+    );
+    points(map, frames, &mut s);
+    let main = frames.first();
+    let legend_box = main.map(|f| legend(map, f, frames, &mut String::new()));
+    labels(map, frames, legend_box, &mut s);
+    if let Some(f) = main {
+        let mut l = String::new();
+        legend(map, f, frames, &mut l);
+        s.push_str(&l);
+        scale_bar(f, &mut s);
+        north_arrow(f, &mut s);
+        let _ = writeln!(
+            s,
+            "<text id=\"credits\" x=\"12\" y=\"{:.0}\" font-size=\"9\" fill=\"#777\">Projection: {} ({}){}. Made with maillage.</text>",
+            height - 4.0,
+            f.zone.epsg(),
+            f.zone,
+            if frames.len() > 1 {
+                "; insets in their own CRS and scale"
+            } else {
+                ""
+            }
+        );
+    }
+    s.push_str("</svg>\n");
+    Ok(s)
+}
+
+/// The document, title, subtitle, clip paths and frame boxes.
+fn header(map: &GapMap<'_>, frames: &[Frame], width: f64, height: f64, s: &mut String) {
     let _ = writeln!(
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{height:.0}\" viewBox=\"0 0 {width:.0} {height:.0}\" font-family=\"{FONT}\">"
@@ -119,7 +165,10 @@ pub(super) fn render(map: &GapMap<'_>, frames: &[Frame]) -> Result<String> {
         }
     }
     s.push_str("</g>\n");
+}
 
+/// Filled areas, grouped by status so each colour is written once.
+fn areas(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
     // Areas, grouped by status so each colour is written once.
     s.push_str("<g id=\"areas\" stroke=\"#ffffff\" stroke-width=\"0.15\" fill-rule=\"evenodd\">\n");
     for (i, f) in frames.iter().enumerate() {
@@ -149,8 +198,8 @@ pub(super) fn render(map: &GapMap<'_>, frames: &[Frame]) -> Result<String> {
             let _ = write!(
                 s,
                 "<g class=\"{}\" fill=\"{}\">",
-                status.css(),
-                status.colour()
+                map.classes.css(*status),
+                map.classes.colour(*status)
             );
             if !d.is_empty() {
                 let _ = write!(s, "<path d=\"{d}\"/>");
@@ -163,12 +212,21 @@ pub(super) fn render(map: &GapMap<'_>, frames: &[Frame]) -> Result<String> {
         s.push_str("</g>\n");
     }
     s.push_str("</g>\n");
+}
 
-    s.push_str("<g id=\"outlines\" fill=\"none\" stroke=\"#333333\" stroke-width=\"0.7\">\n");
+/// A layer of stroked shapes (outlines, buffers), one path per frame.
+fn stroked<'g>(
+    open: &str,
+    shapes: impl Iterator<Item = (crate::crs::Zone, &'g MultiPolygon<f64>)> + Clone,
+    frames: &[Frame],
+    s: &mut String,
+) {
+    s.push_str(open);
+    s.push('\n');
     for (i, f) in frames.iter().enumerate() {
         let mut d = String::new();
-        for (zone, g) in &map.outlines {
-            if g.bounding_rect().is_some_and(|r| f.sees(*zone, &r)) {
+        for (zone, g) in shapes.clone() {
+            if g.bounding_rect().is_some_and(|r| f.sees(zone, &r)) {
                 d.push_str(&path(f, g));
             }
         }
@@ -177,21 +235,10 @@ pub(super) fn render(map: &GapMap<'_>, frames: &[Frame]) -> Result<String> {
         }
     }
     s.push_str("</g>\n");
+}
 
-    s.push_str("<g id=\"buffers\" fill=\"none\" stroke=\"#225ea8\" stroke-width=\"1.2\" stroke-dasharray=\"5 3\">\n");
-    for (i, f) in frames.iter().enumerate() {
-        let mut d = String::new();
-        for (zone, g) in &map.buffers {
-            if g.bounding_rect().is_some_and(|r| f.sees(*zone, &r)) {
-                d.push_str(&path(f, g));
-            }
-        }
-        if !d.is_empty() {
-            let _ = writeln!(s, "<path clip-path=\"url(#frame{i})\" d=\"{d}\"/>");
-        }
-    }
-    s.push_str("</g>\n");
-
+/// Points, grouped by kind.
+fn points(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
     s.push_str("<g id=\"points\" stroke=\"#ffffff\" stroke-width=\"0.4\">\n");
     for (i, f) in frames.iter().enumerate() {
         let r = (600.0 / f.scale).clamp(1.1, 4.0);
@@ -218,33 +265,6 @@ pub(super) fn render(map: &GapMap<'_>, frames: &[Frame]) -> Result<String> {
         s.push_str("</g>\n");
     }
     s.push_str("</g>\n");
-
-    let main = frames.first();
-    let legend_box = main.map(|f| legend(map, f, frames, &mut String::new()));
-    labels(map, frames, legend_box, &mut s);
-    if let Some(f) = main {
-        let mut l = String::new();
-        legend(map, f, frames, &mut l);
-        s.push_str(&l);
-        scale_bar(f, &mut s);
-        north_arrow(f, &mut s);
-    }
-    if let Some(f) = main {
-        let _ = writeln!(
-            s,
-            "<text id=\"credits\" x=\"12\" y=\"{:.0}\" font-size=\"9\" fill=\"#777\">Projection: {} ({}){}. Made with maillage.</text>",
-            height - 4.0,
-            f.zone.epsg(),
-            f.zone,
-            if frames.len() > 1 {
-                "; insets in their own CRS and scale"
-            } else {
-                ""
-            }
-        );
-    }
-    s.push_str("</svg>\n");
-    Ok(s)
 }
 
 type PxRect = (f64, f64, f64, f64);
@@ -339,10 +359,10 @@ fn legend(map: &GapMap<'_>, f: &Frame, frames: &[Frame], s: &mut String) -> PxRe
             s,
             "<rect x=\"{:.1}\" y=\"{row:.1}\" width=\"14\" height=\"10\" fill=\"{}\" stroke=\"#888\" stroke-width=\"0.3\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             x + 8.0,
-            st.colour(),
+            map.classes.colour(*st),
             x + 28.0,
             row + 9.0,
-            esc(st.label())
+            esc(&map.classes.label(*st))
         );
         row += line;
     }

@@ -6,4 +6,4 @@ mod territory;
 
 pub use point::{GeocodePrecision, PointKind, ServicePoint};
 pub use service::{Service, ServiceSet, UnknownService};
-pub use territory::{Territory, TerritoryKind};
+pub use territory::{DensityClass, FrrClass, Territory, TerritoryKind};

@@ -62,31 +62,8 @@ impl PointKind {
 
     /// Parses an identifier as written by [`as_str`](Self::as_str) (case and accents ignored).
     pub fn from_identifier(s: &str) -> Option<PointKind> {
-        let key = crate::read::text::normalize_key(s);
+        let key = crate::key::normalize_key(s);
         PointKind::ALL.into_iter().find(|k| k.as_str() == key)
-    }
-
-    /// Recognises La Poste's `Caractéristique du site` labels, in the 2016 and
-    /// current spellings ("Bureau de Poste", "Agence Postale Communale",
-    /// "Relais poste commerçant", "La Poste Relais", "Point Poste ESS"...).
-    /// Returns `None` for an unknown label.
-    pub fn from_la_poste_label(label: &str) -> Option<PointKind> {
-        let k = crate::read::text::normalize_key(label);
-        Some(if k.contains("ess") && k.contains("poste") {
-            PointKind::PointPosteEss
-        } else if k.contains("bureau") {
-            PointKind::BureauDePoste
-        } else if k.contains("intercommunale") {
-            PointKind::AgencePostaleIntercommunale
-        } else if k.contains("communale") {
-            PointKind::AgencePostaleCommunale
-        } else if k.contains("militaire") {
-            PointKind::AgencePostaleMilitaire
-        } else if k.contains("relais") || k.contains("point_poste") || k.contains("commercant") {
-            PointKind::RelaisPosteCommercant
-        } else {
-            return None;
-        })
     }
 }
 
@@ -112,22 +89,6 @@ pub enum GeocodePrecision {
 }
 
 impl GeocodePrecision {
-    /// Recognises La Poste's `Précision du géocodage` labels.
-    pub fn from_label(label: &str) -> GeocodePrecision {
-        let k = crate::read::text::normalize_key(label);
-        if k.contains("numero") {
-            GeocodePrecision::AddressNumber
-        } else if k.contains("rue") || k.contains("voie") {
-            GeocodePrecision::Street
-        } else if k.contains("ilot") {
-            GeocodePrecision::Block
-        } else if k.contains("commune") {
-            GeocodePrecision::CommuneCentre
-        } else {
-            GeocodePrecision::Unknown
-        }
-    }
-
     /// The identifier used in outputs.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -9,18 +9,27 @@ use std::str::FromStr;
 /// new variants; the enum is `non_exhaustive` so that adding one is not a
 /// breaking change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 #[non_exhaustive]
 pub enum Service {
     /// Postal service: every La Poste point de contact offers it.
+    #[cfg_attr(feature = "cli", value(name = "postal", alias = "poste"))]
     Postal,
     /// Mediation by a neighbourhood association inside the post office.
+    #[cfg_attr(feature = "cli", value(name = "mediation", alias = "médiation"))]
     Mediation,
     /// A Point Poste run in the premises of a social and solidarity economy actor.
+    #[cfg_attr(feature = "cli", value(name = "point_poste_ess", alias = "ess"))]
     PointPosteEss,
     /// Help for people in digital precarity (La Poste's plan with its partners,
     /// conseillers numériques).
+    #[cfg_attr(
+        feature = "cli",
+        value(name = "digital_inclusion", alias = "inclusion_numerique")
+    )]
     DigitalInclusion,
     /// A France Services site (one-stop shop for public services).
+    #[cfg_attr(feature = "cli", value(name = "france_services"))]
     FranceServices,
 }
 
@@ -70,7 +79,7 @@ impl FromStr for Service {
     /// and the French names are accepted too (`médiation`,
     /// `inclusion numérique`, `Point Poste ESS`, `France Services`).
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let key = crate::read::text::normalize_key(s);
+        let key = crate::key::normalize_key(s);
         Ok(match key.as_str() {
             "postal" | "poste" | "la_poste" | "point_de_contact" => Service::Postal,
             "mediation" => Service::Mediation,

@@ -9,16 +9,22 @@ use crate::crs::Zone;
 
 /// What kind of territory this is. Each kind has its own default coverage rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum TerritoryKind {
     /// Quartier prioritaire de la politique de la ville.
+    #[cfg_attr(feature = "cli", value(name = "qpv"))]
     Qpv,
     /// A commune.
+    #[cfg_attr(feature = "cli", value(name = "commune"))]
     Commune,
     /// A rural zone (e.g. an FRR area or a grouping of rural communes).
+    #[cfg_attr(feature = "cli", value(name = "rural_zone"))]
     RuralZone,
     /// A département.
+    #[cfg_attr(feature = "cli", value(name = "departement", alias = "département"))]
     Departement,
     /// Any other area the user brings.
+    #[cfg_attr(feature = "cli", value(name = "custom"))]
     Custom,
 }
 
@@ -55,16 +61,143 @@ impl std::str::FromStr for TerritoryKind {
     fn from_str(s: &str) -> crate::Result<Self> {
         TerritoryKind::ALL
             .into_iter()
-            .find(|k| k.as_str() == crate::read::text::normalize_key(s))
+            .find(|k| k.as_str() == crate::key::normalize_key(s))
             .ok_or_else(|| {
-                crate::Error::InvalidArgument(format!(
-                    "unknown territory kind {s:?} (expected qpv, commune, rural_zone, departement or custom)"
-                ))
+                crate::Error::invalid(
+                    "territory kind",
+                    format!("{s:?} is not one of qpv, commune, rural_zone, departement, custom"),
+                )
             })
     }
 }
 
+/// The INSEE *grille communale de densité* in 7 levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum DensityClass {
+    /// 1 — grands centres urbains.
+    GrandsCentresUrbains = 1,
+    /// 2 — centres urbains intermédiaires.
+    CentresUrbainsIntermediaires = 2,
+    /// 3 — petites villes.
+    PetitesVilles = 3,
+    /// 4 — ceintures urbaines.
+    CeinturesUrbaines = 4,
+    /// 5 — bourgs ruraux.
+    BourgsRuraux = 5,
+    /// 6 — rural à habitat dispersé.
+    RuralDisperse = 6,
+    /// 7 — rural à habitat très dispersé.
+    RuralTresDisperse = 7,
+}
+
+impl DensityClass {
+    /// Every class, densest first.
+    pub const ALL: [DensityClass; 7] = [
+        DensityClass::GrandsCentresUrbains,
+        DensityClass::CentresUrbainsIntermediaires,
+        DensityClass::PetitesVilles,
+        DensityClass::CeinturesUrbaines,
+        DensityClass::BourgsRuraux,
+        DensityClass::RuralDisperse,
+        DensityClass::RuralTresDisperse,
+    ];
+
+    /// The level, 1 (densest) to 7.
+    pub fn level(self) -> u8 {
+        self as u8
+    }
+
+    /// The class of a level 1–7.
+    pub fn from_level(level: u8) -> Option<DensityClass> {
+        DensityClass::ALL.into_iter().find(|c| c.level() == level)
+    }
+
+    /// The INSEE 4-level grid: 1 dense; 2 intermediate (levels 2–4); 3 low
+    /// density (5–6); 4 very low density (7).
+    pub fn four_level(self) -> u8 {
+        match self.level() {
+            1 => 1,
+            2..=4 => 2,
+            5 | 6 => 3,
+            _ => 4,
+        }
+    }
+
+    /// True for the rural levels in the INSEE sense (5–7).
+    pub fn is_rural(self) -> bool {
+        self.level() >= 5
+    }
+}
+
+/// A commune's class in the *France Ruralités Revitalisation* zoning, as
+/// coded by the Observatoire des territoires (0–5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum FrrClass {
+    /// 0 — not classified.
+    NonClassee,
+    /// 1 — former ZRR keeping the benefits transitionally (not FRR).
+    BeneficiaireTransitoire,
+    /// 2 or 3 — codes the source publishes without a label (communes
+    /// nouvelles, La Réunion), perhaps partial classifications.
+    Unlabelled(u8),
+    /// 4 — FRR (socle).
+    Frr,
+    /// 5 — FRR+.
+    FrrPlus,
+}
+
+impl FrrClass {
+    /// The class of a code 0–5.
+    pub fn from_code(code: u8) -> Option<FrrClass> {
+        Some(match code {
+            0 => FrrClass::NonClassee,
+            1 => FrrClass::BeneficiaireTransitoire,
+            2 | 3 => FrrClass::Unlabelled(code),
+            4 => FrrClass::Frr,
+            5 => FrrClass::FrrPlus,
+            _ => return None,
+        })
+    }
+
+    /// The code, 0–5.
+    pub fn code(self) -> u8 {
+        match self {
+            FrrClass::NonClassee => 0,
+            FrrClass::BeneficiaireTransitoire => 1,
+            FrrClass::Unlabelled(c) => c,
+            FrrClass::Frr => 4,
+            FrrClass::FrrPlus => 5,
+        }
+    }
+
+    /// A label (the labels are not official: see the data's SOURCES.md).
+    pub fn label(self) -> &'static str {
+        match self {
+            FrrClass::NonClassee => "Non classée",
+            FrrClass::BeneficiaireTransitoire => "Bénéficiaire transitoire (ex-ZRR)",
+            FrrClass::Unlabelled(_) => "",
+            FrrClass::Frr => "FRR",
+            FrrClass::FrrPlus => "FRR+",
+        }
+    }
+
+    /// Whether the commune is classified FRR or FRR+; `None` for the
+    /// unlabelled codes.
+    pub fn classified(self) -> Option<bool> {
+        match self {
+            FrrClass::Frr | FrrClass::FrrPlus => Some(true),
+            FrrClass::NonClassee | FrrClass::BeneficiaireTransitoire => Some(false),
+            FrrClass::Unlabelled(_) => None,
+        }
+    }
+}
+
 /// An area whose access to services is measured.
+///
+/// Build one from your own lon/lat polygon with [`Territory::from_lonlat`],
+/// which runs the readers' checks, or read them with
+/// [`read_territories`](crate::read::read_territories) and
+/// [`read_communes`](crate::read::read_communes).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Territory {
     /// Identifier (QPV code, INSEE commune code, département code...).
@@ -77,7 +210,13 @@ pub struct Territory {
     pub population: Option<u64>,
     /// Code of the département it belongs to, when known.
     pub departement: Option<String>,
-    /// Further attributes (density grid, rural typology, FRR class...), as text.
+    /// INSEE density class (communes), when known.
+    pub density: Option<DensityClass>,
+    /// ANCT rural typology (communes), as labelled by the source.
+    pub rural_typology: Option<String>,
+    /// FRR rural zoning class (communes), when known.
+    pub frr: Option<FrrClass>,
+    /// Further attributes carried from the input (e.g. a QPV's main commune), as text.
     pub attributes: BTreeMap<String, String>,
     /// The projection zone it lies in.
     pub zone: Zone,
@@ -86,6 +225,86 @@ pub struct Territory {
 }
 
 impl Territory {
+    /// A territory from a WGS84 lon/lat (multi)polygon, with the readers'
+    /// checks: every vertex in one supported zone, projected to the zone's
+    /// CRS, repaired with geo's `MakeValid` when invalid.
+    ///
+    /// ```
+    /// use geo_types::polygon;
+    /// use maillage::{Territory, TerritoryKind, Zone};
+    /// let square = polygon![(x: 2.35, y: 48.85), (x: 2.36, y: 48.85), (x: 2.36, y: 48.86), (x: 2.35, y: 48.86)];
+    /// let t = Territory::from_lonlat("paris-1", "A square in Paris", TerritoryKind::Custom, square)?
+    ///     .with_population(1200);
+    /// assert_eq!(t.zone, Zone::Metropole);
+    /// assert!((geo::Area::unsigned_area(&t.geometry) - 814_000.0).abs() < 10_000.0); // m², Lambert-93
+    /// # Ok::<(), maillage::Error>(())
+    /// ```
+    pub fn from_lonlat(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        kind: TerritoryKind,
+        lonlat: impl Into<MultiPolygon<f64>>,
+    ) -> crate::Result<Territory> {
+        let id = id.into();
+        let placed =
+            crate::place::place_multipolygon(lonlat.into()).map_err(|(reason, detail)| {
+                crate::Error::Geometry {
+                    id: id.clone(),
+                    reason,
+                    detail,
+                }
+            })?;
+        Ok(Territory::projected(
+            id,
+            name,
+            kind,
+            placed.zone,
+            placed.geometry,
+        ))
+    }
+
+    /// A territory from a geometry already in metres in `zone`'s CRS
+    /// (no check: the caller vouches for it).
+    pub fn projected(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        kind: TerritoryKind,
+        zone: Zone,
+        geometry: MultiPolygon<f64>,
+    ) -> Territory {
+        Territory {
+            id: id.into(),
+            name: name.into(),
+            kind,
+            population: None,
+            departement: None,
+            density: None,
+            rural_typology: None,
+            frr: None,
+            attributes: BTreeMap::new(),
+            zone,
+            geometry,
+        }
+    }
+
+    /// Sets the population.
+    pub fn with_population(mut self, population: u64) -> Self {
+        self.population = Some(population);
+        self
+    }
+
+    /// Sets the département code.
+    pub fn with_departement(mut self, code: impl Into<String>) -> Self {
+        self.departement = Some(code.into());
+        self
+    }
+
+    /// Sets the density class.
+    pub fn with_density(mut self, density: DensityClass) -> Self {
+        self.density = Some(density);
+        self
+    }
+
     /// An attribute's value, if set.
     pub fn attribute(&self, key: &str) -> Option<&str> {
         self.attributes.get(key).map(String::as_str)

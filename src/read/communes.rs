@@ -8,13 +8,12 @@ use geo_types::{MultiPolygon, Polygon};
 
 use crate::crs::Zone;
 use crate::error::{Location, Result};
-use crate::model::{Territory, TerritoryKind};
-use crate::read::geojson::{
-    GeometryStats, for_each_feature, multipolygon_lonlat, place_multipolygon, property_text,
-};
+use crate::model::{DensityClass, FrrClass, Territory, TerritoryKind};
+use crate::read::geojson::{GeometryFixes, for_each_feature, property_text};
+use crate::read::place_feature_polygon;
 use crate::read::territories::parse_population;
 use crate::read::text::CsvTable;
-use crate::report::{LoadReport, SkipReason};
+use crate::report::{LoadReport, Note, SkipReason};
 
 /// The files that make up the commune layer.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +32,28 @@ pub struct CommuneSources {
 }
 
 impl CommuneSources {
+    /// Commune polygons alone: add the table and the FRR zoning with
+    /// [`table`](Self::table) and [`frr`](Self::frr).
+    pub fn new(polygons: impl Into<PathBuf>) -> Self {
+        CommuneSources {
+            polygons: polygons.into(),
+            table: None,
+            frr: None,
+        }
+    }
+
+    /// Sets the commune table.
+    pub fn table(mut self, path: impl Into<PathBuf>) -> Self {
+        self.table = Some(path.into());
+        self
+    }
+
+    /// Sets the FRR zoning table.
+    pub fn frr(mut self, path: impl Into<PathBuf>) -> Self {
+        self.frr = Some(path.into());
+        self
+    }
+
     /// The standard file names in a data folder such as `../shared/data`.
     pub fn in_dir(dir: impl AsRef<Path>) -> Self {
         let dir = dir.as_ref();
@@ -44,19 +65,18 @@ impl CommuneSources {
     }
 }
 
-/// Table columns copied into the commune's attributes.
-const TABLE_ATTRIBUTES: [&str; 8] = [
+/// Table columns copied into the commune's attributes as text (the density
+/// grid, rural typology and FRR class become typed fields).
+const TABLE_ATTRIBUTES: [&str; 6] = [
     "reg",
     "zone",
-    "grille_densite",
     "grille_densite_4",
     "rural_insee",
-    "typo_ruralite",
     "centralite",
     "zone_montagne",
 ];
-const FRR_ATTRIBUTES: [&str; 3] = ["codefrr", "classement_frr", "classee_frr"];
 
+/// The polygons read for one current commune code.
 struct Group {
     name: String,
     dep: Option<String>,
@@ -70,6 +90,8 @@ struct TableRow {
     dep: String,
     population: Option<u64>,
     line: u64,
+    density: Option<DensityClass>,
+    rural_typology: Option<String>,
     attributes: BTreeMap<String, String>,
 }
 
@@ -80,10 +102,58 @@ struct TableRow {
 /// vintage) is skipped as [`SkipReason::NoPolygon`] and its population is
 /// named in the report: it is never silently lost, and never counted twice.
 pub fn read_communes(sources: &CommuneSources) -> Result<(Vec<Territory>, Vec<LoadReport>)> {
-    let path = sources.polygons.as_path();
+    let (mut groups, polygons_report) = read_polygon_groups(&sources.polygons)?;
+    let mut reports = vec![polygons_report];
+    let table = match &sources.table {
+        Some(p) => {
+            let (rows, r) = read_commune_table(p)?;
+            reports.push(r);
+            Some(rows)
+        }
+        None => None,
+    };
+    let frr = match &sources.frr {
+        Some(p) => {
+            let (rows, r) = read_frr_table(p)?;
+            reports.push(r);
+            Some(rows)
+        }
+        None => None,
+    };
+
+    let mut without_row = Vec::new();
+    let mut communes = Vec::with_capacity(groups.len());
+    for (code, group) in &mut groups {
+        let mut territory = commune_of(code, group);
+        if let Some(rows) = &table {
+            match rows.get(code) {
+                Some(row) => row.apply(&mut territory),
+                None => without_row.push(code.clone()),
+            }
+        }
+        territory.frr = frr.as_ref().and_then(|rows| rows.get(code)).copied();
+        communes.push(territory);
+    }
+
+    if let (Some(rows), Some(table_report)) = (&table, reports.get_mut(1)) {
+        report_rows_without_polygon(rows, &groups, table_report);
+        if !without_row.is_empty() {
+            table_report.note(Note::PolygonsWithoutRow(without_row));
+        }
+    }
+    if let (Some(rows), Some(frr_report)) = (&frr, reports.last_mut()) {
+        let unmatched = rows.keys().filter(|c| !groups.contains_key(*c)).count();
+        if unmatched > 0 {
+            frr_report.note(Note::UnmatchedRows(unmatched));
+        }
+    }
+    Ok((communes, reports))
+}
+
+/// Reads the polygons, grouped by current commune code.
+fn read_polygon_groups(path: &Path) -> Result<(BTreeMap<String, Group>, LoadReport)> {
     let mut report = LoadReport::new(path.display().to_string());
-    let mut stats = GeometryStats::default();
-    let mut repaired_ids = Vec::new();
+    let mut fixes = GeometryFixes::default();
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
     for_each_feature(path, |f| {
         report.read += 1;
@@ -100,26 +170,17 @@ pub fn read_communes(sources: &CommuneSources) -> Result<(Vec<Territory>, Vec<Lo
             report.skip(SkipReason::MissingId, loc, None, None);
             return;
         };
-        let placed = multipolygon_lonlat(&f.geometry, &mut stats)
-            .and_then(|mp| place_multipolygon(mp, &mut stats));
-        let (zone, geometry, repaired) = match placed {
-            Ok(p) => p,
-            Err((reason, detail)) => {
-                report.skip(reason, loc, Some(&code), Some(detail));
-                return;
-            }
+        let Some(placed) = place_feature_polygon(&f, &code, &mut fixes, &mut report) else {
+            return;
         };
-        if repaired {
-            repaired_ids.push(code.clone());
-        }
         let group = groups.entry(code.clone()).or_insert_with(|| Group {
             name: property_text(&f.properties, "nom").unwrap_or_else(|| code.clone()),
             dep: property_text(&f.properties, "dep"),
-            zone,
+            zone: placed.zone,
             parts: Vec::new(),
             features: 0,
         });
-        if group.zone != zone {
+        if group.zone != placed.zone {
             report.skip(
                 SkipReason::SpansZones,
                 loc,
@@ -128,118 +189,79 @@ pub fn read_communes(sources: &CommuneSources) -> Result<(Vec<Territory>, Vec<Lo
             );
             return;
         }
-        group.parts.extend(geometry.0);
+        group.parts.extend(placed.geometry.0);
         group.features += 1;
         report.kept += 1;
     })?;
-    stats.add_notes(&mut report, &repaired_ids);
-    let merged = groups.values().filter(|g| g.features > 1).count();
-    if merged > 0 {
-        let absorbed: usize = groups
-            .values()
-            .filter(|g| g.features > 1)
-            .map(|g| g.features)
-            .sum();
-        report.note(format!(
-            "{absorbed} polygons dissolved into {merged} current communes (communes merged since the polygons' vintage)"
-        ));
+    fixes.add_notes(&mut report);
+    let merged: Vec<&Group> = groups.values().filter(|g| g.features > 1).collect();
+    if !merged.is_empty() {
+        report.note(Note::Dissolved {
+            polygons: merged.iter().map(|g| g.features).sum(),
+            communes: merged.len(),
+        });
     }
-    let mut reports = vec![report];
+    Ok((groups, report))
+}
 
-    let table = match &sources.table {
-        Some(p) => {
-            let (rows, r) = read_commune_table(p)?;
-            reports.push(r);
-            Some(rows)
-        }
-        None => None,
+/// The commune of a group of polygons: dissolved when there are several.
+fn commune_of(code: &str, group: &mut Group) -> Territory {
+    let geometry = if group.features > 1 {
+        geo::unary_union(group.parts.iter())
+    } else {
+        MultiPolygon(std::mem::take(&mut group.parts))
     };
-    let frr = match &sources.frr {
-        Some(p) => {
-            let (rows, r) = read_code_table(p, &FRR_ATTRIBUTES)?;
-            reports.push(r);
-            Some(rows)
-        }
-        None => None,
-    };
+    let mut t = Territory::projected(
+        code,
+        group.name.clone(),
+        TerritoryKind::Commune,
+        group.zone,
+        geometry,
+    );
+    t.departement.clone_from(&group.dep);
+    t
+}
 
-    let mut communes = Vec::with_capacity(groups.len());
-    let mut without_row = Vec::new();
-    for (code, group) in &mut groups {
-        let geometry = if group.features > 1 {
-            geo::unary_union(group.parts.iter())
-        } else {
-            MultiPolygon(std::mem::take(&mut group.parts))
-        };
-        let mut territory = Territory {
-            id: code.clone(),
-            name: group.name.clone(),
-            kind: TerritoryKind::Commune,
-            population: None,
-            departement: group.dep.clone(),
-            attributes: BTreeMap::new(),
-            zone: group.zone,
-            geometry,
-        };
-        if let Some(rows) = &table {
-            match rows.get(code) {
-                Some(row) => {
-                    territory.name.clone_from(&row.name);
-                    territory.departement = Some(row.dep.clone());
-                    territory.population = row.population;
-                    territory.attributes.extend(row.attributes.clone());
-                }
-                None => without_row.push(code.clone()),
-            }
-        }
-        if let Some(attrs) = frr.as_ref().and_then(|rows| rows.get(code)) {
-            territory.attributes.extend(attrs.clone());
-        }
-        communes.push(territory);
+impl TableRow {
+    fn apply(&self, territory: &mut Territory) {
+        territory.name.clone_from(&self.name);
+        territory.departement = Some(self.dep.clone());
+        territory.population = self.population;
+        territory.density = self.density;
+        territory.rural_typology.clone_from(&self.rural_typology);
+        territory.attributes.extend(self.attributes.clone());
     }
+}
 
-    if let (Some(rows), Some(table_report)) = (&table, reports.get_mut(1)) {
-        let mut lost_population = 0u64;
-        let mut missing: Vec<(&String, &TableRow)> = rows
-            .iter()
-            .filter(|(code, _)| !groups.contains_key(*code))
-            .collect();
-        missing.sort_by_key(|(_, row)| row.line);
-        for (code, row) in missing {
-            lost_population += row.population.unwrap_or(0);
-            table_report.kept = table_report.kept.saturating_sub(1);
-            table_report.skip(
-                SkipReason::NoPolygon,
-                Location::Line(row.line),
-                Some(code),
-                Some(format!(
-                    "{}, population {}",
-                    row.name,
-                    row.population.unwrap_or(0)
-                )),
-            );
-        }
-        if lost_population > 0 {
-            table_report.note(format!(
-                "population not placed on any polygon (communes without polygon): {lost_population}"
-            ));
-        }
-        if !without_row.is_empty() {
-            let shown: Vec<&str> = without_row.iter().take(10).map(String::as_str).collect();
-            table_report.note(format!(
-                "{} polygon(s) have no table row and no population: {}",
-                without_row.len(),
-                shown.join(", ")
-            ));
-        }
+/// Skips the table rows that have no polygon, naming their population.
+fn report_rows_without_polygon(
+    rows: &HashMap<String, TableRow>,
+    groups: &BTreeMap<String, Group>,
+    report: &mut LoadReport,
+) {
+    let mut missing: Vec<(&String, &TableRow)> = rows
+        .iter()
+        .filter(|(code, _)| !groups.contains_key(*code))
+        .collect();
+    missing.sort_by_key(|(_, row)| row.line);
+    let mut lost_population = 0u64;
+    for (code, row) in missing {
+        lost_population += row.population.unwrap_or(0);
+        report.kept = report.kept.saturating_sub(1);
+        report.skip(
+            SkipReason::NoPolygon,
+            Location::Line(row.line),
+            Some(code),
+            Some(format!(
+                "{}, population {}",
+                row.name,
+                row.population.unwrap_or(0)
+            )),
+        );
     }
-    if let (Some(rows), Some(frr_report)) = (&frr, reports.last_mut()) {
-        let unmatched = rows.keys().filter(|c| !groups.contains_key(*c)).count();
-        if unmatched > 0 {
-            frr_report.note(format!("{unmatched} FRR row(s) match no commune polygon"));
-        }
+    if lost_population > 0 {
+        report.note(Note::PopulationNotPlaced(lost_population));
     }
-    Ok((communes, reports))
 }
 
 /// Reads the rows of a table keyed by commune code, calling `row` for each
@@ -284,6 +306,8 @@ fn read_commune_table(path: &Path) -> Result<(HashMap<String, TableRow>, LoadRep
     let c_pop = table.require(&["population", "pmun", "ptot"])?;
     let c_name = table.column(&["nom", "libgeo", "lib_com"]);
     let c_dep = table.column(&["dep", "insee_dep", "code_departement"]);
+    let c_density = table.column(&["grille_densite"]);
+    let c_typology = table.column(&["typo_ruralite"]);
     let c_attrs: Vec<(String, usize)> = TABLE_ATTRIBUTES
         .iter()
         .filter_map(|a| table.column(&[a]).map(|c| ((*a).to_owned(), c)))
@@ -299,35 +323,54 @@ fn read_commune_table(path: &Path) -> Result<(HashMap<String, TableRow>, LoadRep
                 (!v.is_empty()).then(|| (name.clone(), v.into_owned()))
             })
             .collect();
+        let typology = table.opt_field(record, c_typology);
         TableRow {
             name: table.opt_field(record, c_name).into_owned(),
             dep: table.opt_field(record, c_dep).into_owned(),
             population,
             line,
+            density: table
+                .opt_field(record, c_density)
+                .parse::<u8>()
+                .ok()
+                .and_then(DensityClass::from_level),
+            rural_typology: (!typology.is_empty()).then(|| typology.into_owned()),
             attributes,
         }
     })?;
     if bad_population > 0 {
-        report.note(format!(
-            "{bad_population} row(s) with an empty or unreadable population"
-        ));
+        report.note(Note::UnreadablePopulation(bad_population));
     }
     Ok((rows, report))
 }
 
-/// Attribute columns of a table, by commune code.
-type CodeTable = HashMap<String, BTreeMap<String, String>>;
-
-fn read_code_table(path: &Path, columns: &[&str]) -> Result<(CodeTable, LoadReport)> {
+/// The FRR class of each commune (`codefrr`, 0–5); a row with another code
+/// is skipped as malformed.
+fn read_frr_table(path: &Path) -> Result<(HashMap<String, FrrClass>, LoadReport)> {
     let table = CsvTable::open(path)?;
     let c_code = table.require(&["code_insee", "codgeo", "insee_com"])?;
-    let cols: Vec<(String, usize)> = columns
-        .iter()
-        .map(|a| table.require(&[a]).map(|c| ((*a).to_owned(), c)))
-        .collect::<Result<_>>()?;
-    read_keyed(path, table, c_code, |table, record, _| {
-        cols.iter()
-            .map(|(name, c)| (name.clone(), table.field(record, *c).into_owned()))
-            .collect()
-    })
+    let c_frr = table.require(&["codefrr"])?;
+    let mut bad = Vec::new();
+    let (mut rows, mut report) = read_keyed(path, table, c_code, |table, record, line| {
+        let text = table.field(record, c_frr);
+        let class = text.parse::<u8>().ok().and_then(FrrClass::from_code);
+        if class.is_none() {
+            bad.push((line, text.into_owned()));
+        }
+        class
+    })?;
+    for (line, text) in bad {
+        report.kept = report.kept.saturating_sub(1);
+        report.skip(
+            SkipReason::MalformedRow,
+            Location::Line(line),
+            None,
+            Some(format!("codefrr {text:?} is not 0–5")),
+        );
+    }
+    let rows = rows
+        .drain()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect();
+    Ok((rows, report))
 }

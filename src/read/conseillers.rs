@@ -1,13 +1,13 @@
 //! Structures hosting conseillers numériques (ANCT, GeoJSON points).
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use crate::error::{Location, Result};
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
+use crate::place::place_lonlat;
+use crate::read::PointSink;
 use crate::read::geojson::{for_each_feature_in, point_lonlat, property_text};
-use crate::read::{accept_point, place_lonlat};
-use crate::report::{LoadReport, SkipReason};
+use crate::report::{LoadReport, Note};
 
 /// Prefix given to conseiller numérique structure ids.
 pub const CONSEILLER_NUMERIQUE_ID_PREFIX: &str = "cn:";
@@ -39,27 +39,17 @@ fn conseillers_in(
     path: &Path,
     reader: impl std::io::Read,
 ) -> Result<(Vec<ServicePoint>, LoadReport)> {
-    let mut report = LoadReport::new(path.display().to_string());
-    let mut points = Vec::new();
-    let mut seen = HashSet::new();
+    let mut sink = PointSink::new(path);
     let mut with_qpv_flag = 0usize;
     for_each_feature_in(path, reader, |f| {
-        report.read += 1;
+        sink.report.read += 1;
         let loc = Location::Feature(f.index);
-        let Some(raw_id) =
-            property_text(&f.properties, "id").or_else(|| property_text(&f.properties, "siret"))
-        else {
-            report.skip(SkipReason::MissingId, loc, None, None);
-            return;
-        };
-        let id = format!("{CONSEILLER_NUMERIQUE_ID_PREFIX}{raw_id}");
-        let Some(placed) = accept_point(
-            &mut report,
-            &mut seen,
-            loc,
-            &id,
-            point_lonlat(&f.geometry).and_then(|c| place_lonlat(c.x, c.y)),
-        ) else {
+        let id = property_text(&f.properties, "id")
+            .or_else(|| property_text(&f.properties, "siret"))
+            .map(|raw| format!("{CONSEILLER_NUMERIQUE_ID_PREFIX}{raw}"))
+            .unwrap_or_default();
+        let placed = point_lonlat(&f.geometry).and_then(|c| place_lonlat(c.x, c.y));
+        let Some(placed) = sink.accept(loc, &id, placed) else {
             return;
         };
         with_qpv_flag += usize::from(property_text(&f.properties, "qpv").as_deref() == Some("oui"));
@@ -67,7 +57,7 @@ fn conseillers_in(
             .iter()
             .find_map(|k| property_text(&f.properties, k))
             .unwrap_or_default();
-        points.push(ServicePoint {
+        sink.keep(ServicePoint {
             id,
             name,
             kind: PointKind::ConseillerNumerique,
@@ -79,12 +69,9 @@ fn conseillers_in(
             services: ServiceSet::only(Service::DigitalInclusion),
             at_la_poste: false,
         });
-        report.kept += 1;
     })?;
     if with_qpv_flag > 0 {
-        report.note(format!(
-            "{with_qpv_flag} structure(s) flagged qpv = oui by the source"
-        ));
+        sink.report.note(Note::FlaggedQpv(with_qpv_flag));
     }
-    Ok((points, report))
+    Ok(sink.finish())
 }

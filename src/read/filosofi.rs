@@ -128,9 +128,7 @@ pub fn read_filosofi(
             }
         }
     }
-    report.note(format!(
-        "population placed: {placed:.1}; population in skipped cells: {lost:.1}"
-    ));
+    report.note(crate::report::Note::PopulationPlaced { placed, lost });
     table.finish(&mut report);
     Ok((units, report))
 }

@@ -1,14 +1,15 @@
 //! France Services sites (ANCT list, `liste-fs-AAAAMMJJ.csv`).
 
-use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Location, Result};
+use crate::key::normalize_key;
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
-use crate::read::text::{CsvTable, normalize_key};
-use crate::read::{accept_point, place_text};
-use crate::report::{LoadReport, SkipReason};
+use crate::place::place_text;
+use crate::read::PointSink;
+use crate::read::text::CsvTable;
+use crate::report::{LoadReport, Note};
 
 /// Prefix given to France Services ids so they never collide with La Poste site ids.
 pub const FRANCE_SERVICES_ID_PREFIX: &str = "fs:";
@@ -46,27 +47,20 @@ fn read_france_services_table<R: Read>(
     let c_insee = table.column(&["insee_com", "code_insee"]);
     let c_format = table.column(&["format_fs"]);
 
-    let mut report = LoadReport::new(path.display().to_string());
-    let mut points = Vec::new();
-    let mut seen = HashSet::new();
+    let mut sink = PointSink::new(path);
     let (mut at_la_poste, mut itinerant) = (0usize, 0usize);
     let mut record = csv::ByteRecord::new();
     while let Some(line) = table.next_record(&mut record)? {
-        report.read += 1;
+        sink.report.read += 1;
         let loc = Location::Line(line);
         let raw_id = table.field(&record, c_id);
-        if raw_id.is_empty() {
-            report.skip(SkipReason::MissingId, loc, None, None);
-            continue;
-        }
-        let id = format!("{FRANCE_SERVICES_ID_PREFIX}{raw_id}");
-        let Some(placed) = accept_point(
-            &mut report,
-            &mut seen,
-            loc,
-            &id,
-            place_text(&table.field(&record, c_lon), &table.field(&record, c_lat)),
-        ) else {
+        let id = if raw_id.is_empty() {
+            String::new()
+        } else {
+            format!("{FRANCE_SERVICES_ID_PREFIX}{raw_id}")
+        };
+        let placed = place_text(&table.field(&record, c_lon), &table.field(&record, c_lat));
+        let Some(placed) = sink.accept(loc, &id, placed) else {
             continue;
         };
         let name = table.opt_field(&record, c_name).into_owned();
@@ -75,7 +69,7 @@ fn read_france_services_table<R: Read>(
         itinerant +=
             usize::from(normalize_key(&table.opt_field(&record, c_format)).contains("itinerant"));
         let commune = table.opt_field(&record, c_insee);
-        points.push(ServicePoint {
+        sink.keep(ServicePoint {
             id,
             name,
             kind: PointKind::FranceServices,
@@ -87,16 +81,11 @@ fn read_france_services_table<R: Read>(
             services: ServiceSet::only(Service::FranceServices),
             at_la_poste: in_post_office,
         });
-        report.kept += 1;
     }
-    report.note(format!(
-        "{at_la_poste} site(s) run in a La Poste office (\"La Poste\" in lib_fs)"
-    ));
+    sink.report.note(Note::AtLaPoste(at_la_poste));
     if itinerant > 0 {
-        report.note(format!(
-            "{itinerant} itinerant site(s) placed at their base address"
-        ));
+        sink.report.note(Note::ItinerantAtBase(itinerant));
     }
-    table.finish(&mut report);
-    Ok((points, report))
+    table.finish(&mut sink.report);
+    Ok(sink.finish())
 }

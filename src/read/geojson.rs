@@ -11,14 +11,13 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use geo::{BoundingRect, MakeValid, Validation};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::crs::{Zone, looks_projected};
 use crate::error::{Error, Location, Result};
-use crate::report::SkipReason;
+use crate::place::{Problem, Repair};
+use crate::report::{Note, SkipReason};
 
 /// One feature as read: its 1-based position, properties and raw geometry.
 pub(crate) struct RawFeature {
@@ -199,9 +198,6 @@ impl<'de, F: FnMut(RawFeature)> Visitor<'de> for Features<'_, '_, F> {
     }
 }
 
-/// Why a geometry could not be used, with a detail for the report.
-pub(crate) type GeometryProblem = (SkipReason, String);
-
 /// A property as text: strings as they are, numbers printed, null or absent as `None`.
 pub(crate) fn property_text(props: &Map<String, Value>, key: &str) -> Option<String> {
     let v = props.get(key).or_else(|| {
@@ -222,7 +218,7 @@ pub(crate) fn property_text(props: &Map<String, Value>, key: &str) -> Option<Str
     }
 }
 
-fn position(v: &Value) -> std::result::Result<Coord<f64>, GeometryProblem> {
+fn position(v: &Value) -> std::result::Result<Coord<f64>, Problem> {
     let arr = v.as_array().ok_or_else(|| {
         (
             SkipReason::InvalidCoordinates,
@@ -242,7 +238,7 @@ fn position(v: &Value) -> std::result::Result<Coord<f64>, GeometryProblem> {
 }
 
 /// Ring as read, and whether it had to be closed.
-fn ring(v: &Value) -> std::result::Result<(LineString<f64>, bool), GeometryProblem> {
+fn ring(v: &Value) -> std::result::Result<(LineString<f64>, bool), Problem> {
     let arr = v.as_array().ok_or_else(|| {
         (
             SkipReason::InvalidCoordinates,
@@ -260,8 +256,8 @@ fn ring(v: &Value) -> std::result::Result<(LineString<f64>, bool), GeometryProbl
 
 fn polygon(
     v: &Value,
-    stats: &mut GeometryStats,
-) -> std::result::Result<Option<Polygon<f64>>, GeometryProblem> {
+    stats: &mut GeometryFixes,
+) -> std::result::Result<Option<Polygon<f64>>, Problem> {
     let rings = v.as_array().ok_or_else(|| {
         (
             SkipReason::InvalidCoordinates,
@@ -303,40 +299,38 @@ fn ring_too_short(ring: &LineString<f64>) -> bool {
     true
 }
 
-/// Counters of fixes applied to geometries while reading, for the load report.
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct GeometryStats {
+/// Fixes applied to geometries while reading, for the load report's notes.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct GeometryFixes {
     pub unclosed_rings: usize,
     pub dropped_rings: usize,
-    pub repaired: usize,
+    repaired: Vec<String>,
+    failed: Vec<String>,
 }
 
-impl GeometryStats {
-    pub fn add_notes(&self, report: &mut crate::LoadReport, repaired_ids: &[String]) {
+impl GeometryFixes {
+    /// Records the repair of the polygon of `id`.
+    pub fn record(&mut self, id: &str, repair: Repair) {
+        match repair {
+            Repair::None => {}
+            Repair::Repaired => self.repaired.push(id.to_owned()),
+            Repair::Failed => self.failed.push(id.to_owned()),
+        }
+    }
+
+    /// Adds one note per kind of fix to `report`.
+    pub fn add_notes(self, report: &mut crate::LoadReport) {
         if self.unclosed_rings > 0 {
-            report.note(format!(
-                "{} unclosed ring(s) were closed",
-                self.unclosed_rings
-            ));
+            report.note(Note::UnclosedRings(self.unclosed_rings));
         }
         if self.dropped_rings > 0 {
-            report.note(format!(
-                "{} degenerate hole(s) with fewer than 3 distinct vertices were dropped",
-                self.dropped_rings
-            ));
+            report.note(Note::DegenerateHoles(self.dropped_rings));
         }
-        if self.repaired > 0 {
-            let shown: Vec<&str> = repaired_ids.iter().take(10).map(String::as_str).collect();
-            let more = if repaired_ids.len() > shown.len() {
-                ", …"
-            } else {
-                ""
-            };
-            report.note(format!(
-                "{} invalid polygon(s) (self-intersections, bad rings) were repaired with geo's MakeValid: {}{more}",
-                self.repaired,
-                shown.join(", ")
-            ));
+        if !self.repaired.is_empty() {
+            report.note(Note::Repaired(self.repaired));
+        }
+        if !self.failed.is_empty() {
+            report.note(Note::RepairFailed(self.failed));
         }
     }
 }
@@ -344,8 +338,8 @@ impl GeometryStats {
 /// Reads a Polygon or MultiPolygon (or a GeometryCollection of them) as lon/lat.
 pub(crate) fn multipolygon_lonlat(
     geometry: &Value,
-    stats: &mut GeometryStats,
-) -> std::result::Result<MultiPolygon<f64>, GeometryProblem> {
+    stats: &mut GeometryFixes,
+) -> std::result::Result<MultiPolygon<f64>, Problem> {
     if geometry.is_null() {
         return Err((SkipReason::NullGeometry, "geometry is null".to_owned()));
     }
@@ -402,7 +396,7 @@ pub(crate) fn multipolygon_lonlat(
 }
 
 /// Reads a Point geometry as lon/lat.
-pub(crate) fn point_lonlat(geometry: &Value) -> std::result::Result<Coord<f64>, GeometryProblem> {
+pub(crate) fn point_lonlat(geometry: &Value) -> std::result::Result<Coord<f64>, Problem> {
     if geometry.is_null() {
         return Err((SkipReason::NullGeometry, "geometry is null".to_owned()));
     }
@@ -425,91 +419,4 @@ pub(crate) fn point_lonlat(geometry: &Value) -> std::result::Result<Coord<f64>, 
             format!("expected Point, found {:?}", other.unwrap_or("no type")),
         )),
     }
-}
-
-/// The one zone every vertex lies in.
-fn zone_of_vertices(mp: &MultiPolygon<f64>) -> std::result::Result<Zone, GeometryProblem> {
-    use geo::CoordsIter;
-    let mut zone: Option<Zone> = None;
-    let mut outside: Option<Coord<f64>> = None;
-    let mut swapped_inside = true;
-    for c in mp.coords_iter() {
-        match Zone::of_lonlat(c.x, c.y) {
-            Some(z) => match zone {
-                None => zone = Some(z),
-                Some(first) if first != z => {
-                    return Err((
-                        SkipReason::SpansZones,
-                        format!("vertices in {first} and in {z}"),
-                    ));
-                }
-                Some(_) => {}
-            },
-            None => {
-                outside.get_or_insert(c);
-                swapped_inside &= Zone::of_lonlat(c.y, c.x).is_some();
-            }
-        }
-    }
-    match (zone, outside) {
-        (Some(z), None) => Ok(z),
-        (None, Some(_)) if swapped_inside => Err((
-            SkipReason::LatLonSwapped,
-            "coordinates are (lat, lon)".to_owned(),
-        )),
-        (_, Some(c)) => Err((
-            SkipReason::OutsideFrance,
-            format!("vertex ({:.4}, {:.4}) is outside every zone", c.x, c.y),
-        )),
-        (None, None) => Err((SkipReason::EmptyGeometry, "no coordinates".to_owned())),
-    }
-}
-
-/// Checks that a lon/lat multipolygon lies in one zone and projects it to
-/// that zone's CRS, repairing it when it is invalid.
-pub(crate) fn place_multipolygon(
-    mut mp: MultiPolygon<f64>,
-    stats: &mut GeometryStats,
-) -> std::result::Result<(Zone, MultiPolygon<f64>, bool), GeometryProblem> {
-    let Some(rect) = mp.bounding_rect() else {
-        return Err((SkipReason::EmptyGeometry, "no coordinates".to_owned()));
-    };
-    let (min, max) = (rect.min(), rect.max());
-    for c in [min, max] {
-        if c.x.abs() > 180.0 || c.y.abs() > 90.0 {
-            let reason = if looks_projected(c.x, c.y) {
-                SkipReason::ProjectedCoordinates
-            } else {
-                SkipReason::InvalidCoordinates
-            };
-            return Err((reason, format!("vertex ({}, {}) is not lon/lat", c.x, c.y)));
-        }
-    }
-    let zone = zone_of_vertices(&mp)?;
-    let projector = crate::crs::Projector::shared()
-        .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
-    projector
-        .project_multipolygon(zone, &mut mp)
-        .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
-    // Each part is checked on its own: parts of a multipolygon that merely
-    // touch (merged communes) are not a defect worth repairing.
-    let mut repaired = false;
-    if mp.0.iter().any(|p| !p.is_valid()) {
-        let mut parts = Vec::with_capacity(mp.0.len());
-        for p in mp.0 {
-            if p.is_valid() {
-                parts.push(p);
-            } else {
-                match p.make_valid() {
-                    Ok(fixed) if !fixed.0.is_empty() => parts.extend(fixed.0),
-                    // Keep the polygon as read: distances and point tests still work on it.
-                    _ => parts.push(p),
-                }
-            }
-        }
-        mp = MultiPolygon(parts);
-        repaired = true;
-        stats.repaired += 1;
-    }
-    Ok((zone, mp, repaired))
 }

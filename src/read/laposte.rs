@@ -1,14 +1,16 @@
 //! La Poste points de contact (open data `laposte_poincont2`).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Location, Result};
+use crate::key::normalize_key;
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
+use crate::place::place_text;
+use crate::read::PointSink;
 use crate::read::text::CsvTable;
-use crate::read::{accept_point, place_text};
-use crate::report::{LoadReport, SkipReason};
+use crate::report::{LoadReport, Note, SkipReason};
 
 /// Reads a La Poste points de contact CSV.
 ///
@@ -49,17 +51,15 @@ fn read_la_poste_table<R: Read>(
     let c_insee = table.column(&["code_insee", "insee_com", "code_commune"]);
     let c_prec = table.column(&["precision_du_geocodage", "precision"]);
 
-    let mut report = LoadReport::new(path.display().to_string());
-    let mut points = Vec::new();
-    let mut seen = HashSet::new();
+    let mut sink = PointSink::new(path);
     let mut unknown_kinds: BTreeMap<String, usize> = BTreeMap::new();
     let mut record = csv::ByteRecord::new();
     while let Some(line) = table.next_record(&mut record)? {
-        report.read += 1;
+        sink.report.read += 1;
         let loc = Location::Line(line);
         let id = table.field(&record, c_id).into_owned();
         if record.len() < table.width() && record.len() <= c_lon.max(c_lat) {
-            report.skip(
+            sink.report.skip(
                 SkipReason::MalformedRow,
                 loc,
                 Some(&id),
@@ -71,21 +71,12 @@ fn read_la_poste_table<R: Read>(
             );
             continue;
         }
-        if id.is_empty() {
-            report.skip(SkipReason::MissingId, loc, None, None);
-            continue;
-        }
-        let Some(placed) = accept_point(
-            &mut report,
-            &mut seen,
-            loc,
-            &id,
-            place_text(&table.field(&record, c_lon), &table.field(&record, c_lat)),
-        ) else {
+        let placed = place_text(&table.field(&record, c_lon), &table.field(&record, c_lat));
+        let Some(placed) = sink.accept(loc, &id, placed) else {
             continue;
         };
         let label = table.opt_field(&record, c_kind);
-        let kind = match PointKind::from_la_poste_label(&label) {
+        let kind = match kind_of_label(&label) {
             Some(k) => k,
             None => {
                 *unknown_kinds.entry(label.into_owned()).or_default() += 1;
@@ -97,25 +88,61 @@ fn read_la_poste_table<R: Read>(
             services.insert(Service::PointPosteEss);
         }
         let commune = table.opt_field(&record, c_insee);
-        points.push(ServicePoint {
+        sink.keep(ServicePoint {
             id,
             name: table.opt_field(&record, c_name).into_owned(),
             kind,
             commune: (!commune.is_empty()).then(|| commune.into_owned()),
-            precision: GeocodePrecision::from_label(&table.opt_field(&record, c_prec)),
+            precision: precision_of_label(&table.opt_field(&record, c_prec)),
             lonlat: placed.lonlat,
             zone: placed.zone,
             xy: placed.xy,
             services,
             at_la_poste: true,
         });
-        report.kept += 1;
     }
-    for (label, n) in unknown_kinds {
-        report.note(format!(
-            "{n} row(s) of unrecognised kind {label:?} kept as \"other\""
-        ));
+    for (label, rows) in unknown_kinds {
+        sink.report.note(Note::UnknownKind { label, rows });
     }
-    table.finish(&mut report);
-    Ok((points, report))
+    table.finish(&mut sink.report);
+    Ok(sink.finish())
+}
+
+/// Recognises La Poste's `Caractéristique du site` labels, in the 2016 and
+/// current spellings ("Bureau de Poste", "Agence Postale Communale",
+/// "Relais poste commerçant", "La Poste Relais", "Point Poste ESS"...).
+/// Returns `None` for an unknown label.
+fn kind_of_label(label: &str) -> Option<PointKind> {
+    let k = normalize_key(label);
+    Some(if k.contains("ess") && k.contains("poste") {
+        PointKind::PointPosteEss
+    } else if k.contains("bureau") {
+        PointKind::BureauDePoste
+    } else if k.contains("intercommunale") {
+        PointKind::AgencePostaleIntercommunale
+    } else if k.contains("communale") {
+        PointKind::AgencePostaleCommunale
+    } else if k.contains("militaire") {
+        PointKind::AgencePostaleMilitaire
+    } else if k.contains("relais") || k.contains("point_poste") || k.contains("commercant") {
+        PointKind::RelaisPosteCommercant
+    } else {
+        return None;
+    })
+}
+
+/// Recognises La Poste's `Précision du géocodage` labels.
+fn precision_of_label(label: &str) -> GeocodePrecision {
+    let k = normalize_key(label);
+    if k.contains("numero") {
+        GeocodePrecision::AddressNumber
+    } else if k.contains("rue") || k.contains("voie") {
+        GeocodePrecision::Street
+    } else if k.contains("ilot") {
+        GeocodePrecision::Block
+    } else if k.contains("commune") {
+        GeocodePrecision::CommuneCentre
+    } else {
+        GeocodePrecision::Unknown
+    }
 }

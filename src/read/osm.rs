@@ -9,7 +9,7 @@ use osmpbf::{Element, ElementReader};
 
 use crate::crs::{Projector, Zone};
 use crate::error::{Error, Result};
-use crate::report::LoadReport;
+use crate::report::{LoadReport, Note};
 use crate::travel::{RoadNetwork, SpeedTable};
 
 struct CarWay {
@@ -95,45 +95,15 @@ fn roads_from_readers<R: Read + Send>(
     decode(path, ways_pass, |element| {
         let Element::Way(way) = element else { return };
         report.read += 1;
-        let mut highway = None;
-        let mut oneway = None;
-        let mut roundabout = false;
-        for (k, v) in way.tags() {
-            match k {
-                "highway" => highway = Some(v.to_owned()),
-                "oneway" => oneway = Some(v.to_owned()),
-                "junction" => roundabout = v == "roundabout" || v == "circular",
-                _ => {}
+        match car_way(way.tags(), way.refs().collect(), speeds) {
+            Some(w) => {
+                ways.push(w);
+                report.kept += 1;
             }
-        }
-        let Some(kmh) = highway.as_deref().and_then(|h| speeds.kmh(h)) else {
-            other_ways += 1;
-            return;
-        };
-        let implied = roundabout || highway.as_deref() == Some("motorway");
-        let (forward, backward) = match oneway.as_deref() {
-            Some("yes" | "true" | "1") => (true, false),
-            Some("-1" | "reverse") => (false, true),
-            Some("no" | "false" | "0") => (true, true),
-            _ if implied => (true, false),
-            _ => (true, true),
-        };
-        let refs: Vec<i64> = way.refs().collect();
-        if refs.len() >= 2 {
-            ways.push(CarWay {
-                refs,
-                kmh,
-                forward,
-                backward,
-            });
-            report.kept += 1;
-        } else {
-            other_ways += 1;
+            None => other_ways += 1,
         }
     })?;
-    report.note(format!(
-        "{other_ways} way(s) are not car roads (or have < 2 nodes) and were left out"
-    ));
+    report.note(Note::NonCarWays(other_ways));
 
     let mut wanted: HashMap<i64, Option<(f64, f64)>> = ways
         .iter()
@@ -150,24 +120,78 @@ fn roads_from_readers<R: Read + Send>(
         }
     })?;
 
-    // The network's zone: the one most of its nodes lie in.
+    let zone = majority_zone(&wanted).ok_or_else(|| {
+        Error::format(
+            path,
+            None,
+            "no car road with nodes in a supported French zone",
+        )
+    })?;
+    let network = build_network(zone, &wanted, &ways, &mut report)?;
+    report.note(Note::RoadNetwork {
+        zone,
+        nodes: network.node_count(),
+        edges: network.edge_count(),
+    });
+    Ok((network, report))
+}
+
+/// A car way from its tags: its class's speed and its directions (one-ways,
+/// roundabouts and motorways one-way unless tagged otherwise). `None` for a
+/// way that is not a car road or has fewer than 2 nodes.
+fn car_way<'t>(
+    tags: impl Iterator<Item = (&'t str, &'t str)>,
+    refs: Vec<i64>,
+    speeds: &SpeedTable,
+) -> Option<CarWay> {
+    let (mut highway, mut oneway, mut roundabout) = (None, None, false);
+    for (k, v) in tags {
+        match k {
+            "highway" => highway = Some(v),
+            "oneway" => oneway = Some(v),
+            "junction" => roundabout = v == "roundabout" || v == "circular",
+            _ => {}
+        }
+    }
+    let kmh = speeds.kmh(highway?)?;
+    let implied = roundabout || highway == Some("motorway");
+    let (forward, backward) = match oneway {
+        Some("yes" | "true" | "1") => (true, false),
+        Some("-1" | "reverse") => (false, true),
+        Some("no" | "false" | "0") => (true, true),
+        _ if implied => (true, false),
+        _ => (true, true),
+    };
+    (refs.len() >= 2).then_some(CarWay {
+        refs,
+        kmh,
+        forward,
+        backward,
+    })
+}
+
+/// The network's zone: the one most of its nodes lie in.
+fn majority_zone(nodes: &HashMap<i64, Option<(f64, f64)>>) -> Option<Zone> {
     let mut per_zone: HashMap<Zone, usize> = HashMap::new();
-    for (lon, lat) in wanted.values().flatten() {
+    for (lon, lat) in nodes.values().flatten() {
         if let Some(z) = Zone::of_lonlat(*lon, *lat) {
             *per_zone.entry(z).or_default() += 1;
         }
     }
-    let Some(zone) = per_zone
+    per_zone
         .iter()
         .max_by_key(|(z, n)| (**n, std::cmp::Reverse(**z)))
         .map(|(z, _)| *z)
-    else {
-        return Err(Error::format(
-            path,
-            None,
-            "no car road with nodes in a supported French zone",
-        ));
-    };
+}
+
+/// Projects the nodes of `zone` and links them by the ways' segments,
+/// noting the nodes and segments left out.
+fn build_network(
+    zone: Zone,
+    wanted: &HashMap<i64, Option<(f64, f64)>>,
+    ways: &[CarWay],
+    report: &mut LoadReport,
+) -> Result<RoadNetwork> {
     let projector = Projector::shared()?;
     let mut index: HashMap<i64, u32> = HashMap::with_capacity(wanted.len());
     let mut nodes: Vec<Coord<f64>> = Vec::with_capacity(wanted.len());
@@ -187,7 +211,7 @@ fn roads_from_readers<R: Read + Send>(
     }
     let mut edges: Vec<(u32, u32, f32)> = Vec::new();
     let mut dropped_segments = 0usize;
-    for w in &ways {
+    for w in ways {
         for pair in w.refs.windows(2) {
             let &[a, b] = pair else { continue };
             let (Some(&ia), Some(&ib)) = (index.get(&a), index.get(&b)) else {
@@ -208,28 +232,18 @@ fn roads_from_readers<R: Read + Send>(
         }
     }
     if missing > 0 {
-        report.note(format!(
-            "{missing} node(s) referenced by roads are absent from the extract"
-        ));
+        report.note(Note::MissingNodes(missing));
     }
     if elsewhere > 0 {
-        report.note(format!(
-            "{elsewhere} node(s) lie outside the {zone} zone and were left out"
-        ));
+        report.note(Note::NodesOutsideZone {
+            nodes: elsewhere,
+            zone,
+        });
     }
     if dropped_segments > 0 {
-        report.note(format!(
-            "{dropped_segments} road segment(s) touching such nodes were left out"
-        ));
+        report.note(Note::DroppedSegments(dropped_segments));
     }
-    let network = RoadNetwork::new(zone, nodes, &edges);
-    report.note(format!(
-        "car network in zone {zone} ({}): {} nodes, {} directed edges",
-        zone.epsg(),
-        network.node_count(),
-        network.edge_count()
-    ));
-    Ok((network, report))
+    Ok(RoadNetwork::new(zone, nodes, &edges))
 }
 
 #[cfg(test)]

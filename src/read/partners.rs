@@ -1,13 +1,13 @@
 //! Partner sites in a plain CSV the user writes, and format detection for `--partners`.
 
-use std::collections::HashSet;
 use std::io::Read;
 use std::path::Path;
 
 use crate::error::{Location, Result};
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
+use crate::place::place_text;
 use crate::read::text::CsvTable;
-use crate::read::{accept_point, place_text, read_conseillers_numeriques, read_france_services};
+use crate::read::{PointSink, read_conseillers_numeriques, read_france_services};
 use crate::report::{LoadReport, SkipReason};
 
 /// Reads a partner file, choosing the reader from its content:
@@ -67,55 +67,32 @@ fn read_partner_csv_table<R: Read>(
     let c_kind = table.column(&["kind", "type"]);
     let c_insee = table.column(&["code_insee", "insee_com", "commune"]);
 
-    let mut report = LoadReport::new(path.display().to_string());
-    let mut points = Vec::new();
-    let mut seen = HashSet::new();
+    let mut sink = PointSink::new(path);
     let mut record = csv::ByteRecord::new();
     while let Some(line) = table.next_record(&mut record)? {
-        report.read += 1;
+        sink.report.read += 1;
         let loc = Location::Line(line);
         let id = table.field(&record, c_id).into_owned();
         if id.is_empty() {
-            report.skip(SkipReason::MissingId, loc, None, None);
+            sink.report.skip(SkipReason::MissingId, loc, None, None);
             continue;
         }
-        let mut services = ServiceSet::EMPTY;
-        let mut bad_service = None;
-        for name in table.field(&record, c_services).split(['|', '+']) {
-            if name.trim().is_empty() {
+        let services = match services_of(&table.field(&record, c_services)) {
+            Ok(services) => services,
+            Err(detail) => {
+                sink.report
+                    .skip(SkipReason::UnknownService, loc, Some(&id), Some(detail));
                 continue;
             }
-            match name.parse::<Service>() {
-                Ok(s) => services.insert(s),
-                Err(e) => bad_service = Some(e.0),
-            }
-        }
-        if let Some(name) = bad_service {
-            report.skip(SkipReason::UnknownService, loc, Some(&id), Some(name));
-            continue;
-        }
-        if services.is_empty() {
-            report.skip(
-                SkipReason::UnknownService,
-                loc,
-                Some(&id),
-                Some("no service given".into()),
-            );
-            continue;
-        }
-        let Some(placed) = accept_point(
-            &mut report,
-            &mut seen,
-            loc,
-            &id,
-            place_text(&table.field(&record, c_lon), &table.field(&record, c_lat)),
-        ) else {
+        };
+        let placed = place_text(&table.field(&record, c_lon), &table.field(&record, c_lat));
+        let Some(placed) = sink.accept(loc, &id, placed) else {
             continue;
         };
         let kind_text = table.opt_field(&record, c_kind);
         let kind = PointKind::from_identifier(&kind_text).unwrap_or(PointKind::Other);
         let commune = table.opt_field(&record, c_insee);
-        points.push(ServicePoint {
+        sink.keep(ServicePoint {
             id,
             name: table.opt_field(&record, c_name).into_owned(),
             kind,
@@ -127,8 +104,20 @@ fn read_partner_csv_table<R: Read>(
             services,
             at_la_poste: false,
         });
-        report.kept += 1;
     }
-    table.finish(&mut report);
-    Ok((points, report))
+    table.finish(&mut sink.report);
+    Ok(sink.finish())
+}
+
+/// Parses a `services` cell: names separated by `|` or `+`. The error names
+/// the unknown service, or says that none was given.
+fn services_of(cell: &str) -> std::result::Result<ServiceSet, String> {
+    let mut services = ServiceSet::EMPTY;
+    for name in cell.split(['|', '+']).filter(|n| !n.trim().is_empty()) {
+        services.insert(name.parse::<Service>().map_err(|e| e.0)?);
+    }
+    if services.is_empty() {
+        return Err("no service given".into());
+    }
+    Ok(services)
 }

@@ -4,12 +4,11 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use crate::error::{Error, Location, Result};
+use crate::key::{normalize_key, parse_number};
 use crate::model::{Territory, TerritoryKind};
-use crate::read::geojson::{
-    GeometryStats, for_each_feature_in, multipolygon_lonlat, place_multipolygon, property_text,
-};
-use crate::read::text::parse_number;
-use crate::report::{LoadReport, SkipReason};
+use crate::read::geojson::{GeometryFixes, for_each_feature_in, property_text};
+use crate::read::place_feature_polygon;
+use crate::report::{LoadReport, Note, SkipReason};
 
 /// Which properties of a territory file hold what.
 ///
@@ -87,6 +86,51 @@ impl FieldMap {
         }
     }
 
+    /// The mapping for a file of territories of `kind` whose id is in
+    /// `id_field`. Without a kind, it is inferred from the id field's name
+    /// (`code_qp` → QPV, `insee_dep` → département, `code_insee` → commune,
+    /// anything else → custom). QPV and départements have known field names,
+    /// so `id_field` may be left out for them; for other kinds it is required.
+    pub fn for_kind(kind: Option<TerritoryKind>, id_field: Option<&str>) -> Result<FieldMap> {
+        let kind = kind.unwrap_or_else(|| match id_field.map(normalize_key).as_deref() {
+            Some("code_qp" | "code_quartier") => TerritoryKind::Qpv,
+            Some("insee_dep" | "code_dep" | "code_departement") => TerritoryKind::Departement,
+            Some("code_insee" | "insee_com" | "codgeo" | "code_insee_2026") => {
+                TerritoryKind::Commune
+            }
+            _ => TerritoryKind::Custom,
+        });
+        let preset = match kind {
+            TerritoryKind::Qpv => Some(FieldMap::qpv()),
+            TerritoryKind::Departement => Some(FieldMap::departements()),
+            _ => None,
+        };
+        match (id_field, preset) {
+            (Some(id), Some(mut p)) => {
+                p.id = vec![id.to_owned()];
+                Ok(p)
+            }
+            (Some(id), None) => Ok(FieldMap::new(kind, id)),
+            (None, Some(p)) => Ok(p),
+            (None, None) => Err(Error::invalid(
+                "field mapping",
+                format!("territories of kind {kind} need the name of their id field"),
+            )),
+        }
+    }
+
+    /// Any polygon layer to draw as outlines: the id is the first of the
+    /// usual id fields found (`insee_dep`, `code`, `code_insee`, `code_qp`,
+    /// `id`, `nom`, `name`).
+    pub fn outlines() -> Self {
+        let mut fields = FieldMap::departements();
+        fields.kind = TerritoryKind::Custom;
+        fields
+            .id
+            .extend(["code_qp", "id", "nom", "name"].map(String::from));
+        fields
+    }
+
     /// Département polygons (`insee_dep`/`code`, `lib_dep`/`nom`).
     pub fn departements() -> Self {
         FieldMap {
@@ -158,8 +202,7 @@ fn territories_in(
     let mut report = LoadReport::new(path.display().to_string());
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    let mut stats = GeometryStats::default();
-    let mut repaired_ids = Vec::new();
+    let mut fixes = GeometryFixes::default();
     let mut no_population = 0usize;
     let mut bad_population = 0usize;
     let mut wrong_mapping: Option<Location> = None;
@@ -176,21 +219,12 @@ fn territories_in(
             report.skip(SkipReason::MissingId, loc, None, None);
             return;
         };
-        let placed = multipolygon_lonlat(&f.geometry, &mut stats)
-            .and_then(|mp| place_multipolygon(mp, &mut stats));
-        let (zone, geometry, repaired) = match placed {
-            Ok(p) => p,
-            Err((reason, detail)) => {
-                report.skip(reason, loc, Some(&id), Some(detail));
-                return;
-            }
+        let Some(placed) = place_feature_polygon(&f, &id, &mut fixes, &mut report) else {
+            return;
         };
         if !seen.insert(id.clone()) {
             report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
             return;
-        }
-        if repaired {
-            repaired_ids.push(id.clone());
         }
         let population = match first_property(&f.properties, &fields.population) {
             Some(text) => {
@@ -203,21 +237,17 @@ fn territories_in(
                 None
             }
         };
-        let attributes = fields
+        let name = first_property(&f.properties, &fields.name).unwrap_or_else(|| id.clone());
+        let mut territory =
+            Territory::projected(id, name, fields.kind, placed.zone, placed.geometry);
+        territory.population = population;
+        territory.departement = first_property(&f.properties, &fields.departement);
+        territory.attributes = fields
             .attributes
             .iter()
             .filter_map(|k| property_text(&f.properties, k).map(|v| (k.clone(), v)))
             .collect();
-        out.push(Territory {
-            name: first_property(&f.properties, &fields.name).unwrap_or_else(|| id.clone()),
-            id,
-            kind: fields.kind,
-            population,
-            departement: first_property(&f.properties, &fields.departement),
-            attributes,
-            zone,
-            geometry,
-        });
+        out.push(territory);
         report.kept += 1;
     })?;
     if let Some(location) = wrong_mapping {
@@ -227,16 +257,12 @@ fn territories_in(
             field: fields.id.join(" or "),
         });
     }
-    stats.add_notes(&mut report, &repaired_ids);
+    fixes.add_notes(&mut report);
     if no_population > 0 {
-        report.note(format!(
-            "{no_population} territory(ies) without population (null or absent)"
-        ));
+        report.note(Note::NoPopulation(no_population));
     }
     if bad_population > 0 {
-        report.note(format!(
-            "{bad_population} territory(ies) with an unreadable population, left unknown"
-        ));
+        report.note(Note::UnreadablePopulation(bad_population));
     }
     Ok((out, report))
 }

@@ -16,59 +16,7 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 
 use crate::error::{Error, Location, Result};
-
-/// Normalises a column name or label for matching: lower case, accents
-/// removed, every run of other characters turned into one `_`, leading `#`
-/// and underscores dropped. `"#Identifiant_du_site"` and
-/// `"identifiant du site"` both become `identifiant_du_site`.
-pub fn normalize_key(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_sep = false;
-    for ch in s.chars().flat_map(char::to_lowercase) {
-        let mapped: &str = match ch {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => "a",
-            'é' | 'è' | 'ê' | 'ë' => "e",
-            'î' | 'ï' | 'í' => "i",
-            'ô' | 'ö' | 'ó' => "o",
-            'ù' | 'û' | 'ü' | 'ú' => "u",
-            'ç' => "c",
-            'ÿ' => "y",
-            'œ' => "oe",
-            'æ' => "ae",
-            _ => "",
-        };
-        if !mapped.is_empty() || ch.is_ascii_alphanumeric() {
-            if pending_sep && !out.is_empty() {
-                out.push('_');
-            }
-            pending_sep = false;
-            if mapped.is_empty() {
-                out.push(ch);
-            } else {
-                out.push_str(mapped);
-            }
-        } else {
-            pending_sep = true;
-        }
-    }
-    out
-}
-
-/// Parses a number written the English or the French way (`48.85`, `48,85`,
-/// `6 206`, with spaces or non-breaking spaces as thousands separators).
-/// Returns `None` for anything else, including non-finite values.
-pub fn parse_number(s: &str) -> Option<f64> {
-    let t = s.trim();
-    if t.is_empty() {
-        return None;
-    }
-    let cleaned: String = t
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}'))
-        .map(|c| if c == ',' { '.' } else { c })
-        .collect();
-    cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
-}
+pub(crate) use crate::key::{normalize_key, parse_number};
 
 const SNIFF_BYTES: usize = 64 * 1024;
 
@@ -207,6 +155,11 @@ impl<R: Read> CsvTable<R> {
         index.map_or(Cow::Borrowed(""), |i| self.field(record, i))
     }
 
+    /// The normalised header names, in order.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
     /// Number of header columns.
     pub fn width(&self) -> usize {
         self.headers.len()
@@ -215,13 +168,10 @@ impl<R: Read> CsvTable<R> {
     /// Adds the notes common to every CSV reader (encoding fallback, separator) to a report.
     pub fn finish(&self, report: &mut crate::LoadReport) {
         if self.latin1_rows > 0 {
-            report.note(format!(
-                "{} row(s) were not valid UTF-8 and were decoded as Windows-1252 (Latin-1)",
-                self.latin1_rows
-            ));
+            report.note(crate::report::Note::Latin1Rows(self.latin1_rows));
         }
         if report.read == 0 {
-            report.note("the file has a header but no data rows");
+            report.note(crate::report::Note::NoDataRows);
         }
     }
 }
@@ -265,36 +215,6 @@ fn sniff_delimiter(head: &[u8]) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn keys_are_normalised() {
-        assert_eq!(normalize_key("#Identifiant_du_site"), "identifiant_du_site");
-        assert_eq!(
-            normalize_key("Caractéristique_du_site"),
-            "caracteristique_du_site"
-        );
-        assert_eq!(
-            normalize_key("Précision du géocodage"),
-            "precision_du_geocodage"
-        );
-        assert_eq!(
-            normalize_key("  Relais poste commerçant "),
-            "relais_poste_commercant"
-        );
-        assert_eq!(normalize_key("\u{feff}code_insee"), "code_insee");
-    }
-
-    #[test]
-    fn numbers_in_both_notations() {
-        assert_eq!(parse_number("48.943878"), Some(48.943878));
-        assert_eq!(parse_number(" 48,943878 "), Some(48.943878));
-        assert_eq!(parse_number("6 206"), Some(6206.0));
-        assert_eq!(parse_number("6\u{a0}206"), Some(6206.0));
-        assert_eq!(parse_number(""), None);
-        assert_eq!(parse_number("NaN"), None);
-        assert_eq!(parse_number("inf"), None);
-        assert_eq!(parse_number("abc"), None);
-    }
 
     #[test]
     fn separator_sniffing() {

@@ -61,7 +61,7 @@ pub trait TravelTime: Send + Sync {
 /// Crow-flies estimate: `minutes = distance × detour ÷ speed`.
 ///
 /// The speed depends on the origin commune's INSEE 4-level density grid
-/// (`grille_densite_4` attribute): the defaults are 25 km/h in dense
+/// ([`DensityClass::four_level`](crate::DensityClass::four_level)): the defaults are 25 km/h in dense
 /// communes (1), 40 km/h in intermediate ones (2), 55 km/h in low-density
 /// ones (3), 65 km/h in very-low-density ones (4), 45 km/h when unknown, with
 /// a detour factor of 1.3 (road distance over straight-line distance, a
@@ -91,10 +91,11 @@ impl CrowFlies {
     /// The speed used for a commune.
     pub fn kmh(&self, commune: Option<&Territory>) -> f64 {
         commune
-            .and_then(|c| c.attribute("grille_densite_4"))
-            .and_then(|v| v.parse::<usize>().ok())
-            .and_then(|class| class.checked_sub(1))
-            .and_then(|i| self.kmh_by_density.get(i).copied())
+            .and_then(|c| c.density)
+            .and_then(|d| {
+                let i = usize::from(d.four_level()).checked_sub(1)?;
+                self.kmh_by_density.get(i).copied()
+            })
             .unwrap_or(self.kmh_unknown)
     }
 }

@@ -1,5 +1,5 @@
 //! GeoJSON output: territory geometry (back in WGS84 lon/lat, RFC 7946) with
-//! coverage properties.
+//! the coverage columns as properties.
 
 use std::io::Write;
 use std::path::Path;
@@ -7,6 +7,7 @@ use std::path::Path;
 use geo::MapCoordsInPlace;
 use serde_json::{Map, Value, json};
 
+use crate::coverage::schema::{COVERAGE_COLUMNS, RANK, cells};
 use crate::coverage::{CoverageReport, Record};
 use crate::crs::Projector;
 use crate::error::{Error, Result};
@@ -29,30 +30,11 @@ fn round7(v: f64) -> f64 {
 fn properties(r: &Record<'_>, rank: Option<usize>) -> Map<String, Value> {
     let mut p = Map::new();
     if let Some(rank) = rank {
-        p.insert("rank".into(), json!(rank));
+        p.insert(RANK.name.into(), json!(rank));
     }
-    p.insert("territory_id".into(), json!(r.territory.id));
-    p.insert("name".into(), json!(r.territory.name));
-    p.insert("kind".into(), json!(r.territory.kind.as_str()));
-    p.insert("departement".into(), json!(r.territory.departement));
-    p.insert("population".into(), json!(r.territory.population));
-    p.insert("service".into(), json!(r.service.as_str()));
-    p.insert("radius_m".into(), json!(r.rule.radius_m()));
-    p.insert("points_inside".into(), json!(r.points_inside));
-    p.insert("points_within_radius".into(), json!(r.points_within));
-    p.insert(
-        "nearest_m".into(),
-        json!(r.nearest_m().map(|d| (d * 100.0).round() / 100.0)),
-    );
-    p.insert(
-        "nearest_id".into(),
-        json!(r.nearest.map(|(pt, _)| pt.id.as_str())),
-    );
-    p.insert(
-        "nearest_name".into(),
-        json!(r.nearest.map(|(pt, _)| pt.name.as_str())),
-    );
-    p.insert("served".into(), json!(r.served));
+    for (cell, column) in cells(r).iter().zip(COVERAGE_COLUMNS) {
+        p.insert(column.name.into(), cell.to_json(column.kind));
+    }
     p
 }
 
@@ -73,21 +55,22 @@ fn feature(r: &Record<'_>, rank: Option<usize>, projector: &Projector) -> Result
 
 impl CoverageReport<'_> {
     /// Writes the results as a GeoJSON FeatureCollection, streamed one
-    /// feature at a time.
+    /// feature at a time. Properties are the coverage columns
+    /// ([`COVERAGE_COLUMNS`](crate::coverage::schema::COVERAGE_COLUMNS)), preceded by `rank`
+    /// for [`Features::Gaps`].
     pub fn to_geojson<W: Write>(&self, mut writer: W, which: Features) -> Result<()> {
         let projector = Projector::shared()?;
-        let err = |e: std::io::Error| Error::write(Path::new("<writer>"), e);
+        let io = |e: std::io::Error| Error::encode("GeoJSON", e);
         writer
             .write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")
-            .map_err(err)?;
+            .map_err(io)?;
         let mut first = true;
         let mut emit = |value: Value, writer: &mut W| -> Result<()> {
             if !first {
-                writer.write_all(b",\n").map_err(err)?;
+                writer.write_all(b",\n").map_err(io)?;
             }
             first = false;
-            serde_json::to_writer(&mut *writer, &value)
-                .map_err(|e| Error::write(Path::new("<writer>"), e))
+            serde_json::to_writer(&mut *writer, &value).map_err(|e| Error::encode("GeoJSON", e))
         };
         match which {
             Features::All => {
@@ -103,17 +86,13 @@ impl CoverageReport<'_> {
                 }
             }
         }
-        writer.write_all(b"\n]}\n").map_err(err)?;
-        writer.flush().map_err(err)
+        writer.write_all(b"\n]}\n").map_err(io)?;
+        writer.flush().map_err(io)
     }
 
     /// Writes [`to_geojson`](Self::to_geojson) to a file, creating its folder.
     pub fn write_geojson(&self, path: impl AsRef<Path>, which: Features) -> Result<()> {
         let path = path.as_ref();
-        let file = super::create(path)?;
-        self.to_geojson(file, which).map_err(|e| match e {
-            Error::Write { message, .. } => Error::write(path, message),
-            other => other,
-        })
+        crate::outfile::write_file(path, |file| self.to_geojson(file, which))
     }
 }

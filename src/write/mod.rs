@@ -1,5 +1,6 @@
 //! Writers: one module per output format. Each adds methods to
-//! [`CoverageReport`](crate::CoverageReport).
+//! [`CoverageReport`](crate::CoverageReport); the columns of every format
+//! come from one [schema](crate::coverage::schema).
 
 mod csv;
 mod geojson;
@@ -7,18 +8,3 @@ mod geojson;
 mod polars;
 
 pub use geojson::Features;
-
-use std::fs::File;
-use std::io::BufWriter;
-use std::path::Path;
-
-use crate::error::{Error, Result};
-
-pub(crate) fn create(path: &Path) -> Result<BufWriter<File>> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
-    }
-    File::create(path)
-        .map(BufWriter::new)
-        .map_err(|e| Error::write(path, e))
-}

@@ -5,43 +5,72 @@ use std::path::Path;
 use polars::prelude::*;
 
 use crate::coverage::CoverageReport;
+use crate::coverage::schema::{COVERAGE_COLUMNS, Cell, ColumnType, cells};
 use crate::error::{Error, Result};
 
 impl CoverageReport<'_> {
     /// The results as a polars DataFrame, one row per territory and service,
-    /// with the columns of [`COVERAGE_COLUMNS`](super::csv::COVERAGE_COLUMNS)
-    /// (typed: population `u64`, distances `f64`, counts `u32`, served `bool`).
+    /// with the columns of [`COVERAGE_COLUMNS`](crate::coverage::schema::COVERAGE_COLUMNS),
+    /// typed: text `String`, whole numbers `u64`, distances `f64`, served `bool`.
     pub fn to_dataframe(&self) -> Result<DataFrame> {
-        let records: Vec<_> = self.iter().collect();
-        let text = |f: &dyn Fn(&crate::Record<'_>) -> String| -> Vec<String> {
-            records.iter().map(f).collect()
-        };
-        let df = df!(
-            "territory_id" => text(&|r| r.territory.id.clone()),
-            "name" => text(&|r| r.territory.name.clone()),
-            "kind" => text(&|r| r.territory.kind.to_string()),
-            "departement" => records.iter().map(|r| r.territory.departement.clone()).collect::<Vec<Option<String>>>(),
-            "population" => records.iter().map(|r| r.territory.population).collect::<Vec<Option<u64>>>(),
-            "service" => text(&|r| r.service.to_string()),
-            "radius_m" => records.iter().map(|r| r.rule.radius_m()).collect::<Vec<f64>>(),
-            "points_inside" => records.iter().map(|r| r.points_inside).collect::<Vec<u32>>(),
-            "points_within_radius" => records.iter().map(|r| r.points_within).collect::<Vec<u32>>(),
-            "nearest_m" => records.iter().map(|r| r.nearest_m()).collect::<Vec<Option<f64>>>(),
-            "nearest_id" => records.iter().map(|r| r.nearest.map(|(p, _)| p.id.clone())).collect::<Vec<Option<String>>>(),
-            "served" => records.iter().map(|r| r.served).collect::<Vec<bool>>(),
-        );
-        df.map_err(|e| Error::write(Path::new("<dataframe>"), e))
+        let rows: Vec<_> = self.iter().map(|r| cells(&r)).collect();
+        let columns = COVERAGE_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, column)| {
+                let values = rows.iter().filter_map(|row| row.get(i));
+                let name = PlSmallStr::from_static(column.name);
+                match column.kind {
+                    ColumnType::Text => Series::new(
+                        name,
+                        values
+                            .map(|c| match c {
+                                Cell::Text(t) => t.as_deref().map(str::to_owned),
+                                _ => None,
+                            })
+                            .collect::<Vec<Option<String>>>(),
+                    ),
+                    ColumnType::Integer => Series::new(
+                        name,
+                        values
+                            .map(|c| match c {
+                                Cell::Integer(v) => *v,
+                                _ => None,
+                            })
+                            .collect::<Vec<Option<u64>>>(),
+                    ),
+                    ColumnType::Float { .. } => Series::new(
+                        name,
+                        values
+                            .map(|c| match c {
+                                Cell::Float(v) => *v,
+                                _ => None,
+                            })
+                            .collect::<Vec<Option<f64>>>(),
+                    ),
+                    ColumnType::Bool => Series::new(
+                        name,
+                        values
+                            .map(|c| matches!(c, Cell::Bool(true)))
+                            .collect::<Vec<bool>>(),
+                    ),
+                }
+                .into()
+            })
+            .collect::<Vec<Column>>();
+        DataFrame::new_infer_height(columns).map_err(|e| Error::encode("DataFrame", e))
     }
 
     /// Writes [`to_dataframe`](Self::to_dataframe) as a Parquet file (zstd).
     pub fn write_parquet(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
         let mut df = self.to_dataframe()?;
-        let file = super::create(path)?;
-        ParquetWriter::new(file)
-            .with_compression(ParquetCompression::Zstd(None))
-            .finish(&mut df)
-            .map(|_| ())
-            .map_err(|e| Error::write(path, e))
+        crate::outfile::write_file(path, |file| {
+            ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Zstd(None))
+                .finish(&mut df)
+                .map(|_| ())
+                .map_err(|e| Error::encode("Parquet", e))
+        })
     }
 }

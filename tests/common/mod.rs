@@ -41,15 +41,16 @@ pub fn territory(
     zone: Zone,
     parts: Vec<Polygon<f64>>,
 ) -> Territory {
-    Territory {
-        id: id.into(),
-        name: format!("territory {id}"),
+    let t = Territory::projected(
+        id,
+        format!("territory {id}"),
         kind,
-        population,
-        departement: None,
-        attributes: Default::default(),
         zone,
-        geometry: MultiPolygon(parts),
+        MultiPolygon(parts),
+    );
+    match population {
+        Some(p) => t.with_population(p),
+        None => t,
     }
 }
 

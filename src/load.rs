@@ -1,0 +1,277 @@
+//! Loading: every input of an analysis, read and merged, with the load
+//! report of each file. The CLI, the examples and the benches all load
+//! through here, so a planner's program gets the same checks in one call.
+//!
+//! ```
+//! use maillage::load::Sources;
+//! use maillage::{CommuneSources, FieldMap};
+//! let inputs = Sources::new()
+//!     .points("data/demo/points.csv")
+//!     .partners("data/demo/partners.csv")
+//!     .assignments("data/demo/assignments.csv")
+//!     .territories("data/demo/qpv.geojson", FieldMap::qpv())
+//!     .communes(CommuneSources::new("data/demo/communes.geojson").table("data/demo/communes.csv"))
+//!     .load()?;
+//! for report in &inputs.reports {
+//!     println!("{report}"); // what each file gave, and what was skipped and why
+//! }
+//! assert_eq!((inputs.points.len(), inputs.territories.len(), inputs.communes.len()), (46, 4, 69));
+//! # Ok::<(), maillage::Error>(())
+//! ```
+//!
+//! Ids must be unique across files: a point whose id an earlier file
+//! already used (the same partner list given twice, a partner id equal to
+//! a La Poste site id) is skipped as a duplicate in its file's report, so a
+//! programme assignment can never land on the wrong site; likewise a
+//! territory id seen in an earlier territory file. A file that yields
+//! nothing usable is an error carrying its load report
+//! ([`Error::NothingKept`]).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use crate::error::{Error, Location, Result};
+use crate::model::{ServicePoint, Territory};
+use crate::population::PopulationModel;
+use crate::read::{self, CommuneSources, FieldMap};
+use crate::report::{LoadReport, SkipReason};
+
+/// The files of an analysis. Build it step by step, then [`load`](Self::load).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sources {
+    /// La Poste points de contact files ([`read::read_la_poste`]).
+    pub points: Vec<PathBuf>,
+    /// Partner files ([`read::read_partners`]: France Services, conseillers
+    /// numériques, or the plain partner CSV).
+    pub partners: Vec<PathBuf>,
+    /// Programme assignments ([`read::read_assignments`]).
+    pub assignments: Option<PathBuf>,
+    /// Territory polygon files, each with its field mapping.
+    pub territories: Vec<(PathBuf, FieldMap)>,
+    /// The commune layer.
+    pub communes: Option<CommuneSources>,
+}
+
+/// Everything [`Sources::load`] read.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Points de contact and partner sites, programmes applied.
+    pub points: Vec<ServicePoint>,
+    /// Territories of the territory files, in file order.
+    pub territories: Vec<Territory>,
+    /// Communes, by code.
+    pub communes: Vec<Territory>,
+    /// One load report per file read (and one for the assignments applied).
+    pub reports: Vec<LoadReport>,
+}
+
+impl Inputs {
+    /// The territories then the communes, as one list.
+    pub fn all_territories(&self) -> Vec<Territory> {
+        let mut all = self.territories.clone();
+        all.extend(self.communes.iter().cloned());
+        all
+    }
+}
+
+impl Sources {
+    /// No file yet.
+    pub fn new() -> Self {
+        Sources::default()
+    }
+
+    /// Adds a La Poste points de contact file.
+    pub fn points(mut self, path: impl Into<PathBuf>) -> Self {
+        self.points.push(path.into());
+        self
+    }
+
+    /// Adds a partner file.
+    pub fn partners(mut self, path: impl Into<PathBuf>) -> Self {
+        self.partners.push(path.into());
+        self
+    }
+
+    /// Sets the programme assignments file.
+    pub fn assignments(mut self, path: impl Into<PathBuf>) -> Self {
+        self.assignments = Some(path.into());
+        self
+    }
+
+    /// Adds a territory file read with `fields`.
+    pub fn territories(mut self, path: impl Into<PathBuf>, fields: FieldMap) -> Self {
+        self.territories.push((path.into(), fields));
+        self
+    }
+
+    /// Sets the commune layer.
+    pub fn communes(mut self, communes: CommuneSources) -> Self {
+        self.communes = Some(communes);
+        self
+    }
+
+    /// Reads every file.
+    pub fn load(&self) -> Result<Inputs> {
+        let (points, mut reports) = self.load_points()?;
+        let (territories, more) = self.load_territories()?;
+        reports.extend(more);
+        let communes = match &self.communes {
+            Some(sources) => {
+                let (communes, more) = read::read_communes(sources)?;
+                if let Some(polygons) = more.first() {
+                    require_some(polygons)?;
+                }
+                reports.extend(more);
+                communes
+            }
+            None => Vec::new(),
+        };
+        Ok(Inputs {
+            points,
+            territories,
+            communes,
+            reports,
+        })
+    }
+
+    /// Reads the points de contact and the partners, with ids unique across
+    /// files, then applies the assignments.
+    pub fn load_points(&self) -> Result<(Vec<ServicePoint>, Vec<LoadReport>)> {
+        let mut all: Vec<ServicePoint> = Vec::new();
+        let mut reports = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        let files = self
+            .points
+            .iter()
+            .map(|p| (p, read::read_la_poste(p)))
+            .chain(self.partners.iter().map(|p| (p, read::read_partners(p))));
+        for (_, result) in files {
+            let (points, mut report) = result?;
+            for p in points {
+                if seen.contains(&p.id) {
+                    reject_duplicate(&mut report, &p.id, "an earlier file has this id");
+                } else {
+                    seen.insert(p.id.clone());
+                    all.push(p);
+                }
+            }
+            require_some(&report)?;
+            reports.push(report);
+        }
+        if let Some(path) = &self.assignments {
+            let (assignments, report) = read::read_assignments(path)?;
+            require_some(&report)?;
+            reports.push(report);
+            reports.push(read::apply_assignments(&mut all, &assignments));
+        }
+        Ok((all, reports))
+    }
+
+    /// Reads the territory files, with ids unique across files.
+    pub fn load_territories(&self) -> Result<(Vec<Territory>, Vec<LoadReport>)> {
+        let mut all = Vec::new();
+        let mut reports = Vec::new();
+        let mut seen: HashSet<String> = HashSet::new();
+        for (path, fields) in &self.territories {
+            let (territories, mut report) = read::read_territories(path, fields)?;
+            for t in territories {
+                if seen.insert(t.id.clone()) {
+                    all.push(t);
+                } else {
+                    reject_duplicate(&mut report, &t.id, "an earlier territory file has this id");
+                }
+            }
+            require_some(&report)?;
+            reports.push(report);
+        }
+        Ok((all, reports))
+    }
+}
+
+/// Turns a kept row into a duplicate skip (the location is not kept past
+/// the reader: the id names it).
+fn reject_duplicate(report: &mut LoadReport, id: &str, why: &str) {
+    report.kept = report.kept.saturating_sub(1);
+    report.skip(
+        SkipReason::DuplicateId,
+        Location::AcrossFiles,
+        Some(id),
+        Some(why.to_owned()),
+    );
+}
+
+/// Fails when a file gave nothing usable.
+pub(crate) fn require_some(report: &LoadReport) -> Result<()> {
+    if report.kept == 0 {
+        return Err(Error::NothingKept {
+            source_name: report.source.clone(),
+            report: report.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// How population is placed for accessibility: parsed from `centroid`,
+/// `grid`, `grid:<metres>` or `filosofi:<csv>`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PopulationSpec {
+    /// [`PopulationModel::Centroid`].
+    Centroid,
+    /// [`PopulationModel::Grid`] with this cell size.
+    Grid {
+        /// Cell size in metres.
+        cell_m: f64,
+    },
+    /// INSEE Filosofi cells read from this CSV.
+    Filosofi(PathBuf),
+}
+
+impl FromStr for PopulationSpec {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        let bad = |why: String| Error::invalid("population model", why);
+        match text.split_once(':') {
+            None if text == "centroid" => Ok(PopulationSpec::Centroid),
+            None if text == "grid" => Ok(PopulationSpec::Grid { cell_m: 200.0 }),
+            Some(("grid", m)) => {
+                let cell_m: f64 = m
+                    .parse()
+                    .map_err(|_| bad(format!("grid cell size {m:?} is not a number")))?;
+                let spec = PopulationSpec::Grid { cell_m };
+                PopulationModel::Grid { cell_m }.validate()?;
+                Ok(spec)
+            }
+            Some(("filosofi", path)) if !path.is_empty() => {
+                Ok(PopulationSpec::Filosofi(PathBuf::from(path)))
+            }
+            _ => Err(bad(format!(
+                "{text:?} is not centroid, grid, grid:<metres> or filosofi:<csv>"
+            ))),
+        }
+    }
+}
+
+impl PopulationSpec {
+    /// The model, reading the Filosofi file when there is one (with its report).
+    pub fn model(&self, communes: &[Territory]) -> Result<(PopulationModel, Option<LoadReport>)> {
+        Ok(match self {
+            PopulationSpec::Centroid => (PopulationModel::Centroid, None),
+            PopulationSpec::Grid { cell_m } => (PopulationModel::Grid { cell_m: *cell_m }, None),
+            PopulationSpec::Filosofi(path) => {
+                let (units, report) = read::read_filosofi(path, communes)?;
+                require_some(&report)?;
+                (PopulationModel::units(units), Some(report))
+            }
+        })
+    }
+
+    /// The Filosofi file, if the model reads one.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            PopulationSpec::Filosofi(p) => Some(p),
+            _ => None,
+        }
+    }
+}

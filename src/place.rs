@@ -1,0 +1,233 @@
+//! Placing WGS84 input in its zone: the checks every point and polygon goes
+//! through before maillage measures anything, shared by the readers and by
+//! the public constructors ([`ServicePoint::at_lonlat`](crate::ServicePoint::at_lonlat),
+//! [`Territory::from_lonlat`](crate::Territory::from_lonlat)).
+//!
+//! A coordinate must be finite, in the lon/lat range, not projected metres,
+//! and inside one of the supported zones; a polygon must have all its
+//! vertices in one zone. The result is projected to the zone's CRS, and an
+//! invalid polygon is repaired with geo's `MakeValid`.
+
+use geo::{BoundingRect, CoordsIter, MakeValid, Validation};
+use geo_types::{Coord, MultiPolygon};
+
+use crate::crs::{Projector, Zone, looks_projected};
+use crate::key::parse_number;
+use crate::report::SkipReason;
+
+/// Why a geometry could not be used, with a detail for the report.
+pub(crate) type Problem = (SkipReason, String);
+
+/// A point placed in its zone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Placed {
+    pub zone: Zone,
+    pub lonlat: Coord<f64>,
+    pub xy: Coord<f64>,
+}
+
+/// What placing a polygon did to make it valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Repair {
+    /// Valid as read.
+    None,
+    /// Invalid parts were repaired with `MakeValid`.
+    Repaired,
+    /// An invalid part could not be repaired and is kept as read.
+    Failed,
+}
+
+/// A polygon placed in its zone: projected, repaired if needed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PlacedPolygon {
+    pub zone: Zone,
+    pub geometry: MultiPolygon<f64>,
+    pub repair: Repair,
+}
+
+/// Parses and places a lon/lat given as text (decimal point or comma).
+pub(crate) fn place_text(lon: &str, lat: &str) -> Result<Placed, Problem> {
+    if lon.trim().is_empty() || lat.trim().is_empty() {
+        return Err((
+            SkipReason::MissingCoordinates,
+            "latitude or longitude is empty".to_owned(),
+        ));
+    }
+    match (parse_number(lon), parse_number(lat)) {
+        (Some(x), Some(y)) => place_lonlat(x, y),
+        _ => Err((
+            SkipReason::InvalidCoordinates,
+            format!("lon {lon:?}, lat {lat:?} are not numbers"),
+        )),
+    }
+}
+
+fn projector() -> Result<&'static Projector, Problem> {
+    Projector::shared().map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))
+}
+
+/// Checks a WGS84 lon/lat and projects it to the CRS of its zone.
+pub(crate) fn place_lonlat(lon: f64, lat: f64) -> Result<Placed, Problem> {
+    if !lon.is_finite() || !lat.is_finite() {
+        return Err((
+            SkipReason::InvalidCoordinates,
+            format!("lon {lon}, lat {lat}"),
+        ));
+    }
+    if lon.abs() > 180.0 || lat.abs() > 90.0 {
+        let reason = if looks_projected(lon, lat) {
+            SkipReason::ProjectedCoordinates
+        } else {
+            SkipReason::InvalidCoordinates
+        };
+        return Err((reason, format!("lon {lon}, lat {lat}")));
+    }
+    let Some(zone) = Zone::of_lonlat(lon, lat) else {
+        let reason = if Zone::of_lonlat(lat, lon).is_some() {
+            SkipReason::LatLonSwapped
+        } else {
+            SkipReason::OutsideFrance
+        };
+        return Err((reason, format!("lon {lon}, lat {lat}")));
+    };
+    let xy = projector()?
+        .project(zone, lon, lat)
+        .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
+    Ok(Placed {
+        zone,
+        lonlat: Coord { x: lon, y: lat },
+        xy,
+    })
+}
+
+/// The one zone every vertex lies in.
+fn zone_of_vertices(mp: &MultiPolygon<f64>) -> Result<Zone, Problem> {
+    let mut zone: Option<Zone> = None;
+    let mut outside: Option<Coord<f64>> = None;
+    let mut swapped_inside = true;
+    for c in mp.coords_iter() {
+        match Zone::of_lonlat(c.x, c.y) {
+            Some(z) => match zone {
+                None => zone = Some(z),
+                Some(first) if first != z => {
+                    return Err((
+                        SkipReason::SpansZones,
+                        format!("vertices in {first} and in {z}"),
+                    ));
+                }
+                Some(_) => {}
+            },
+            None => {
+                outside.get_or_insert(c);
+                swapped_inside &= Zone::of_lonlat(c.y, c.x).is_some();
+            }
+        }
+    }
+    match (zone, outside) {
+        (Some(z), None) => Ok(z),
+        (None, Some(_)) if swapped_inside => Err((
+            SkipReason::LatLonSwapped,
+            "coordinates are (lat, lon)".to_owned(),
+        )),
+        (_, Some(c)) => Err((
+            SkipReason::OutsideFrance,
+            format!("vertex ({:.4}, {:.4}) is outside every zone", c.x, c.y),
+        )),
+        (None, None) => Err((SkipReason::EmptyGeometry, "no coordinates".to_owned())),
+    }
+}
+
+/// Checks that a lon/lat multipolygon lies in one zone and projects it to
+/// that zone's CRS, repairing it when it is invalid.
+///
+/// Each part is checked on its own: parts of a multipolygon that merely
+/// touch (merged communes) are not a defect worth repairing. An invalid
+/// part is replaced by the output of geo's `MakeValid`; a part whose repair
+/// fails or comes out empty is kept as read ([`Repair::Failed`]), since
+/// distances and point tests still work on it.
+pub(crate) fn place_multipolygon(mut mp: MultiPolygon<f64>) -> Result<PlacedPolygon, Problem> {
+    let Some(rect) = mp.bounding_rect() else {
+        return Err((SkipReason::EmptyGeometry, "no coordinates".to_owned()));
+    };
+    for c in [rect.min(), rect.max()] {
+        if !c.x.is_finite() || !c.y.is_finite() || c.x.abs() > 180.0 || c.y.abs() > 90.0 {
+            let reason = if looks_projected(c.x, c.y) {
+                SkipReason::ProjectedCoordinates
+            } else {
+                SkipReason::InvalidCoordinates
+            };
+            return Err((reason, format!("vertex ({}, {}) is not lon/lat", c.x, c.y)));
+        }
+    }
+    let zone = zone_of_vertices(&mp)?;
+    projector()?
+        .project_multipolygon(zone, &mut mp)
+        .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
+    let mut repair = Repair::None;
+    if mp.0.iter().any(|p| !p.is_valid()) {
+        let mut parts = Vec::with_capacity(mp.0.len());
+        repair = Repair::Repaired;
+        for p in mp.0 {
+            if p.is_valid() {
+                parts.push(p);
+                continue;
+            }
+            match p.make_valid() {
+                Ok(fixed) if !fixed.0.is_empty() => parts.extend(fixed.0),
+                _ => {
+                    repair = Repair::Failed;
+                    parts.push(p);
+                }
+            }
+        }
+        mp = MultiPolygon(parts);
+    }
+    Ok(PlacedPolygon {
+        zone,
+        geometry: mp,
+        repair,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(r: Result<Placed, Problem>) -> SkipReason {
+        match r {
+            Ok(_) => panic!("expected a skip"),
+            Err((reason, _)) => reason,
+        }
+    }
+
+    #[test]
+    fn placing_points_reports_each_problem() {
+        assert_eq!(
+            reason(place_text("", "48.8")),
+            SkipReason::MissingCoordinates
+        );
+        assert_eq!(
+            reason(place_text("2,35", "abc")),
+            SkipReason::InvalidCoordinates
+        );
+        assert_eq!(
+            reason(place_text("652469", "6862035")),
+            SkipReason::ProjectedCoordinates
+        );
+        assert_eq!(
+            reason(place_text("48.8566", "2.3522")),
+            SkipReason::LatLonSwapped
+        );
+        assert_eq!(
+            reason(place_text("-0.1276", "51.9")),
+            SkipReason::OutsideFrance
+        );
+        assert_eq!(
+            reason(place_text("200", "20")),
+            SkipReason::InvalidCoordinates
+        );
+        let p = place_text("2,3522", "48,8566").expect("Paris is placed");
+        assert_eq!(p.zone, Zone::Metropole);
+        assert!((p.xy.x - 652469.022709).abs() < 0.01);
+    }
+}
