@@ -1,7 +1,7 @@
 //! From the demo territory to a gap map and a report — the README's main job.
 //!
 //! ```sh
-//! cargo run --release --example gap_map
+//! cargo run --release --features map --example gap_map
 //! ```
 //!
 //! It reads the synthetic département in `data/demo/` (regenerate it with

@@ -1,7 +1,7 @@
 //! Which QPV have no mediation-capable site within walking distance?
 //!
 //! ```sh
-//! cargo run --release --example qpv_mediation [assignments.csv]
+//! cargo run --release --features map --example qpv_mediation [assignments.csv]
 //! ```
 //!
 //! La Poste does not publish which offices host a mediation partnership

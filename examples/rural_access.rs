@@ -1,7 +1,7 @@
 //! The legal 5 km indicator per département, on the real communes, with its national map.
 //!
 //! ```sh
-//! cargo run --release --example rural_access
+//! cargo run --release --features map --example rural_access
 //! ```
 //!
 //! Reads `$MAILLAGE_DATA` (default `../shared/data`) and writes

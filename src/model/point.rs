@@ -4,7 +4,7 @@ use std::fmt;
 
 use geo_types::Coord;
 
-use super::service::ServiceSet;
+use super::service::{Service, ServiceSet};
 use crate::crs::Zone;
 
 /// What kind of site a point is.
@@ -101,7 +101,10 @@ impl GeocodePrecision {
     }
 }
 
-/// A place that offers one or more [`Service`](super::Service)s.
+/// A place that offers one or more [`Service`]s.
+///
+/// Build one with [`ServicePoint::at_lonlat`], which runs the readers'
+/// checks, or read them with the [`read`](crate::read) functions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServicePoint {
     /// Identifier, unique within its source (La Poste site id, `id_fs`...).
@@ -125,4 +128,72 @@ pub struct ServicePoint {
     /// True for a partner site located in a La Poste office (e.g. a France
     /// Services run by La Poste).
     pub at_la_poste: bool,
+}
+
+impl ServicePoint {
+    /// A point at a WGS84 lon/lat, with the readers' checks: finite, in the
+    /// lon/lat range, not projected metres, inside a supported zone (it is
+    /// then projected to the zone's CRS). It offers no service and is of kind
+    /// [`PointKind::Other`] until set with the `with_` methods.
+    ///
+    /// ```
+    /// use maillage::{PointKind, Service, ServicePoint, Zone};
+    /// let office = ServicePoint::at_lonlat("75101-A", 2.3414, 48.8637)?
+    ///     .with_name("Paris Louvre")
+    ///     .with_kind(PointKind::BureauDePoste)
+    ///     .offering(Service::Postal);
+    /// assert_eq!(office.zone, Zone::Metropole);
+    /// assert!(ServicePoint::at_lonlat("london", -0.1276, 51.9).is_err());
+    /// # Ok::<(), maillage::Error>(())
+    /// ```
+    pub fn at_lonlat(id: impl Into<String>, lon: f64, lat: f64) -> crate::Result<ServicePoint> {
+        let id = id.into();
+        let placed =
+            crate::place::place_lonlat(lon, lat).map_err(|(reason, detail)| crate::Error::Geometry {
+                id: id.clone(),
+                reason,
+                detail,
+            })?;
+        Ok(ServicePoint {
+            name: id.clone(),
+            id,
+            kind: PointKind::Other,
+            commune: None,
+            precision: GeocodePrecision::Unknown,
+            lonlat: placed.lonlat,
+            zone: placed.zone,
+            xy: placed.xy,
+            services: ServiceSet::EMPTY,
+            at_la_poste: false,
+        })
+    }
+
+    /// Sets the name.
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// Sets the kind; a La Poste kind (bureau, agence, relais, Point Poste
+    /// ESS, agence militaire) also marks the point as run by La Poste.
+    pub fn with_kind(mut self, kind: PointKind) -> Self {
+        self.kind = kind;
+        self.at_la_poste = !matches!(
+            kind,
+            PointKind::FranceServices | PointKind::ConseillerNumerique | PointKind::Other
+        );
+        self
+    }
+
+    /// Sets the INSEE code of its commune.
+    pub fn with_commune(mut self, code: impl Into<String>) -> Self {
+        self.commune = Some(code.into());
+        self
+    }
+
+    /// Adds a service it offers.
+    pub fn offering(mut self, service: Service) -> Self {
+        self.services.insert(service);
+        self
+    }
 }

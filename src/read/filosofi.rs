@@ -64,7 +64,24 @@ pub fn read_filosofi(
     communes: &[Territory],
 ) -> Result<(Vec<PopulationUnit>, LoadReport)> {
     let path = path.as_ref();
-    let mut table = CsvTable::open(path)?;
+    filosofi_table(path, CsvTable::open(path)?, communes)
+}
+
+/// Like [`read_filosofi`], from any reader; `name` labels reports and errors.
+pub fn read_filosofi_from(
+    name: &str,
+    reader: impl std::io::Read,
+    communes: &[Territory],
+) -> Result<(Vec<PopulationUnit>, LoadReport)> {
+    let path = Path::new(name);
+    filosofi_table(path, CsvTable::from_reader(path, reader)?, communes)
+}
+
+fn filosofi_table<R: std::io::Read>(
+    path: &Path,
+    mut table: CsvTable<R>,
+    communes: &[Territory],
+) -> Result<(Vec<PopulationUnit>, LoadReport)> {
     let c_id = table.require(&["idcar_200m", "idinspire", "idcar_1km", "idcar"])?;
     let c_pop = table.require(&["ind", "population"])?;
     let index = TerritoryIndex::new(communes);

@@ -20,12 +20,12 @@ pub use assignments::{Assignment, apply_assignments, read_assignments, read_assi
 pub use communes::{CommuneSources, read_communes};
 pub use conseillers::{read_conseillers_numeriques, read_conseillers_numeriques_from};
 pub use coverage::{read_coverage, read_coverage_from};
-pub use filosofi::read_filosofi;
+pub use filosofi::{read_filosofi, read_filosofi_from};
 pub use france_services::{read_france_services, read_france_services_from};
 pub use laposte::{read_la_poste, read_la_poste_from};
 #[cfg(feature = "osm")]
 pub use osm::{read_roads, read_roads_from};
-pub use partners::{read_partner_csv, read_partner_csv_from, read_partners};
+pub use partners::{read_partner_csv, read_partner_csv_from, read_partners, read_partners_from};
 pub use territories::{FieldMap, read_territories, read_territories_from};
 
 use std::collections::HashSet;

@@ -1,35 +1,54 @@
 //! Partner sites in a plain CSV the user writes, and format detection for `--partners`.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::error::{Location, Result};
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
 use crate::place::place_text;
-use crate::read::text::CsvTable;
-use crate::read::{PointSink, read_conseillers_numeriques, read_france_services};
+use crate::key::normalize_key;
+use crate::read::text::{CsvTable, decode};
+use crate::read::{
+    PointSink, read_conseillers_numeriques_from, read_france_services_from,
+};
+#[cfg(doc)]
+use crate::read::{read_conseillers_numeriques, read_france_services};
 use crate::report::{LoadReport, SkipReason};
 
-/// Reads a partner file, choosing the reader from its content:
-/// - `.geojson` / `.json`: structures hosting conseillers numériques
+/// Reads a partner file, choosing the reader from its content (not its
+/// extension):
+/// - a JSON document: structures hosting conseillers numériques
 ///   ([`read_conseillers_numeriques`]);
-/// - a CSV with an `id_fs` column: the France Services list ([`read_france_services`]);
+/// - a CSV whose header has an `id_fs` column: the France Services list
+///   ([`read_france_services`]);
 /// - any other CSV: the plain partner layout of [`read_partner_csv`].
 pub fn read_partners(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = path.as_ref();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    if ext == "geojson" || ext == "json" {
-        return read_conseillers_numeriques(path);
+    let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+    read_partners_from(&path.display().to_string(), file)
+}
+
+/// Like [`read_partners`], from any reader; `name` labels reports and errors.
+pub fn read_partners_from(
+    name: &str,
+    reader: impl Read,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    let path = Path::new(name);
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let head = reader.fill_buf().map_err(|e| crate::Error::io(path, e))?;
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        return read_conseillers_numeriques_from(name, reader);
     }
-    let is_france_services = CsvTable::open(path)?.column(&["id_fs"]).is_some();
+    let header = body.split(|&b| b == b'\n').next().unwrap_or_default();
+    let is_france_services = decode(header)
+        .0
+        .split([';', ',', '\t'])
+        .any(|column| normalize_key(column) == "id_fs");
     if is_france_services {
-        read_france_services(path)
+        read_france_services_from(name, reader)
     } else {
-        read_partner_csv(path)
+        read_partner_csv_from(name, reader)
     }
 }
 

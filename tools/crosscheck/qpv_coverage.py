@@ -7,7 +7,7 @@ included) and the distance from its polygon to the nearest point; then
 compares with maillage's coverage.csv.
 
     pip install geopandas shapely pyproj
-    cargo run --release -- coverage --points $D/laposte_points_contact_2016.csv \
+    cargo run --release --features cli -- coverage --points $D/laposte_points_contact_2016.csv \
         --territories $D/qpv_2015_occitanie.geojson --territories $D/qpv_2015_ille_et_vilaine.geojson \
         --id-field code_qp --out out/qpv
     python3 tools/crosscheck/qpv_coverage.py $D out/qpv/coverage.csv
