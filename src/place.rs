@@ -24,6 +24,9 @@ pub(crate) struct Placed {
     pub zone: Zone,
     pub lonlat: Coord<f64>,
     pub xy: Coord<f64>,
+    /// True when latitude and longitude were given the wrong way round and
+    /// were exchanged (see [`place_text`]).
+    pub swapped: bool,
 }
 
 /// What placing a polygon did to make it valid.
@@ -45,7 +48,10 @@ pub(crate) struct PlacedPolygon {
     pub repair: Repair,
 }
 
-/// Parses and places a lon/lat given as text (decimal point or comma).
+/// Parses and places a lon/lat given as text (decimal point or comma), as
+/// the readers do. A pair given the wrong way round is repaired when that
+/// is certain — as given it lies in no French zone, exchanged it lies in
+/// one — and flagged [`Placed::swapped`] so that the reader counts it.
 pub(crate) fn place_text(lon: &str, lat: &str) -> Result<Placed, Problem> {
     if lon.trim().is_empty() || lat.trim().is_empty() {
         return Err((
@@ -54,7 +60,7 @@ pub(crate) fn place_text(lon: &str, lat: &str) -> Result<Placed, Problem> {
         ));
     }
     match (parse_number(lon), parse_number(lat)) {
-        (Some(x), Some(y)) => place_lonlat(x, y),
+        (Some(x), Some(y)) => place_repairing_swap(x, y),
         _ => Err((
             SkipReason::InvalidCoordinates,
             format!("lon {lon:?}, lat {lat:?} are not numbers"),
@@ -64,6 +70,17 @@ pub(crate) fn place_text(lon: &str, lat: &str) -> Result<Placed, Problem> {
 
 fn projector() -> Result<&'static Projector, Problem> {
     Projector::shared().map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))
+}
+
+/// Like [`place_lonlat`], exchanging a pair given the wrong way round when
+/// that is certain (see [`place_text`]).
+pub(crate) fn place_repairing_swap(lon: f64, lat: f64) -> Result<Placed, Problem> {
+    match place_lonlat(lon, lat) {
+        Err((SkipReason::LatLonSwapped, _)) => {
+            place_lonlat(lat, lon).map(|p| Placed { swapped: true, ..p })
+        }
+        other => other,
+    }
 }
 
 /// Checks a WGS84 lon/lat and projects it to the CRS of its zone.
@@ -97,6 +114,7 @@ pub(crate) fn place_lonlat(lon: f64, lat: f64) -> Result<Placed, Problem> {
         zone,
         lonlat: Coord { x: lon, y: lat },
         xy,
+        swapped: false,
     })
 }
 
@@ -215,8 +233,17 @@ mod tests {
             SkipReason::ProjectedCoordinates
         );
         assert_eq!(
-            reason(place_text("48.8566", "2.3522")),
+            reason(place_lonlat(48.8566, 2.3522)),
             SkipReason::LatLonSwapped
+        );
+        let repaired = place_text("48.8566", "2.3522").expect("a certain swap is repaired");
+        assert!(repaired.swapped);
+        assert_eq!(
+            repaired.lonlat,
+            Coord {
+                x: 2.3522,
+                y: 48.8566
+            }
         );
         assert_eq!(
             reason(place_text("-0.1276", "51.9")),

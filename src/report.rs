@@ -25,6 +25,10 @@ pub enum SkipReason {
     ProjectedCoordinates,
     /// Coordinates are valid lon/lat but fall in none of the supported French zones.
     OutsideFrance,
+    /// A site the source places in another country (La Poste's `pays` is not
+    /// FRANCE: the 7 offices of Andorra). The law measures presence on French
+    /// territory, so they are not counted as points de contact.
+    Abroad,
     /// Coordinates fall in France only once latitude and longitude are exchanged.
     LatLonSwapped,
     /// A geometry whose vertices fall in two different projection zones.
@@ -59,6 +63,7 @@ impl SkipReason {
             SkipReason::InvalidCoordinates => "invalid coordinates",
             SkipReason::ProjectedCoordinates => "projected (metre) coordinates in a lon/lat input",
             SkipReason::OutsideFrance => "outside the supported French zones",
+            SkipReason::Abroad => "site abroad (pays is not FRANCE)",
             SkipReason::LatLonSwapped => "latitude and longitude swapped",
             SkipReason::SpansZones => "geometry spans two projection zones",
             SkipReason::MalformedRow => "malformed row",
@@ -100,6 +105,10 @@ pub enum Note {
         /// How many rows carry it.
         rows: usize,
     },
+    /// Ids of the points whose latitude and longitude were given the wrong
+    /// way round and were exchanged (as given they lie in no French zone,
+    /// exchanged they lie in one).
+    SwappedRepaired(Vec<String>),
     /// Partner sites run in a La Poste office.
     AtLaPoste(usize),
     /// Itinerant sites (buses) placed at their base address.
@@ -185,6 +194,12 @@ impl fmt::Display for Note {
             Note::UnknownKind { label, rows } => write!(
                 f,
                 "{rows} row(s) of unrecognised kind {label:?} kept as \"other\""
+            ),
+            Note::SwappedRepaired(list) => write!(
+                f,
+                "{} point(s) had latitude and longitude swapped and were repaired: {}",
+                list.len(),
+                ids(list)
             ),
             Note::AtLaPoste(n) => write!(f, "{n} site(s) run in a La Poste office"),
             Note::ItinerantAtBase(n) => {

@@ -53,11 +53,14 @@ fn csv_every_bad_row_is_skipped_with_its_reason_and_line() {
          A9;short\n",
     );
     let (points, r) = read_la_poste(&path).unwrap();
-    assert_eq!((r.read, r.kept, r.skipped_total()), (11, 2, 9));
+    assert_eq!((r.read, r.kept, r.skipped_total()), (11, 3, 8));
     assert_eq!(
         points.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
-        ["A1", "A8"]
+        ["A1", "A5", "A8"]
     );
+    // A5's pair lies in no zone as given and in Paris exchanged: repaired, counted.
+    assert_eq!(points[1].lonlat, points[0].lonlat);
+    assert!(r.notes.contains(&Note::SwappedRepaired(vec!["A5".into()])));
     assert_eq!(
         skipped_at(&r, SkipReason::MissingCoordinates),
         [Location::Line(3)]
@@ -65,10 +68,6 @@ fn csv_every_bad_row_is_skipped_with_its_reason_and_line() {
     assert_eq!(
         skipped_at(&r, SkipReason::InvalidCoordinates),
         [Location::Line(4), Location::Line(5)]
-    );
-    assert_eq!(
-        skipped_at(&r, SkipReason::LatLonSwapped),
-        [Location::Line(6)]
     );
     assert_eq!(
         skipped_at(&r, SkipReason::ProjectedCoordinates),
@@ -85,9 +84,9 @@ fn csv_every_bad_row_is_skipped_with_its_reason_and_line() {
         [Location::Line(12)]
     );
     let text = r.to_string();
-    assert!(text.contains("line 6 [A5]"), "{text}");
+    assert!(text.contains("line 7 [A6]"), "{text}");
     assert!(
-        text.contains("skipped 1 × latitude and longitude swapped"),
+        text.contains("1 point(s) had latitude and longitude swapped and were repaired: A5"),
         "{text}"
     );
 }

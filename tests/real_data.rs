@@ -5,6 +5,7 @@
 mod common;
 
 use common::data;
+use maillage::load::Sources;
 use maillage::read::{
     read_communes, read_conseillers_numeriques, read_france_services, read_la_poste,
     read_territories,
@@ -205,5 +206,109 @@ fn departements_load() {
     assert_eq!(
         deps.iter().filter(|d| d.zone == Zone::Metropole).count(),
         96
+    );
+}
+
+/// The mid-2025 network: figures counted with pandas on the raw file
+/// (`pays`, `caracteristique_du_site`, `code_insee` prefixes).
+#[test]
+fn la_poste_2025_load_report() {
+    let (points, report) = read_la_poste(data("laposte_points_contact_2025.csv")).unwrap();
+    assert_eq!(
+        (report.read, report.kept, report.skipped_total()),
+        (17_972, 17_965, 7)
+    );
+    assert_eq!(
+        report.skipped_for(SkipReason::Abroad),
+        7,
+        "the Andorra offices"
+    );
+    assert!(
+        report
+            .notes
+            .contains(&Note::SwappedRepaired(vec!["06086A".into()]))
+    );
+    let swapped = points.iter().find(|p| p.id == "06086A").unwrap();
+    assert_eq!(
+        swapped.lonlat,
+        geo_types::Coord {
+            x: -0.589286,
+            y: 44.86918
+        }
+    );
+    assert!(report.notes.contains(&Note::UnknownKind {
+        label: "Agence postale ou Relais poste".into(),
+        rows: 7
+    }));
+    assert!(report.notes.contains(&Note::UnknownKind {
+        label: "Agence postale".into(),
+        rows: 1
+    }));
+    let count = |k: PointKind| points.iter().filter(|p| p.kind == k).count();
+    assert_eq!(count(PointKind::BureauDePoste), 6_845);
+    assert_eq!(count(PointKind::AgencePostaleCommunale), 7_025);
+    assert_eq!(count(PointKind::RelaisPosteCommercant), 3_853);
+    assert_eq!(count(PointKind::AgencePostaleIntercommunale), 234);
+    assert_eq!(count(PointKind::Other), 8);
+    let zone = |z: Zone| points.iter().filter(|p| p.zone == z).count();
+    assert_eq!(
+        [
+            Zone::Metropole,
+            Zone::Antilles,
+            Zone::Guyane,
+            Zone::Reunion,
+            Zone::Mayotte
+        ]
+        .map(zone),
+        [17_690, 116, 37, 99, 21]
+    );
+}
+
+/// QPV 2024 × the 2025 network, postal within 500 m: every figure equals the
+/// independent GeoPandas computation of `tools/crosscheck/qpv2024_coverage.py`
+/// (1,496 QPV compared, none differs, nearest distances within 5 mm).
+#[test]
+fn qpv_2024_postal_coverage_matches_geopandas() {
+    let inputs = Sources::new()
+        .points(data("laposte_points_contact_2025.csv"))
+        .territories(data("qpv_2024_national.geojson"), FieldMap::qpv())
+        .load()
+        .unwrap();
+    let qpv_report = &inputs.reports[1];
+    assert_eq!((qpv_report.read, qpv_report.kept), (1_584, 1_496));
+    assert_eq!(
+        qpv_report.skipped_for(SkipReason::OutsideFrance),
+        88,
+        "French Polynesia"
+    );
+    let network = ServiceNetwork::new(inputs.points);
+    let report = Coverage::new(&network, &inputs.territories).run().unwrap();
+    let rows: Vec<_> = report.iter().collect();
+    assert_eq!(rows.iter().filter(|r| r.served).count(), 1_236);
+    assert_eq!(rows.iter().filter(|r| r.points_inside > 0).count(), 588);
+    assert_eq!(
+        rows.iter().map(|r| r.points_inside).sum::<u32>(),
+        706,
+        "points inside, in all"
+    );
+    let check = |id: &str, within: u32, nearest: f64| {
+        let r = report.get(id, Service::Postal).unwrap();
+        assert_eq!(r.points_within, within, "{id}");
+        assert!(
+            (r.nearest_m().unwrap() - nearest).abs() < 0.01,
+            "{id}: {:?}",
+            r.nearest_m()
+        );
+    };
+    check("QN97324M", 0, 3672.10);
+    check("QN97209N", 0, 2351.60);
+    check("QN00216M", 0, 1774.26);
+    check("QN05716M", 0, 1689.86);
+    check("QN07501M", 3, 244.95);
+    let gaps = report.gaps(Service::Postal);
+    assert_eq!(gaps.len(), 260);
+    assert_eq!(
+        gaps[0].territory.id, "QN97324M",
+        "no population: farthest first"
     );
 }

@@ -148,12 +148,13 @@ impl ServicePoint {
     /// ```
     pub fn at_lonlat(id: impl Into<String>, lon: f64, lat: f64) -> crate::Result<ServicePoint> {
         let id = id.into();
-        let placed =
-            crate::place::place_lonlat(lon, lat).map_err(|(reason, detail)| crate::Error::Geometry {
+        let placed = crate::place::place_lonlat(lon, lat).map_err(|(reason, detail)| {
+            crate::Error::Geometry {
                 id: id.clone(),
                 reason,
                 detail,
-            })?;
+            }
+        })?;
         Ok(ServicePoint {
             name: id.clone(),
             id,

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::error::{Location, Result};
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
-use crate::place::place_lonlat;
+use crate::place::place_repairing_swap;
 use crate::read::PointSink;
 use crate::read::geojson::{for_each_feature_in, point_lonlat, property_text};
 use crate::report::{LoadReport, Note};
@@ -48,7 +48,7 @@ fn conseillers_in(
             .or_else(|| property_text(&f.properties, "siret"))
             .map(|raw| format!("{CONSEILLER_NUMERIQUE_ID_PREFIX}{raw}"))
             .unwrap_or_default();
-        let placed = point_lonlat(&f.geometry).and_then(|c| place_lonlat(c.x, c.y));
+        let placed = point_lonlat(&f.geometry).and_then(|c| place_repairing_swap(c.x, c.y));
         let Some(placed) = sink.accept(loc, &id, placed) else {
             return;
         };

@@ -23,8 +23,13 @@ use crate::report::{LoadReport, Note, SkipReason};
 ///
 /// Every point offers [`Service::Postal`]; a Point Poste ESS also offers
 /// [`Service::PointPosteEss`]. Rows without usable coordinates, without id or
-/// with an id seen before are skipped and counted. An unrecognised
-/// `caractéristique` keeps the row as [`PointKind::Other`] and is noted.
+/// with an id seen before are skipped and counted; so are sites whose `pays`
+/// is not FRANCE ([`SkipReason::Abroad`]: the current file lists 7 offices
+/// in Andorra, which are not points de contact on French territory). A
+/// latitude and longitude given the wrong way round are exchanged when that
+/// is certain, and noted. An unrecognised or ambiguous `caractéristique`
+/// ("Agence postale ou Relais poste", "Agence postale") keeps the row as
+/// [`PointKind::Other`] and is noted with its count.
 pub fn read_la_poste(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = path.as_ref();
     read_la_poste_table(CsvTable::open(path)?, path)
@@ -50,6 +55,7 @@ fn read_la_poste_table<R: Read>(
     let c_kind = table.column(&["caracteristique_du_site", "caracteristique", "type"]);
     let c_insee = table.column(&["code_insee", "insee_com", "code_commune"]);
     let c_prec = table.column(&["precision_du_geocodage", "precision"]);
+    let c_country = table.column(&["pays"]);
 
     let mut sink = PointSink::new(path);
     let mut unknown_kinds: BTreeMap<String, usize> = BTreeMap::new();
@@ -68,6 +74,16 @@ fn read_la_poste_table<R: Read>(
                     record.len(),
                     table.width()
                 )),
+            );
+            continue;
+        }
+        let country = table.opt_field(&record, c_country);
+        if !matches!(normalize_key(&country).as_str(), "" | "france") {
+            sink.report.skip(
+                SkipReason::Abroad,
+                loc,
+                Some(&id),
+                Some(country.into_owned()),
             );
             continue;
         }
@@ -114,6 +130,12 @@ fn read_la_poste_table<R: Read>(
 /// Returns `None` for an unknown label.
 fn kind_of_label(label: &str) -> Option<PointKind> {
     let k = normalize_key(label);
+    // A label naming two kinds ("Agence postale ou Relais poste") or no
+    // precise one ("Agence postale": communale or intercommunale?) is not
+    // guessed: the row is kept as `other`, and counted.
+    if k.contains("_ou_") || k == "agence_postale" {
+        return None;
+    }
     Some(if k.contains("ess") && k.contains("poste") {
         PointKind::PointPosteEss
     } else if k.contains("bureau") {

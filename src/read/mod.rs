@@ -33,7 +33,7 @@ use std::collections::HashSet;
 use crate::error::Location;
 use crate::model::ServicePoint;
 use crate::place::{Placed, PlacedPolygon, Problem, place_multipolygon};
-use crate::report::{LoadReport, SkipReason};
+use crate::report::{LoadReport, Note, SkipReason};
 use geojson::{GeometryFixes, RawFeature, multipolygon_lonlat};
 
 /// The skeleton every point reader shares: counts each row read, checks its
@@ -43,6 +43,7 @@ pub(crate) struct PointSink {
     pub report: LoadReport,
     pub points: Vec<ServicePoint>,
     seen: HashSet<String>,
+    swapped: Vec<String>,
 }
 
 impl PointSink {
@@ -51,6 +52,7 @@ impl PointSink {
             report: LoadReport::new(source.display().to_string()),
             points: Vec::new(),
             seen: HashSet::new(),
+            swapped: Vec::new(),
         }
     }
 
@@ -79,6 +81,9 @@ impl PointSink {
                 .skip(SkipReason::DuplicateId, location, Some(id), None);
             return None;
         }
+        if placed.swapped {
+            self.swapped.push(id.to_owned());
+        }
         Some(placed)
     }
 
@@ -88,7 +93,10 @@ impl PointSink {
         self.report.kept += 1;
     }
 
-    pub fn finish(self) -> (Vec<ServicePoint>, LoadReport) {
+    pub fn finish(mut self) -> (Vec<ServicePoint>, LoadReport) {
+        if !self.swapped.is_empty() {
+            self.report.note(Note::SwappedRepaired(self.swapped));
+        }
         (self.points, self.report)
     }
 }

@@ -4,13 +4,11 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use crate::error::{Location, Result};
+use crate::key::normalize_key;
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
 use crate::place::place_text;
-use crate::key::normalize_key;
 use crate::read::text::{CsvTable, decode};
-use crate::read::{
-    PointSink, read_conseillers_numeriques_from, read_france_services_from,
-};
+use crate::read::{PointSink, read_conseillers_numeriques_from, read_france_services_from};
 #[cfg(doc)]
 use crate::read::{read_conseillers_numeriques, read_france_services};
 use crate::report::{LoadReport, SkipReason};
