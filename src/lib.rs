@@ -110,6 +110,7 @@
 )]
 
 pub mod access;
+pub mod compare;
 pub mod coverage;
 pub mod crs;
 pub mod demo;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use maillage::access::{Accessibility, Combine};
+use maillage::compare::{Change, Comparison, SiteChange, compare_sites, write_site_changes_csv};
 use maillage::load::{PopulationSpec, Sources};
 use maillage::map::{GapMap, View};
 use maillage::read::{self, CommuneSources, FieldMap};
@@ -31,6 +32,8 @@ enum Command {
     Access(AccessArgs),
     /// Draws a gap map (SVG, PNG or HTML) from the output folder of `coverage`.
     Map(MapArgs),
+    /// What changed between two runs of `coverage`, and/or between two networks of sites.
+    Compare(CompareArgs),
     /// Writes the synthetic demo territory (the files of data/demo/).
     Demo {
         /// Generator seed (data/demo/ uses the default).
@@ -40,6 +43,29 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+}
+
+#[derive(Args)]
+struct CompareArgs {
+    /// Output folder of the earlier `coverage` run.
+    #[arg(long, value_name = "DIR", requires = "after")]
+    before: Option<PathBuf>,
+    /// Output folder of the later `coverage` run.
+    #[arg(long, value_name = "DIR", requires = "before")]
+    after: Option<PathBuf>,
+    /// The earlier network (La Poste points de contact or a partner file).
+    #[arg(long, value_name = "FILE", requires = "points_after")]
+    points_before: Option<PathBuf>,
+    /// The later network.
+    #[arg(long, value_name = "FILE", requires = "points_before")]
+    points_after: Option<PathBuf>,
+    /// Sites farther apart than this have moved; sites with different ids
+    /// closer than this are matched by position.
+    #[arg(long, value_name = "METRES", default_value_t = 100.0)]
+    tolerance_m: f64,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -192,6 +218,7 @@ fn main() -> ExitCode {
         Command::Coverage(args) => coverage(args),
         Command::Access(args) => access(args),
         Command::Map(args) => map(args),
+        Command::Compare(args) => compare(args),
         Command::Demo { seed, out } => maillage::demo::generate(seed).write(&out).map(|()| {
             println!(
                 "wrote the demo territory (seed {seed}) to {}",
@@ -500,4 +527,110 @@ fn print_gaps(report: &maillage::CoverageReport<'_>, service: Service) {
             g.territory.name
         );
     }
+}
+
+/// Every result of a `coverage` output folder: `coverage.csv`, with the
+/// territories' geometry from `coverage.geojson` or `gaps.geojson` when present.
+fn read_run(
+    dir: &Path,
+) -> maillage::Result<(
+    Vec<maillage::coverage::Outcome>,
+    Vec<maillage::coverage::Outcome>,
+)> {
+    let (outcomes, report) = read::read_coverage(dir.join("coverage.csv"))?;
+    show(&[report]);
+    let mut shapes = Vec::new();
+    for name in ["coverage.geojson", "gaps.geojson"] {
+        let path = dir.join(name);
+        if path.is_file() {
+            let (o, report) = read::read_coverage(&path)?;
+            show(&[report]);
+            shapes = o;
+            break;
+        }
+    }
+    Ok((outcomes, shapes))
+}
+
+fn compare(args: CompareArgs) -> maillage::Result<()> {
+    let inputs: Vec<&PathBuf> = [
+        &args.before,
+        &args.after,
+        &args.points_before,
+        &args.points_after,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if inputs.is_empty() {
+        return Err(maillage::Error::Invalid {
+            what: "arguments",
+            message: "give --before and --after (coverage folders) and/or --points-before and --points-after".into(),
+        });
+    }
+    if !(args.tolerance_m.is_finite() && args.tolerance_m >= 0.0) {
+        return Err(maillage::Error::Invalid {
+            what: "tolerance",
+            message: format!(
+                "must be a finite number of metres ≥ 0, got {}",
+                args.tolerance_m
+            ),
+        });
+    }
+    check_out(&args.out, inputs)?;
+    let mut written = Vec::new();
+    if let (Some(before), Some(after)) = (&args.before, &args.after) {
+        let (b, b_shapes) = read_run(before)?;
+        let (a, a_shapes) = read_run(after)?;
+        let mut changes = Comparison::new(&b, &a)?;
+        changes.fill_geometry(&a_shapes);
+        changes.fill_geometry(&b_shapes);
+        let paths = [
+            args.out.join("changes.csv"),
+            args.out.join("departements_changes.csv"),
+            args.out.join("changes.geojson"),
+        ];
+        changes.write_csv(&paths[0])?;
+        changes.write_departements_csv(&paths[1])?;
+        let without = changes.write_geojson(&paths[2])?;
+        println!(
+            "── changes ({} territory × service rows)",
+            changes.rows().len()
+        );
+        for c in Change::ALL {
+            println!("{:>10}: {}", c.as_str(), changes.count(c));
+        }
+        if without > 0 {
+            println!(
+                "{without} changed row(s) have no geometry in either folder (run coverage with --all-geojson): left out of changes.geojson"
+            );
+        }
+        written.extend(paths);
+    }
+    if let (Some(before), Some(after)) = (&args.points_before, &args.points_after) {
+        let (b, report) = read::read_sites(before)?;
+        show(&[report]);
+        let (a, report) = read::read_sites(after)?;
+        show(&[report]);
+        let rows = compare_sites(&b, &a, args.tolerance_m);
+        let path = args.out.join("points_changes.csv");
+        write_site_changes_csv(&rows, &path)?;
+        println!("── sites ({} before, {} after)", b.len(), a.len());
+        for c in [
+            SiteChange::Opened,
+            SiteChange::Closed,
+            SiteChange::Moved,
+            SiteChange::KindChanged,
+            SiteChange::MovedAndKindChanged,
+        ] {
+            println!(
+                "{:>24}: {}",
+                c.as_str(),
+                rows.iter().filter(|r| r.change == c).count()
+            );
+        }
+        written.push(path);
+    }
+    print_written(&written);
+    Ok(())
 }

@@ -25,7 +25,9 @@ pub use france_services::{read_france_services, read_france_services_from};
 pub use laposte::{read_la_poste, read_la_poste_from};
 #[cfg(feature = "osm")]
 pub use osm::{read_roads, read_roads_from};
-pub use partners::{read_partner_csv, read_partner_csv_from, read_partners, read_partners_from};
+pub use partners::{
+    read_partner_csv, read_partner_csv_from, read_partners, read_partners_from, read_sites,
+};
 pub use territories::{FieldMap, read_territories, read_territories_from};
 
 use std::collections::HashSet;

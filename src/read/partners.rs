@@ -31,6 +31,23 @@ pub fn read_partners_from(
     name: &str,
     reader: impl Read,
 ) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    read_detected(name, reader, false)
+}
+
+/// Reads any file of sites, choosing the reader from its content: a La
+/// Poste points de contact CSV (an `identifiant_du_site` or `identifiant_a`
+/// column), or any partner file ([`read_partners`]).
+pub fn read_sites(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    let path = path.as_ref();
+    let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+    read_detected(&path.display().to_string(), file, true)
+}
+
+fn read_detected(
+    name: &str,
+    reader: impl Read,
+    la_poste_too: bool,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = Path::new(name);
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let head = reader.fill_buf().map_err(|e| crate::Error::io(path, e))?;
@@ -39,12 +56,16 @@ pub fn read_partners_from(
         return read_conseillers_numeriques_from(name, reader);
     }
     let header = body.split(|&b| b == b'\n').next().unwrap_or_default();
-    let is_france_services = decode(header)
+    let columns: Vec<String> = decode(header)
         .0
         .split([';', ',', '\t'])
-        .any(|column| normalize_key(column) == "id_fs");
-    if is_france_services {
+        .map(normalize_key)
+        .collect();
+    let has = |c: &str| columns.iter().any(|k| k == c);
+    if has("id_fs") {
         read_france_services_from(name, reader)
+    } else if la_poste_too && (has("identifiant_du_site") || has("identifiant_a")) {
+        super::read_la_poste_from(name, reader)
     } else {
         read_partner_csv_from(name, reader)
     }
