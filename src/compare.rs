@@ -143,6 +143,9 @@ pub struct Comparison {
     rows: Vec<ChangeRow>,
 }
 
+/// The outcomes of one territory × service in the before and after runs.
+type Pair<'o> = (Option<&'o Outcome>, Option<&'o Outcome>);
+
 fn classify(before: Option<&Outcome>, after: Option<&Outcome>) -> Change {
     match (before, after) {
         (None, _) => Change::Added,
@@ -198,8 +201,7 @@ impl Comparison {
             }
         }
         let key = |o: &Outcome| (o.territory_id.clone(), o.service);
-        let mut pairs: BTreeMap<(String, Service), (Option<&Outcome>, Option<&Outcome>)> =
-            BTreeMap::new();
+        let mut pairs: BTreeMap<(String, Service), Pair<'_>> = BTreeMap::new();
         for o in before {
             pairs.entry(key(o)).or_default().0 = Some(o);
         }
@@ -496,7 +498,7 @@ pub fn compare_sites(
     for (i, b) in leftover.iter().enumerate() {
         trees
             .entry(b.zone)
-            .or_insert_with(RTree::new)
+            .or_default()
             .insert(GeomWithData::new([b.xy.x, b.xy.y], i));
     }
     let mut taken = vec![false; leftover.len()];
