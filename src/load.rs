@@ -51,6 +51,9 @@ pub struct Sources {
     pub territories: Vec<(PathBuf, FieldMap)>,
     /// The commune layer.
     pub communes: Option<CommuneSources>,
+    /// A population table joined to the territories: path, id column,
+    /// population column.
+    pub population_table: Option<(PathBuf, String, String)>,
 }
 
 /// Everything [`Sources::load`] read.
@@ -108,6 +111,20 @@ impl Sources {
     /// Sets the commune layer.
     pub fn communes(mut self, communes: CommuneSources) -> Self {
         self.communes = Some(communes);
+        self
+    }
+
+    /// Joins a population table to the territories (e.g. INSEE's QPV
+    /// populations to the 2024 QPV list, which carries none): its id in
+    /// `id_column`, its population in `population_column`
+    /// ([`read::read_population_table`], [`read::join_population`]).
+    pub fn population_table(
+        mut self,
+        path: impl Into<PathBuf>,
+        id_column: &str,
+        population_column: &str,
+    ) -> Self {
+        self.population_table = Some((path.into(), id_column.into(), population_column.into()));
         self
     }
 
@@ -184,6 +201,12 @@ impl Sources {
             }
             require_some(&report)?;
             reports.push(report);
+        }
+        if let Some((path, id, population)) = &self.population_table {
+            let (table, report) = read::read_population_table(path, id, population)?;
+            require_some(&report)?;
+            reports.push(report);
+            reports.push(read::join_population(&mut all, &table));
         }
         Ok((all, reports))
     }

@@ -49,6 +49,9 @@ pub enum SkipReason {
     UnknownSiteId,
     /// A programme assignment naming a service maillage does not know.
     UnknownService,
+    /// A row of a table joined to territories (e.g. a population table)
+    /// whose id matches no territory.
+    UnknownTerritory,
     /// A table row (e.g. a commune) with no polygon to place it.
     NoPolygon,
     /// A point (e.g. a population cell) inside no territory polygon.
@@ -74,6 +77,7 @@ impl SkipReason {
             SkipReason::WrongGeometryType => "wrong geometry type",
             SkipReason::UnknownSiteId => "unknown site id",
             SkipReason::UnknownService => "unknown service",
+            SkipReason::UnknownTerritory => "matches no territory",
             SkipReason::NoPolygon => "no polygon",
             SkipReason::OutsideTerritories => "outside every territory polygon",
         }
@@ -138,6 +142,9 @@ pub enum Note {
     PopulationNotPlaced(u64),
     /// Ids of the polygons that have no table row (and so no population).
     PolygonsWithoutRow(Vec<String>),
+    /// Ids of the territories a joined table has no row for (their
+    /// population stays as read: often unknown).
+    NotInTable(Vec<String>),
     /// Rows of a table keyed by commune that match no commune polygon.
     UnmatchedRows(usize),
     /// Features of other services left out.
@@ -240,6 +247,12 @@ impl fmt::Display for Note {
             Note::PolygonsWithoutRow(list) => write!(
                 f,
                 "{} polygon(s) have no table row and no population: {}",
+                list.len(),
+                ids(list)
+            ),
+            Note::NotInTable(list) => write!(
+                f,
+                "{} territory(ies) have no row in the table (population left as read): {}",
                 list.len(),
                 ids(list)
             ),

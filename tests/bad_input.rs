@@ -427,3 +427,56 @@ fn a_clearly_wrong_large_file_fails_fast() {
         "{err:?}"
     );
 }
+
+#[test]
+fn population_table_join_counts_every_row_and_every_uncovered_territory() {
+    use maillage::load::Sources;
+    let dir = Dir::new();
+    let qpv = dir.file(
+        "qpv.geojson",
+        format!(
+            "{{\"type\":\"FeatureCollection\",\"features\":[{},{},{}]}}",
+            feature("QN1", &square_lonlat(2.30, 48.85, 0.01)),
+            feature("QN2", &square_lonlat(2.40, 48.85, 0.01)),
+            feature("QN3", &square_lonlat(2.50, 48.85, 0.01)),
+        ),
+    );
+    let table = dir.file(
+        "pop.csv",
+        "CODE QP;Population municipale\nQN1;1 200\nQN2;abc\nQN1;99\nQN9;40\n;7\n",
+    );
+    let inputs = Sources::new()
+        .territories(&qpv, map())
+        .population_table(&table, "code_qp", "population municipale")
+        .load()
+        .unwrap();
+    let t = &inputs.territories;
+    assert_eq!(
+        t.iter().map(|t| t.population).collect::<Vec<_>>(),
+        [Some(1200), Some(1234), Some(1234)],
+        "the table replaces QN1's population; the others keep the file's"
+    );
+    let read = &inputs.reports[1];
+    assert_eq!((read.read, read.kept), (5, 2), "{read}");
+    assert_eq!(read.skipped_for(SkipReason::MalformedRow), 1, "QN2: abc");
+    assert_eq!(read.skipped_for(SkipReason::DuplicateId), 1, "QN1 again");
+    assert_eq!(read.skipped_for(SkipReason::MissingId), 1);
+    let join = &inputs.reports[2];
+    assert_eq!((join.read, join.kept), (2, 1), "{join}");
+    assert_eq!(join.skipped_for(SkipReason::UnknownTerritory), 1, "QN9");
+    assert!(
+        join.notes
+            .contains(&Note::NotInTable(vec!["QN2".into(), "QN3".into()]))
+    );
+
+    let err = Sources::new()
+        .territories(&qpv, map())
+        .population_table(&table, "code_qp", "pop_2020")
+        .load()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("missing required column \"pop_2020\""),
+        "{err}"
+    );
+}

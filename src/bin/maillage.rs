@@ -181,6 +181,25 @@ struct CoverageArgs {
     /// Property holding the département code.
     #[arg(long, value_name = "FIELD")]
     departement_field: Option<String>,
+    /// Population table joined to the --territories (e.g. QPV populations).
+    #[arg(long, value_name = "CSV", requires = "territories")]
+    population_table: Option<PathBuf>,
+    /// Column of the population table holding the territory id.
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        default_value = "code_qp",
+        requires = "population_table"
+    )]
+    population_id: String,
+    /// Column of the population table holding the population.
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        default_value = "population",
+        requires = "population_table"
+    )]
+    population_column: String,
     /// Commune polygons (e.g. communes_2018_simplified.geojson), as communes
     /// with current codes; combine with --commune-table and --frr.
     #[arg(long, value_name = "GEOJSON")]
@@ -419,6 +438,7 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
         .inputs()
         .chain(&args.territories)
         .chain(&args.communes)
+        .chain(&args.population_table)
         .chain(&args.commune_table)
         .chain(&args.frr)
         .collect();
@@ -439,6 +459,9 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
         }
         for path in &args.territories {
             sources = sources.territories(path, fields.clone());
+        }
+        if let Some(table) = &args.population_table {
+            sources = sources.population_table(table, &args.population_id, &args.population_column);
         }
     }
     if let Some(polygons) = &args.communes {
@@ -496,6 +519,12 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
     println!("── summary");
     for s in report.summary() {
         println!("{s}");
+        if s.population == 0 && s.unserved > 0 {
+            println!(
+                "   no population known for {}: gaps are ranked by distance to the nearest point, not by people (join one with --population-table)",
+                s.kind
+            );
+        }
     }
     for &service in report.services() {
         print_gaps(&report, service);

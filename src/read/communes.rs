@@ -10,9 +10,9 @@ use crate::crs::Zone;
 use crate::error::{Location, Result};
 use crate::model::{DensityClass, FrrClass, Territory, TerritoryKind};
 use crate::read::geojson::{GeometryFixes, for_each_feature, property_text};
-use crate::read::place_feature_polygon;
 use crate::read::territories::parse_population;
 use crate::read::text::CsvTable;
+use crate::read::{place_feature_polygon, read_keyed};
 use crate::report::{LoadReport, Note, SkipReason};
 
 /// The files that make up the commune layer.
@@ -264,42 +264,6 @@ fn report_rows_without_polygon(
     }
 }
 
-/// Reads the rows of a table keyed by commune code, calling `row` for each
-/// kept one; rows without a code, or with a code seen before, are skipped
-/// and counted (the first occurrence is kept).
-fn read_keyed<V>(
-    path: &Path,
-    mut table: CsvTable,
-    c_code: usize,
-    mut row: impl FnMut(&CsvTable, &csv::ByteRecord, u64) -> V,
-) -> Result<(HashMap<String, V>, LoadReport)> {
-    let mut report = LoadReport::new(path.display().to_string());
-    let mut rows = HashMap::new();
-    let mut record = csv::ByteRecord::new();
-    while let Some(line) = table.next_record(&mut record)? {
-        report.read += 1;
-        let code = table.field(&record, c_code).into_owned();
-        if code.is_empty() {
-            report.skip(SkipReason::MissingId, Location::Line(line), None, None);
-            continue;
-        }
-        if rows.contains_key(&code) {
-            report.skip(
-                SkipReason::DuplicateId,
-                Location::Line(line),
-                Some(&code),
-                None,
-            );
-            continue;
-        }
-        let value = row(&table, &record, line);
-        rows.insert(code, value);
-        report.kept += 1;
-    }
-    table.finish(&mut report);
-    Ok((rows, report))
-}
-
 fn read_commune_table(path: &Path) -> Result<(HashMap<String, TableRow>, LoadReport)> {
     let table = CsvTable::open(path)?;
     let c_code = table.require(&["code_insee", "codgeo", "insee_com"])?;
@@ -324,7 +288,7 @@ fn read_commune_table(path: &Path) -> Result<(HashMap<String, TableRow>, LoadRep
             })
             .collect();
         let typology = table.opt_field(record, c_typology);
-        TableRow {
+        Ok(TableRow {
             name: table.opt_field(record, c_name).into_owned(),
             dep: table.opt_field(record, c_dep).into_owned(),
             population,
@@ -336,7 +300,7 @@ fn read_commune_table(path: &Path) -> Result<(HashMap<String, TableRow>, LoadRep
                 .and_then(DensityClass::from_level),
             rural_typology: (!typology.is_empty()).then(|| typology.into_owned()),
             attributes,
-        }
+        })
     })?;
     if bad_population > 0 {
         report.note(Note::UnreadablePopulation(bad_population));
@@ -350,27 +314,16 @@ fn read_frr_table(path: &Path) -> Result<(HashMap<String, FrrClass>, LoadReport)
     let table = CsvTable::open(path)?;
     let c_code = table.require(&["code_insee", "codgeo", "insee_com"])?;
     let c_frr = table.require(&["codefrr"])?;
-    let mut bad = Vec::new();
-    let (mut rows, mut report) = read_keyed(path, table, c_code, |table, record, line| {
+    read_keyed(path, table, c_code, |table, record, _| {
         let text = table.field(record, c_frr);
-        let class = text.parse::<u8>().ok().and_then(FrrClass::from_code);
-        if class.is_none() {
-            bad.push((line, text.into_owned()));
-        }
-        class
-    })?;
-    for (line, text) in bad {
-        report.kept = report.kept.saturating_sub(1);
-        report.skip(
-            SkipReason::MalformedRow,
-            Location::Line(line),
-            None,
-            Some(format!("codefrr {text:?} is not 0–5")),
-        );
-    }
-    let rows = rows
-        .drain()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
-        .collect();
-    Ok((rows, report))
+        text.parse::<u8>()
+            .ok()
+            .and_then(FrrClass::from_code)
+            .ok_or_else(|| {
+                (
+                    SkipReason::MalformedRow,
+                    format!("codefrr {text:?} is not 0–5"),
+                )
+            })
+    })
 }

@@ -28,7 +28,9 @@ pub use osm::{read_roads, read_roads_from};
 pub use partners::{
     read_partner_csv, read_partner_csv_from, read_partners, read_partners_from, read_sites,
 };
-pub use territories::{FieldMap, read_territories, read_territories_from};
+pub use territories::{
+    FieldMap, join_population, read_population_table, read_territories, read_territories_from,
+};
 
 use std::collections::HashSet;
 
@@ -128,4 +130,41 @@ pub(crate) fn place_feature_polygon(
             None
         }
     }
+}
+
+/// Reads the rows of a table keyed by a code (commune code, QPV code...),
+/// calling `row` for each; rows without a code, with a code seen before
+/// (the first occurrence is kept) or that `row` refuses are skipped and
+/// counted.
+pub(crate) fn read_keyed<V, R: std::io::Read>(
+    path: &std::path::Path,
+    mut table: text::CsvTable<R>,
+    c_code: usize,
+    mut row: impl FnMut(&text::CsvTable<R>, &csv::ByteRecord, u64) -> Result<V, Problem>,
+) -> crate::Result<(std::collections::HashMap<String, V>, LoadReport)> {
+    let mut report = LoadReport::new(path.display().to_string());
+    let mut rows = std::collections::HashMap::new();
+    let mut record = csv::ByteRecord::new();
+    while let Some(line) = table.next_record(&mut record)? {
+        report.read += 1;
+        let loc = Location::Line(line);
+        let code = table.field(&record, c_code).into_owned();
+        if code.is_empty() {
+            report.skip(SkipReason::MissingId, loc, None, None);
+            continue;
+        }
+        if rows.contains_key(&code) {
+            report.skip(SkipReason::DuplicateId, loc, Some(&code), None);
+            continue;
+        }
+        match row(&table, &record, line) {
+            Ok(value) => {
+                rows.insert(code, value);
+                report.kept += 1;
+            }
+            Err((reason, detail)) => report.skip(reason, loc, Some(&code), Some(detail)),
+        }
+    }
+    table.finish(&mut report);
+    Ok((rows, report))
 }

@@ -1,13 +1,14 @@
 //! Territories from any GeoJSON FeatureCollection of polygons, with a field mapping.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::error::{Error, Location, Result};
 use crate::key::{normalize_key, parse_number};
 use crate::model::{Territory, TerritoryKind};
 use crate::read::geojson::{GeometryFixes, for_each_feature_in, property_text};
-use crate::read::place_feature_polygon;
+use crate::read::text::CsvTable;
+use crate::read::{place_feature_polygon, read_keyed};
 use crate::report::{LoadReport, Note, SkipReason};
 
 /// Which properties of a territory file hold what.
@@ -265,4 +266,68 @@ fn territories_in(
         report.note(Note::UnreadablePopulation(bad_population));
     }
     Ok((out, report))
+}
+
+/// Reads a population table: one row per territory, its id in column
+/// `id_column` and its population in `population_column` (names matched
+/// like every header: case and accents ignored). Rows without id, with an
+/// id seen before, or whose population is not a number ≥ 0 are skipped and
+/// counted.
+pub fn read_population_table(
+    path: impl AsRef<Path>,
+    id_column: &str,
+    population_column: &str,
+) -> Result<(HashMap<String, u64>, LoadReport)> {
+    let path = path.as_ref();
+    let table = CsvTable::open(path)?;
+    let c_id = table.require(&[&normalize_key(id_column)])?;
+    let c_pop = table.require(&[&normalize_key(population_column)])?;
+    read_keyed(path, table, c_id, |table, record, _| {
+        let text = table.field(record, c_pop);
+        parse_population(&text).ok_or_else(|| {
+            (
+                SkipReason::MalformedRow,
+                format!("population {text:?} is not a number ≥ 0"),
+            )
+        })
+    })
+}
+
+/// Gives each territory the population of its row in `table` (replacing
+/// any it had; a territory without a row keeps its own). The report counts the table's rows (`read`), those that
+/// matched a territory (`kept`), skips those that matched none
+/// ([`SkipReason::UnknownTerritory`]), and notes the territories the table
+/// does not cover ([`Note::NotInTable`]).
+pub fn join_population(territories: &mut [Territory], table: &HashMap<String, u64>) -> LoadReport {
+    let mut report = LoadReport::new("population table → territories");
+    let mut matched: HashSet<&str> = HashSet::new();
+    let mut missing = Vec::new();
+    for t in territories.iter_mut() {
+        match table.get_key_value(t.id.as_str()) {
+            Some((id, p)) => {
+                t.population = Some(*p);
+                matched.insert(id.as_str());
+            }
+            None => missing.push(t.id.clone()),
+        }
+    }
+    report.read = table.len();
+    report.kept = matched.len();
+    let mut unknown: Vec<&String> = table
+        .keys()
+        .filter(|k| !matched.contains(k.as_str()))
+        .collect();
+    unknown.sort();
+    for id in unknown {
+        report.skip(
+            SkipReason::UnknownTerritory,
+            Location::AcrossFiles,
+            Some(id),
+            None,
+        );
+    }
+    if !missing.is_empty() {
+        report.note(Note::NotInTable(missing));
+    }
+    report
 }
