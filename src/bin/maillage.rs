@@ -63,6 +63,9 @@ struct CompareArgs {
     /// closer than this are matched by position.
     #[arg(long, value_name = "METRES", default_value_t = 100.0)]
     tolerance_m: f64,
+    /// View of the change maps: national, dep:<code> or bbox:<...>.
+    #[arg(long, default_value = "national")]
+    view: View,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -635,6 +638,19 @@ fn compare(args: CompareArgs) -> maillage::Result<()> {
             );
         }
         written.extend(paths);
+        let mut services: Vec<Service> = changes.rows().iter().map(|r| r.service).collect();
+        services.sort();
+        services.dedup();
+        for service in services {
+            match GapMap::from_changes(&changes, service) {
+                Ok(map) => {
+                    let path = args.out.join(format!("changes_{service}.svg"));
+                    map.write(&args.view, &path)?;
+                    written.push(path);
+                }
+                Err(e) => println!("no map for {service}: {e}"),
+            }
+        }
     }
     if let (Some(before), Some(after)) = (&args.points_before, &args.points_after) {
         let (b, report) = read::read_sites(before)?;

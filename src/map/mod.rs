@@ -44,6 +44,7 @@ use std::borrow::Cow;
 use geo::Buffer;
 use geo_types::{Coord, MultiPolygon};
 
+use crate::compare::Comparison;
 use crate::coverage::{CoverageReport, Outcome};
 use crate::crs::Zone;
 use crate::error::{Error, Result};
@@ -95,6 +96,9 @@ pub struct GapMap<'a> {
     pub subtitle: String,
     /// The distance classes gaps are coloured by.
     pub classes: GapClasses,
+    /// The map's own categories, for [`Status::Category`] areas: `(legend
+    /// text, CSS class, fill colour)`.
+    pub categories: Vec<(String, String, &'static str)>,
     /// Filled areas.
     pub areas: Vec<Area<'a>>,
     /// Outlines drawn over the areas (e.g. départements).
@@ -130,6 +134,7 @@ impl<'a> GapMap<'a> {
             title: title.into(),
             subtitle: String::new(),
             classes: GapClasses::default(),
+            categories: Vec::new(),
             areas: Vec::new(),
             outlines: Vec::new(),
             buffers: Vec::new(),
@@ -239,6 +244,78 @@ impl<'a> GapMap<'a> {
         gaps.sort_by_key(|g| std::cmp::Reverse(g.0));
         map.labels = gaps.into_iter().take(50).map(|(_, l)| l).collect();
         map
+    }
+
+    /// The map of what changed for one service between two runs: each
+    /// territory that changed, coloured by its change (unchanged ones are
+    /// left out). Fails when no changed territory of the service has a
+    /// geometry.
+    pub fn from_changes(changes: &'a Comparison, service: Service) -> Result<Self> {
+        use crate::compare::Change;
+        let palette = [
+            (Change::Gained, "#1a9850"),
+            (Change::Lost, "#d73027"),
+            (Change::Closer, "#a6d96a"),
+            (Change::Farther, "#fdae61"),
+            (Change::Added, "#4575b4"),
+            (Change::Removed, "#999999"),
+        ];
+        let mut map = GapMap::new(format!(
+            "What changed in {} coverage",
+            service_label(service)
+        ));
+        map.categories = palette
+            .iter()
+            .map(|(c, colour)| (c.as_str().to_owned(), format!("change-{c}"), *colour))
+            .collect();
+        for r in changes.rows().iter().filter(|r| r.service == service) {
+            let (Some(i), Some((zone, geometry))) = (
+                palette.iter().position(|(c, _)| *c == r.change),
+                &r.geometry,
+            ) else {
+                continue;
+            };
+            map.areas.push(Area {
+                zone: *zone,
+                geometry: Cow::Borrowed(geometry),
+                status: Status::Category(u8::try_from(i).unwrap_or(u8::MAX)),
+                departement: r.departement.clone(),
+            });
+        }
+        if map.areas.is_empty() {
+            return Err(Error::invalid(
+                "map",
+                format!("no changed territory for {service} has a geometry to draw"),
+            ));
+        }
+        map.subtitle = palette
+            .iter()
+            .map(|(c, _)| {
+                let n = changes
+                    .rows()
+                    .iter()
+                    .filter(|r| r.service == service && r.change == *c)
+                    .count();
+                format!("{c}: {n}")
+            })
+            .collect::<Vec<_>>()
+            .join(" · ");
+        Ok(map)
+    }
+
+    /// How an area of this status is drawn: CSS class, fill colour, legend text.
+    pub fn style(&self, status: Status) -> (String, &'static str, String) {
+        match status {
+            Status::Category(i) => match self.categories.get(usize::from(i)) {
+                Some((label, css, colour)) => (css.clone(), *colour, label.clone()),
+                None => ("no-data".into(), "#eeeeee", "no data".into()),
+            },
+            other => (
+                self.classes.css(other),
+                self.classes.colour(other),
+                self.classes.label(other),
+            ),
+        }
     }
 
     /// Adds outlines (e.g. départements).

@@ -18,6 +18,10 @@ pub enum Status {
     /// Not served; the index of its distance class in the map's [`GapClasses`]
     /// (0 = nearest).
     Gap(u8),
+    /// A category of the map's own legend (index into
+    /// [`GapMap::categories`](super::GapMap::categories)), e.g. the changes
+    /// between two runs.
+    Category(u8),
     /// No data.
     NoData,
 }
@@ -102,11 +106,12 @@ impl GapClasses {
         (lower, self.bounds_m.get(i).copied())
     }
 
-    /// Fill colour.
+    /// Fill colour (a [`Status::Category`] is coloured by its map: see
+    /// [`GapMap::style`](super::GapMap::style)).
     pub fn colour(&self, status: Status) -> &'static str {
         match status {
             Status::Served => "#cfe8cf",
-            Status::NoData => "#eeeeee",
+            Status::NoData | Status::Category(_) => "#eeeeee",
             Status::Gap(c) => {
                 let offset = RAMP.len() - self.len().min(RAMP.len());
                 RAMP.get(offset + usize::from(c))
@@ -120,7 +125,7 @@ impl GapClasses {
     pub fn label(&self, status: Status) -> String {
         match status {
             Status::Served => "served".into(),
-            Status::NoData => "no data".into(),
+            Status::NoData | Status::Category(_) => "no data".into(),
             Status::Gap(c) => match self.bounds(c) {
                 (lower, None) => format!("gap, nearest > {} km or none", km(lower)),
                 (0.0, Some(upper)) => format!("gap, nearest ≤ {} km", km(upper)),
@@ -133,7 +138,7 @@ impl GapClasses {
     pub fn css(&self, status: Status) -> String {
         match status {
             Status::Served => "served".into(),
-            Status::NoData => "no-data".into(),
+            Status::NoData | Status::Category(_) => "no-data".into(),
             Status::Gap(c) => match self.bounds(c) {
                 (_, Some(upper)) => format!("gap-{}km", km(upper)),
                 (_, None) => "gap-far".into(),

@@ -198,8 +198,8 @@ fn areas(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
             let _ = write!(
                 s,
                 "<g class=\"{}\" fill=\"{}\">",
-                map.classes.css(*status),
-                map.classes.colour(*status)
+                map.style(*status).0,
+                map.style(*status).1
             );
             if !d.is_empty() {
                 let _ = write!(s, "<path d=\"{d}\"/>");
@@ -359,10 +359,10 @@ fn legend(map: &GapMap<'_>, f: &Frame, frames: &[Frame], s: &mut String) -> PxRe
             s,
             "<rect x=\"{:.1}\" y=\"{row:.1}\" width=\"14\" height=\"10\" fill=\"{}\" stroke=\"#888\" stroke-width=\"0.3\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             x + 8.0,
-            map.classes.colour(*st),
+            map.style(*st).1,
             x + 28.0,
             row + 9.0,
-            esc(&map.classes.label(*st))
+            esc(&map.style(*st).2)
         );
         row += line;
     }
