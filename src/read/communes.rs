@@ -2,6 +2,7 @@
 //! codes), joined with the INSEE commune table and the FRR rural zoning.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use geo_types::{MultiPolygon, Polygon};
@@ -9,7 +10,7 @@ use geo_types::{MultiPolygon, Polygon};
 use crate::crs::Zone;
 use crate::error::{Location, Result};
 use crate::model::{DensityClass, FrrClass, Territory, TerritoryKind};
-use crate::read::geojson::{GeometryFixes, for_each_feature, property_text};
+use crate::read::geojson::{GeometryFixes, for_each_feature_in, property_text};
 use crate::read::territories::parse_population;
 use crate::read::text::CsvTable;
 use crate::read::{place_feature_polygon, read_keyed};
@@ -102,19 +103,44 @@ struct TableRow {
 /// vintage) is skipped as [`SkipReason::NoPolygon`] and its population is
 /// named in the report: it is never silently lost, and never counted twice.
 pub fn read_communes(sources: &CommuneSources) -> Result<(Vec<Territory>, Vec<LoadReport>)> {
-    let (mut groups, polygons_report) = read_polygon_groups(&sources.polygons)?;
-    let mut reports = vec![polygons_report];
+    let open = |p: &Path| std::fs::File::open(p).map_err(|e| crate::Error::io(p, e));
+    let named = |p: &Path| p.display().to_string();
     let table = match &sources.table {
-        Some(p) => {
-            let (rows, r) = read_commune_table(p)?;
+        Some(p) => Some((named(p), open(p)?)),
+        None => None,
+    };
+    let frr = match &sources.frr {
+        Some(p) => Some((named(p), open(p)?)),
+        None => None,
+    };
+    read_communes_from(
+        (&named(&sources.polygons), open(&sources.polygons)?),
+        table.as_ref().map(|(n, f)| (n.as_str(), f)),
+        frr.as_ref().map(|(n, f)| (n.as_str(), f)),
+    )
+}
+
+/// Like [`read_communes`], from readers: the polygons, and optionally the
+/// commune table and the FRR table, each with the name that labels its
+/// report and errors.
+pub fn read_communes_from(
+    polygons: (&str, impl Read),
+    table: Option<(&str, impl Read)>,
+    frr: Option<(&str, impl Read)>,
+) -> Result<(Vec<Territory>, Vec<LoadReport>)> {
+    let (mut groups, polygons_report) = read_polygon_groups(Path::new(polygons.0), polygons.1)?;
+    let mut reports = vec![polygons_report];
+    let table = match table {
+        Some((name, reader)) => {
+            let (rows, r) = read_commune_table(Path::new(name), reader)?;
             reports.push(r);
             Some(rows)
         }
         None => None,
     };
-    let frr = match &sources.frr {
-        Some(p) => {
-            let (rows, r) = read_frr_table(p)?;
+    let frr = match frr {
+        Some((name, reader)) => {
+            let (rows, r) = read_frr_table(Path::new(name), reader)?;
             reports.push(r);
             Some(rows)
         }
@@ -151,11 +177,14 @@ pub fn read_communes(sources: &CommuneSources) -> Result<(Vec<Territory>, Vec<Lo
 }
 
 /// Reads the polygons, grouped by current commune code.
-fn read_polygon_groups(path: &Path) -> Result<(BTreeMap<String, Group>, LoadReport)> {
+fn read_polygon_groups(
+    path: &Path,
+    reader: impl Read,
+) -> Result<(BTreeMap<String, Group>, LoadReport)> {
     let mut report = LoadReport::new(path.display().to_string());
     let mut fixes = GeometryFixes::default();
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for_each_feature(path, |f| {
+    for_each_feature_in(path, reader, |f| {
         report.read += 1;
         let loc = Location::Feature(f.index);
         let Some(code) = [
@@ -264,8 +293,11 @@ fn report_rows_without_polygon(
     }
 }
 
-fn read_commune_table(path: &Path) -> Result<(HashMap<String, TableRow>, LoadReport)> {
-    let table = CsvTable::open(path)?;
+fn read_commune_table(
+    path: &Path,
+    reader: impl Read,
+) -> Result<(HashMap<String, TableRow>, LoadReport)> {
+    let table = CsvTable::from_reader(path, reader)?;
     let c_code = table.require(&["code_insee", "codgeo", "insee_com"])?;
     let c_pop = table.require(&["population", "pmun", "ptot"])?;
     let c_name = table.column(&["nom", "libgeo", "lib_com"]);
@@ -310,8 +342,11 @@ fn read_commune_table(path: &Path) -> Result<(HashMap<String, TableRow>, LoadRep
 
 /// The FRR class of each commune (`codefrr`, 0–5); a row with another code
 /// is skipped as malformed.
-fn read_frr_table(path: &Path) -> Result<(HashMap<String, FrrClass>, LoadReport)> {
-    let table = CsvTable::open(path)?;
+fn read_frr_table(
+    path: &Path,
+    reader: impl Read,
+) -> Result<(HashMap<String, FrrClass>, LoadReport)> {
+    let table = CsvTable::from_reader(path, reader)?;
     let c_code = table.require(&["code_insee", "codgeo", "insee_com"])?;
     let c_frr = table.require(&["codefrr"])?;
     read_keyed(path, table, c_code, |table, record, _| {

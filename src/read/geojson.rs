@@ -26,14 +26,9 @@ pub(crate) struct RawFeature {
     pub geometry: Value,
 }
 
-/// Calls `on_feature` for every feature of the FeatureCollection in `path`,
-/// in file order, holding one feature in memory at a time.
-pub(crate) fn for_each_feature(path: &Path, on_feature: impl FnMut(RawFeature)) -> Result<()> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    for_each_feature_in(path, file, on_feature)
-}
-
-/// Like [`for_each_feature`], from any reader; `path` labels errors.
+/// Calls `on_feature` for every feature of the FeatureCollection read from
+/// `reader`, in file order, holding one feature in memory at a time;
+/// `path` labels errors.
 pub(crate) fn for_each_feature_in(
     path: &Path,
     reader: impl Read,

@@ -17,7 +17,7 @@ mod partners;
 mod territories;
 
 pub use assignments::{Assignment, apply_assignments, read_assignments, read_assignments_from};
-pub use communes::{CommuneSources, read_communes};
+pub use communes::{CommuneSources, read_communes, read_communes_from};
 pub use conseillers::{read_conseillers_numeriques, read_conseillers_numeriques_from};
 pub use coverage::{read_coverage, read_coverage_from};
 pub use filosofi::{read_filosofi, read_filosofi_from};
@@ -27,6 +27,7 @@ pub use laposte::{read_la_poste, read_la_poste_from};
 pub use osm::{read_roads, read_roads_from};
 pub use partners::{
     read_partner_csv, read_partner_csv_from, read_partners, read_partners_from, read_sites,
+    read_sites_from,
 };
 pub use territories::{
     FieldMap, join_population, read_population_table, read_territories, read_territories_from,

@@ -43,6 +43,11 @@ pub fn read_sites(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadRepo
     read_detected(&path.display().to_string(), file, true)
 }
 
+/// Like [`read_sites`], from any reader; `name` labels reports and errors.
+pub fn read_sites_from(name: &str, reader: impl Read) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    read_detected(name, reader, true)
+}
+
 fn read_detected(
     name: &str,
     reader: impl Read,
