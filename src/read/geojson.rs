@@ -7,7 +7,6 @@
 //! coordinates, coordinates outside France) is a counted skip.
 
 use std::fmt;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
