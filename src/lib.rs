@@ -124,6 +124,7 @@ pub mod model;
 mod network;
 mod outfile;
 mod place;
+pub mod plan;
 pub mod population;
 pub mod read;
 mod report;

@@ -1,0 +1,296 @@
+//! Demand: what a plan must reach — territories (QPV, communes...) or the
+//! population units of a population model — each with a weight and a reach.
+
+use geo::BoundingRect;
+use geo_types::{Coord, MultiPolygon, Rect};
+
+use crate::access::Combine;
+use crate::crs::Zone;
+use crate::error::{Error, Result};
+use crate::model::Territory;
+use crate::population::{PopulationModel, PopulationUnit};
+use crate::travel::CrowFlies;
+
+/// How demand items are weighted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum Weight {
+    /// By population (territories without a known population weigh 0, and
+    /// are counted in the plan's report).
+    Population,
+    /// Each item weighs 1.
+    Count,
+}
+
+/// When a site reaches an item: within a distance, and optionally within a
+/// car time estimated crow-flies (the same rules as [`access`](crate::access)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reach {
+    /// Distance in metres (from a territory's boundary, or from a population unit).
+    pub distance_m: f64,
+    /// Time in minutes, when measured.
+    pub minutes: Option<f64>,
+    /// With a time: reached when within the distance **or** the time
+    /// ([`Combine::And`]: beyond means beyond both), or within both ([`Combine::Or`]).
+    pub combine: Combine,
+    /// The crow-flies travel model giving times.
+    pub travel: CrowFlies,
+}
+
+impl Reach {
+    /// Within `distance_m` metres.
+    pub fn within(distance_m: f64) -> Reach {
+        Reach {
+            distance_m,
+            minutes: None,
+            combine: Combine::And,
+            travel: CrowFlies::default(),
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        let ok = |v: f64| v.is_finite() && v > 0.0;
+        if !ok(self.distance_m) || !self.minutes.is_none_or(ok) {
+            return Err(Error::invalid(
+                "plan reach",
+                format!(
+                    "the distance ({} m) and minutes ({:?}) must be finite and > 0",
+                    self.distance_m, self.minutes
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The distance in metres within which a site reaches an item of
+    /// `commune` (time turned into distance by the crow-flies speed there).
+    fn metres(&self, commune: Option<&Territory>) -> f64 {
+        let Some(minutes) = self.minutes else {
+            return self.distance_m;
+        };
+        let by_time = minutes / 60.0 * self.travel.kmh(commune) * 1000.0 / self.travel.detour;
+        match self.combine {
+            Combine::And => self.distance_m.max(by_time),
+            Combine::Or => self.distance_m.min(by_time),
+        }
+    }
+}
+
+/// Where demand items are.
+#[derive(Debug, Clone)]
+pub(crate) enum Shapes<'a> {
+    /// Territories: reached from their boundary.
+    Areas(Vec<&'a Territory>),
+    /// Population units: points.
+    Points(Vec<Coord<f64>>),
+}
+
+/// The items a plan must reach. Build it with [`Demand::territories`] or
+/// [`Demand::population`].
+#[derive(Debug, Clone)]
+pub struct Demand<'a> {
+    pub(crate) shapes: Shapes<'a>,
+    pub(crate) zone: Vec<Zone>,
+    pub(crate) reach_m: Vec<f64>,
+    pub(crate) weight: Vec<f64>,
+    /// Index into `departements` of each item's département.
+    pub(crate) departement: Vec<u32>,
+    pub(crate) departements: Vec<String>,
+    /// Items of unknown weight (territories without population under [`Weight::Population`]).
+    pub(crate) unweighted: usize,
+    pub(crate) label: String,
+}
+
+fn intern(codes: &mut Vec<String>, code: Option<&str>) -> u32 {
+    let code = code.unwrap_or("?");
+    let i = codes.iter().position(|c| c == code).unwrap_or_else(|| {
+        codes.push(code.to_owned());
+        codes.len() - 1
+    });
+    u32::try_from(i).unwrap_or(u32::MAX)
+}
+
+impl<'a> Demand<'a> {
+    /// Territories as demand, each reached by a site within `reach` of its
+    /// boundary (or inside it).
+    pub fn territories(
+        territories: &'a [Territory],
+        reach: &Reach,
+        weight: Weight,
+    ) -> Result<Self> {
+        reach.validate()?;
+        if territories.is_empty() {
+            return Err(Error::invalid("plan demand", "there are no territories"));
+        }
+        let mut departements = Vec::new();
+        let mut d = Demand {
+            shapes: Shapes::Areas(territories.iter().collect()),
+            zone: territories.iter().map(|t| t.zone).collect(),
+            reach_m: territories.iter().map(|t| reach.metres(Some(t))).collect(),
+            weight: Vec::with_capacity(territories.len()),
+            departement: territories
+                .iter()
+                .map(|t| intern(&mut departements, t.departement.as_deref()))
+                .collect(),
+            departements: Vec::new(),
+            unweighted: 0,
+            label: format!("{} territories", territories.len()),
+        };
+        d.departements = departements;
+        for t in territories {
+            d.weight.push(match (weight, t.population) {
+                (Weight::Count, _) => 1.0,
+                (Weight::Population, Some(p)) => p as f64,
+                (Weight::Population, None) => {
+                    d.unweighted += 1;
+                    0.0
+                }
+            });
+        }
+        Ok(d)
+    }
+
+    /// The population of `communes` as placed by `model` (centroids, the
+    /// dasymetric grid, Filosofi cells), each unit reached by a site within
+    /// `reach` of it.
+    pub fn population(
+        communes: &'a [Territory],
+        model: &PopulationModel,
+        reach: &Reach,
+    ) -> Result<Self> {
+        reach.validate()?;
+        model.validate()?;
+        let mut departements = Vec::new();
+        let dep_of: Vec<u32> = communes
+            .iter()
+            .map(|c| intern(&mut departements, c.departement.as_deref()))
+            .collect();
+        let mut xy = Vec::new();
+        let mut d = Demand {
+            shapes: Shapes::Points(Vec::new()),
+            zone: Vec::new(),
+            reach_m: Vec::new(),
+            weight: Vec::new(),
+            departement: Vec::new(),
+            departements,
+            unweighted: 0,
+            label: format!("population ({})", model.label()),
+        };
+        let mut units: Vec<PopulationUnit> = Vec::new();
+        for (i, commune) in communes.iter().enumerate() {
+            model.units_of(communes, i, &mut units);
+            let metres = reach.metres(Some(commune));
+            for u in units.iter().filter(|u| u.population > 0.0) {
+                xy.push(u.xy);
+                d.zone.push(commune.zone);
+                d.reach_m.push(metres);
+                d.weight.push(u.population);
+                d.departement.push(dep_of.get(i).copied().unwrap_or(0));
+            }
+        }
+        if xy.is_empty() {
+            return Err(Error::invalid(
+                "plan demand",
+                "the communes hold no population to place",
+            ));
+        }
+        d.shapes = Shapes::Points(xy);
+        Ok(d)
+    }
+
+    /// How many items.
+    pub fn len(&self) -> usize {
+        self.weight.len()
+    }
+
+    /// True when there is no item.
+    pub fn is_empty(&self) -> bool {
+        self.weight.is_empty()
+    }
+
+    /// Total weight.
+    pub fn total_weight(&self) -> f64 {
+        self.weight.iter().sum()
+    }
+
+    /// What the demand is, for reports.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// Keeps only the items of département `code` (for compliance plans).
+    pub fn only_departement(&self, code: &str) -> Demand<'a> {
+        let Some(dep) = self.departements.iter().position(|c| c == code) else {
+            return self.subset(&[]);
+        };
+        let keep: Vec<usize> = (0..self.len())
+            .filter(|&i| self.departement.get(i).is_some_and(|&d| d as usize == dep))
+            .collect();
+        self.subset(&keep)
+    }
+
+    fn subset(&self, keep: &[usize]) -> Demand<'a> {
+        let pick = |v: &[f64]| keep.iter().filter_map(|&i| v.get(i).copied()).collect();
+        Demand {
+            shapes: match &self.shapes {
+                Shapes::Areas(a) => {
+                    Shapes::Areas(keep.iter().filter_map(|&i| a.get(i).copied()).collect())
+                }
+                Shapes::Points(p) => {
+                    Shapes::Points(keep.iter().filter_map(|&i| p.get(i).copied()).collect())
+                }
+            },
+            zone: keep
+                .iter()
+                .filter_map(|&i| self.zone.get(i).copied())
+                .collect(),
+            reach_m: pick(&self.reach_m),
+            weight: pick(&self.weight),
+            departement: keep
+                .iter()
+                .filter_map(|&i| self.departement.get(i).copied())
+                .collect(),
+            departements: self.departements.clone(),
+            unweighted: 0,
+            label: self.label.clone(),
+        }
+    }
+
+    /// The box a site must fall in to reach item `i`.
+    pub(crate) fn reach_box(&self, i: usize) -> Option<Rect<f64>> {
+        let r = *self.reach_m.get(i)?;
+        let b = match &self.shapes {
+            Shapes::Areas(a) => a.get(i)?.geometry.bounding_rect()?,
+            Shapes::Points(p) => {
+                let c = *p.get(i)?;
+                Rect::new(c, c)
+            }
+        };
+        Some(Rect::new(
+            Coord {
+                x: b.min().x - r,
+                y: b.min().y - r,
+            },
+            Coord {
+                x: b.max().x + r,
+                y: b.max().y + r,
+            },
+        ))
+    }
+
+    /// Distance in metres from item `i` to a site at `xy` (0 inside an area).
+    pub(crate) fn distance(&self, i: usize, xy: Coord<f64>) -> f64 {
+        match &self.shapes {
+            Shapes::Areas(a) => a
+                .get(i)
+                .map_or(f64::INFINITY, |t| area_distance(&t.geometry, xy)),
+            Shapes::Points(p) => p
+                .get(i)
+                .map_or(f64::INFINITY, |c| (c.x - xy.x).hypot(c.y - xy.y)),
+        }
+    }
+}
+
+fn area_distance(geometry: &MultiPolygon<f64>, xy: Coord<f64>) -> f64 {
+    crate::coverage::distance_to_polygon(geometry, [xy.x, xy.y])
+}

@@ -1,0 +1,171 @@
+//! What closing a site costs: the demand only that site reaches.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use super::Demand;
+use super::candidates::departement_of;
+use super::sets::SiteTrees;
+use crate::model::{Service, ServicePoint};
+use crate::network::ServiceNetwork;
+
+/// The cost of closing one site alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosureImpact {
+    /// The site.
+    pub site_id: String,
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub kind: crate::PointKind,
+    /// Its département (from its commune code), when known.
+    pub departement: Option<String>,
+    /// Demand weight that only this site reaches: it would fall beyond.
+    pub weight_alone: f64,
+    /// Demand items that only this site reaches.
+    pub items_alone: usize,
+    /// Share of its département's demand weight beyond reach today.
+    pub departement_share_now: Option<f64>,
+    /// The same if this site alone closed.
+    pub departement_share_after: Option<f64>,
+    /// True when its département complies today (share ≤ `max_share_beyond`)
+    /// and would not once the site closed.
+    pub departement_would_fail: bool,
+}
+
+/// For every site offering `service`, the demand weight only it reaches —
+/// computed in one pass: each item counts the sites within its reach,
+/// stopping at two; an item with exactly one falls beyond when that one
+/// closes. The result is sorted most critical first (weight, then id).
+pub fn closure_impact(
+    network: &ServiceNetwork,
+    demand: &Demand<'_>,
+    service: Service,
+    max_share_beyond: f64,
+) -> Vec<ClosureImpact> {
+    let hosts: Vec<&ServicePoint> = network
+        .points()
+        .iter()
+        .filter(|p| p.services.contains(service))
+        .collect();
+    let trees = SiteTrees::new(hosts.iter().map(|p| (p.zone, [p.xy.x, p.xy.y])));
+    // Per item: 0, 1 (and which) or 2+ sites within reach.
+    let reach: Vec<(u8, u32)> = (0..demand.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut it = trees.reaching(demand, i);
+            match (it.next(), it.next()) {
+                (None, _) => (0, 0),
+                (Some(s), None) => (1, s),
+                (Some(_), Some(_)) => (2, 0),
+            }
+        })
+        .collect();
+    let deps = demand.departements.len();
+    let (mut dep_total, mut dep_beyond) = (vec![0.0; deps], vec![0.0; deps]);
+    let mut alone: HashMap<u32, (f64, usize, HashMap<u32, f64>)> = HashMap::new();
+    for (i, &(n, site)) in reach.iter().enumerate() {
+        let w = demand.weight.get(i).copied().unwrap_or(0.0);
+        let d = demand.departement.get(i).copied().unwrap_or(0);
+        if let Some(t) = dep_total.get_mut(d as usize) {
+            *t += w;
+        }
+        match n {
+            0 => {
+                if let Some(b) = dep_beyond.get_mut(d as usize) {
+                    *b += w;
+                }
+            }
+            1 => {
+                let e = alone.entry(site).or_default();
+                e.0 += w;
+                e.1 += 1;
+                *e.2.entry(d).or_default() += w;
+            }
+            _ => {}
+        }
+    }
+    let mut out: Vec<ClosureImpact> = hosts
+        .iter()
+        .enumerate()
+        .map(|(s, p)| {
+            let site = u32::try_from(s).unwrap_or(u32::MAX);
+            let (weight_alone, items_alone, by_dep) = alone.remove(&site).unwrap_or_default();
+            let departement = p.commune.as_deref().and_then(departement_of);
+            let d = departement
+                .as_deref()
+                .and_then(|code| demand.departements.iter().position(|c| c == code));
+            let share = |extra: f64| {
+                d.and_then(|d| {
+                    let total = *dep_total.get(d)?;
+                    let beyond = *dep_beyond.get(d)?;
+                    (total > 0.0).then(|| (beyond + extra) / total)
+                })
+            };
+            let lost_here = d
+                .and_then(|d| by_dep.get(&u32::try_from(d).unwrap_or(u32::MAX)).copied())
+                .unwrap_or(0.0);
+            let (now, after) = (share(0.0), share(lost_here));
+            ClosureImpact {
+                site_id: p.id.clone(),
+                name: p.name.clone(),
+                kind: p.kind,
+                departement,
+                weight_alone,
+                items_alone,
+                departement_share_now: now,
+                departement_share_after: after,
+                departement_would_fail: matches!((now, after), (Some(a), Some(b)) if a <= max_share_beyond && b > max_share_beyond),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.weight_alone
+            .total_cmp(&a.weight_alone)
+            .then_with(|| a.site_id.cmp(&b.site_id))
+    });
+    out
+}
+
+/// Writes `impact.csv`: `site_id, name, kind, departement, population_alone,
+/// items_alone, departement_share_beyond_now, departement_share_beyond_after,
+/// departement_would_fail`.
+pub fn write_impact_csv(
+    rows: &[ClosureImpact],
+    path: impl AsRef<std::path::Path>,
+) -> crate::Result<()> {
+    use crate::error::Error;
+    let share = |v: Option<f64>| v.map(|s| format!("{s:.6}")).unwrap_or_default();
+    crate::outfile::write_file(path.as_ref(), |file| {
+        let mut w = csv::Writer::from_writer(file);
+        let err = |e: csv::Error| Error::encode("CSV", e);
+        w.write_record([
+            "site_id",
+            "name",
+            "kind",
+            "departement",
+            "population_alone",
+            "items_alone",
+            "departement_share_beyond_now",
+            "departement_share_beyond_after",
+            "departement_would_fail",
+        ])
+        .map_err(err)?;
+        for r in rows {
+            w.write_record([
+                crate::outfile::spreadsheet_safe(&r.site_id).into_owned(),
+                crate::outfile::spreadsheet_safe(&r.name).into_owned(),
+                r.kind.as_str().to_owned(),
+                r.departement.clone().unwrap_or_default(),
+                format!("{:.1}", r.weight_alone),
+                r.items_alone.to_string(),
+                share(r.departement_share_now),
+                share(r.departement_share_after),
+                r.departement_would_fail.to_string(),
+            ])
+            .map_err(err)?;
+        }
+        w.flush().map_err(|e| Error::encode("CSV", e))
+    })
+}

@@ -1,0 +1,316 @@
+//! Site planning: where the next sites of a service should go, how few are
+//! needed to reach a target, and what closing a site costs.
+//!
+//! - **Maximal coverage** ([`Plan::add`]): choose `k` candidates that reach
+//!   the most demand weight not already reached by the existing hosts of the
+//!   service. Solved by lazy greedy (CELF), which is within (1 − 1/e) of the
+//!   optimum; every answer also carries a data-dependent **upper bound** on
+//!   the optimum (the objective after `j` choices plus the `k − j` largest
+//!   marginal gains then, minimised over the run), so the gap is certified.
+//!   With the `exact` feature, a MILP solver then closes the gap where it can
+//!   ([`Plan::exact`]).
+//! - **Partial cover** ([`Plan::target_share`]): the fewest sites, greedily,
+//!   until a share of the demand weight is reached (per département, the
+//!   law's 90 %: see [`comply`]).
+//! - **Closures** ([`closure_impact`]): for every existing site, the demand
+//!   only it reaches — what would fall beyond the threshold if it alone closed.
+//!
+//! Coverage sets are sparse and built from R-trees: a dense demand ×
+//! candidate matrix is never formed (16 M grid cells × 17 k offices would
+//! not fit in memory).
+//!
+//! ```
+//! use maillage::plan::{Demand, Plan, Reach, Weight, candidates};
+//! use maillage::{PointKind, Service};
+//! let demo = maillage::demo::load("data/demo")?;
+//! // Which 2 bureaux de poste should host mediation so that the most QPV have it within 500 m?
+//! let demand = Demand::territories(&demo.qpv, &Reach::within(500.0), Weight::Count)?;
+//! let sites = candidates::of_kinds(&demo.network, &[PointKind::BureauDePoste], Service::Mediation);
+//! let plan = Plan::new(&demo.network, &demand, Service::Mediation).candidates(sites).add(2).run()?;
+//! assert!(plan.objective() <= plan.upper_bound().unwrap_or(f64::INFINITY));
+//! for s in plan.sites() {
+//!     println!("{}. {} (+{} QPV)", s.rank, s.candidate.name, s.gain);
+//! }
+//! # Ok::<(), maillage::Error>(())
+//! ```
+
+pub mod candidates;
+mod demand;
+#[cfg(feature = "exact")]
+mod exact;
+mod impact;
+mod report;
+mod sets;
+
+pub use candidates::{Candidate, CandidateSpec};
+pub use demand::{Demand, Reach, Weight};
+pub use impact::{ClosureImpact, closure_impact, write_impact_csv};
+pub use report::{DepartementPlan, PlanReport, PlannedSite, comply};
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::time::Instant;
+
+use crate::error::{Error, Result};
+use crate::model::Service;
+use crate::network::ServiceNetwork;
+use sets::CoverSets;
+
+/// What a plan aims at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Goal {
+    /// Add this many sites, reaching the most demand weight.
+    Add(usize),
+    /// Add sites until this share (0–1] of the demand weight is reached.
+    TargetShare(f64),
+}
+
+/// A planning analysis, built step by step and run once.
+#[derive(Debug, Clone)]
+pub struct Plan<'a> {
+    network: &'a ServiceNetwork,
+    demand: &'a Demand<'a>,
+    service: Service,
+    candidates: Vec<Candidate>,
+    goal: Goal,
+    exact_seconds: Option<f64>,
+}
+
+/// A heap entry: a candidate's (possibly stale) marginal gain.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Entry {
+    gain: f64,
+    candidate: u32,
+    /// How many sites had been chosen when `gain` was computed.
+    round: u32,
+}
+
+impl Eq for Entry {}
+
+impl Ord for Entry {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.gain
+            .total_cmp(&other.gain)
+            .then_with(|| other.candidate.cmp(&self.candidate))
+    }
+}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl<'a> Plan<'a> {
+    /// A plan for `service` over `demand`: the existing hosts are the points
+    /// of `network` offering the service. Set the candidates and the goal,
+    /// then [`run`](Self::run).
+    pub fn new(network: &'a ServiceNetwork, demand: &'a Demand<'a>, service: Service) -> Self {
+        Plan {
+            network,
+            demand,
+            service,
+            candidates: Vec::new(),
+            goal: Goal::Add(1),
+            exact_seconds: None,
+        }
+    }
+
+    /// The candidates (see [`candidates`]).
+    pub fn candidates(mut self, candidates: Vec<Candidate>) -> Self {
+        self.candidates = candidates;
+        self
+    }
+
+    /// Choose `k` sites ("add k sites": the planner's word, not `std::ops::Add`).
+    #[allow(clippy::should_implement_trait)]
+    pub fn add(mut self, k: usize) -> Self {
+        self.goal = Goal::Add(k);
+        self
+    }
+
+    /// Choose sites until `share` of the demand weight is reached.
+    pub fn target_share(mut self, share: f64) -> Self {
+        self.goal = Goal::TargetShare(share);
+        self
+    }
+
+    /// After the greedy, solve the maximal-coverage problem exactly with a
+    /// MILP solver within `seconds` (feature `exact`); the answer is kept
+    /// when it is better, and marked optimal when proven so.
+    #[cfg(feature = "exact")]
+    pub fn exact(mut self, seconds: f64) -> Self {
+        self.exact_seconds = Some(seconds);
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.demand.is_empty() {
+            return Err(Error::invalid("plan", "the demand is empty"));
+        }
+        if self.candidates.is_empty() {
+            return Err(Error::invalid("plan", "there is no candidate site"));
+        }
+        match self.goal {
+            Goal::Add(0) => Err(Error::invalid(
+                "plan",
+                "the number of sites to add must be at least 1",
+            )),
+            Goal::Add(k) if k > self.candidates.len() => Err(Error::invalid(
+                "plan",
+                format!(
+                    "cannot add {k} sites: there are only {} candidates",
+                    self.candidates.len()
+                ),
+            )),
+            Goal::TargetShare(s) if !(s > 0.0 && s <= 1.0) => Err(Error::invalid(
+                "plan",
+                format!("the target share must be in (0, 1], got {s}"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Runs the plan.
+    pub fn run(&self) -> Result<PlanReport> {
+        self.validate()?;
+        let start = Instant::now();
+        let sets = CoverSets::build(self.network, self.demand, self.service, &self.candidates);
+        let mut report = self.greedy(&sets);
+        #[cfg(feature = "exact")]
+        if let (Some(seconds), Goal::Add(k)) = (self.exact_seconds, self.goal) {
+            exact::improve(
+                &sets,
+                self.demand,
+                k,
+                seconds,
+                &self.candidates,
+                &mut report,
+            )?;
+        }
+        report.elapsed_s = start.elapsed().as_secs_f64();
+        Ok(report)
+    }
+
+    fn greedy(&self, sets: &CoverSets) -> PlanReport {
+        let demand = self.demand;
+        let mut covered = sets.covered_by_hosts.clone();
+        let base_weight: f64 = weight_of(demand, &covered);
+        let base_items = covered.iter().filter(|c| **c).count();
+        let total = demand.total_weight();
+        let mut heap: BinaryHeap<Entry> = (0..self.candidates.len())
+            .map(|c| Entry {
+                gain: sets.gain(c, demand, &covered),
+                candidate: u32::try_from(c).unwrap_or(u32::MAX),
+                round: 0,
+            })
+            .collect();
+        let (limit, target) = match self.goal {
+            Goal::Add(k) => (k, f64::INFINITY),
+            Goal::TargetShare(s) => (self.candidates.len(), s * total),
+        };
+        let mut objective = base_weight;
+        let mut items = base_items;
+        let mut chosen: Vec<PlannedSite> = Vec::new();
+        let mut bound = f64::INFINITY;
+        let checkpoint = (limit / 20).max(1);
+        while chosen.len() < limit && objective < target {
+            let round = u32::try_from(chosen.len()).unwrap_or(u32::MAX);
+            if let Goal::Add(k) = self.goal
+                && chosen.len().is_multiple_of(checkpoint)
+            {
+                let top = fresh_top_sum(&mut heap, k, round, |c| sets.gain(c, demand, &covered));
+                bound = bound.min(objective + top);
+            }
+            let Some(top) = heap.pop() else { break };
+            if top.round != round {
+                let c = top.candidate as usize;
+                heap.push(Entry {
+                    gain: sets.gain(c, demand, &covered),
+                    round,
+                    ..top
+                });
+                continue;
+            }
+            if top.gain <= 0.0 && matches!(self.goal, Goal::TargetShare(_)) {
+                break; // nothing left to reach: the target cannot be met
+            }
+            let c = top.candidate as usize;
+            items += sets.cover(c, &mut covered);
+            objective += top.gain;
+            if let Some(candidate) = self.candidates.get(c) {
+                chosen.push(PlannedSite {
+                    rank: chosen.len() + 1,
+                    candidate: candidate.clone(),
+                    gain: top.gain,
+                    covered: items,
+                    objective,
+                });
+            }
+        }
+        let upper_bound = match self.goal {
+            Goal::Add(k) => {
+                let round = u32::try_from(chosen.len()).unwrap_or(u32::MAX);
+                let top = fresh_top_sum(&mut heap, k, round, |c| sets.gain(c, demand, &covered));
+                Some(bound.min(objective + top).max(objective))
+            }
+            Goal::TargetShare(_) => None,
+        };
+        PlanReport {
+            service: self.service,
+            demand: demand.label().to_owned(),
+            goal: self.goal,
+            sites: chosen,
+            base_weight,
+            base_items,
+            total_weight: total,
+            total_items: demand.len(),
+            unweighted_items: demand.unweighted,
+            candidates: self.candidates.len(),
+            hosts: sets.hosts,
+            optimal: upper_bound.is_some_and(|b| b - objective <= 1e-9 * b.max(1.0)),
+            upper_bound,
+            elapsed_s: 0.0,
+            covered,
+        }
+    }
+}
+
+/// The sum of the `k` largest current marginal gains, refreshing stale
+/// heap entries lazily (a stale gain is an upper bound on the current one:
+/// gains only fall as sites are chosen). For a monotone submodular
+/// objective, `f(S) + this sum ≥ OPT` for any chosen set `S`
+/// (Nemhauser–Wolsey–Fisher; Minoux's bound).
+fn fresh_top_sum(
+    heap: &mut BinaryHeap<Entry>,
+    k: usize,
+    round: u32,
+    gain: impl Fn(usize) -> f64,
+) -> f64 {
+    let mut fresh = Vec::with_capacity(k);
+    while fresh.len() < k {
+        let Some(top) = heap.pop() else { break };
+        if top.round == round {
+            fresh.push(top);
+        } else {
+            heap.push(Entry {
+                gain: gain(top.candidate as usize),
+                round,
+                ..top
+            });
+        }
+    }
+    let sum = fresh.iter().map(|e| e.gain).sum();
+    heap.extend(fresh);
+    sum
+}
+
+fn weight_of(demand: &Demand<'_>, covered: &[bool]) -> f64 {
+    demand
+        .weight
+        .iter()
+        .zip(covered)
+        .filter(|(_, c)| **c)
+        .map(|(w, _)| *w)
+        .sum()
+}

@@ -1,0 +1,232 @@
+//! The result of a plan, and compliance plans per département.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::{Candidate, Demand, Goal, Plan};
+use crate::error::{Error, Result};
+use crate::model::Service;
+use crate::network::ServiceNetwork;
+
+/// One chosen site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedSite {
+    /// 1 for the first chosen.
+    pub rank: usize,
+    /// The site.
+    pub candidate: Candidate,
+    /// Weight it added when chosen.
+    pub gain: f64,
+    /// Demand items reached so far, existing hosts' included.
+    pub covered: usize,
+    /// Weight reached so far, existing hosts' included.
+    pub objective: f64,
+}
+
+/// What [`Plan::run`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanReport {
+    /// The service planned.
+    pub service: Service,
+    /// What the demand was.
+    pub demand: String,
+    /// The goal.
+    pub goal: Goal,
+    /// The chosen sites, in the order chosen.
+    pub sites: Vec<PlannedSite>,
+    /// Weight the existing hosts already reach.
+    pub base_weight: f64,
+    /// Items the existing hosts already reach.
+    pub base_items: usize,
+    /// Total demand weight.
+    pub total_weight: f64,
+    /// Total demand items.
+    pub total_items: usize,
+    /// Items of unknown weight (counted as 0).
+    pub unweighted_items: usize,
+    /// Candidates considered.
+    pub candidates: usize,
+    /// Existing hosts of the service.
+    pub hosts: usize,
+    /// Upper bound on the best objective any choice of as many sites could
+    /// reach (maximal coverage only).
+    pub upper_bound: Option<f64>,
+    /// True when the objective is proven optimal (it meets the bound, or an
+    /// exact solver proved it).
+    pub optimal: bool,
+    /// Seconds the plan took (coverage sets and optimisation).
+    pub elapsed_s: f64,
+    /// Which items are reached at the end.
+    pub covered: Vec<bool>,
+}
+
+impl PlanReport {
+    /// The chosen sites.
+    pub fn sites(&self) -> &[PlannedSite] {
+        &self.sites
+    }
+
+    /// Weight reached at the end, existing hosts' included.
+    pub fn objective(&self) -> f64 {
+        self.sites.last().map_or(self.base_weight, |s| s.objective)
+    }
+
+    /// The upper bound on the optimum (maximal coverage only).
+    pub fn upper_bound(&self) -> Option<f64> {
+        self.upper_bound
+    }
+
+    /// Relative gap between the bound and the objective (0 when optimal).
+    pub fn gap(&self) -> Option<f64> {
+        self.upper_bound.map(|b| {
+            if b > 0.0 {
+                (b - self.objective()) / b
+            } else {
+                0.0
+            }
+        })
+    }
+
+    /// Share of the demand weight reached at the end.
+    pub fn share(&self) -> f64 {
+        if self.total_weight > 0.0 {
+            self.objective() / self.total_weight
+        } else {
+            0.0
+        }
+    }
+
+    /// Writes `sites.csv`: `rank, site_id, name, kind, departement, lon,
+    /// lat, gain, covered, objective`.
+    pub fn write_sites_csv(&self, path: impl AsRef<Path>) -> Result<()> {
+        write_sites(path.as_ref(), self.sites.iter())
+    }
+
+    /// The plan as JSON: objective, bound, gap, optimality, time, counts.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "service": self.service.as_str(),
+            "demand": self.demand,
+            "goal": match self.goal {
+                Goal::Add(k) => json!({"add": k}),
+                Goal::TargetShare(s) => json!({"target_share": s}),
+            },
+            "sites": self.sites.len(),
+            "objective": self.objective(),
+            "base_objective": self.base_weight,
+            "total_weight": self.total_weight,
+            "share": self.share(),
+            "covered_items": self.sites.last().map_or(self.base_items, |s| s.covered),
+            "base_covered_items": self.base_items,
+            "total_items": self.total_items,
+            "unweighted_items": self.unweighted_items,
+            "upper_bound": self.upper_bound,
+            "gap": self.gap(),
+            "optimal": self.optimal,
+            "candidates": self.candidates,
+            "existing_hosts": self.hosts,
+            "seconds": self.elapsed_s,
+        })
+    }
+}
+
+pub(crate) fn write_sites<'s>(
+    path: &Path,
+    sites: impl Iterator<Item = &'s PlannedSite>,
+) -> Result<()> {
+    crate::outfile::write_file(path, |file| {
+        let mut w = csv::Writer::from_writer(file);
+        let err = |e: csv::Error| Error::encode("CSV", e);
+        w.write_record([
+            "rank",
+            "site_id",
+            "name",
+            "kind",
+            "departement",
+            "lon",
+            "lat",
+            "gain",
+            "covered",
+            "objective",
+        ])
+        .map_err(err)?;
+        for s in sites {
+            let c = &s.candidate;
+            w.write_record([
+                s.rank.to_string(),
+                crate::outfile::spreadsheet_safe(&c.id).into_owned(),
+                crate::outfile::spreadsheet_safe(&c.name).into_owned(),
+                c.kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
+                c.departement.clone().unwrap_or_default(),
+                format!("{:.6}", c.lonlat.x),
+                format!("{:.6}", c.lonlat.y),
+                format!("{:.1}", s.gain),
+                s.covered.to_string(),
+                format!("{:.1}", s.objective),
+            ])
+            .map_err(err)?;
+        }
+        w.flush().map_err(|e| Error::encode("CSV", e))
+    })
+}
+
+/// The compliance plan of one département.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartementPlan {
+    /// Département code.
+    pub code: String,
+    /// Share of its population beyond the reach before.
+    pub share_beyond_before: f64,
+    /// And after the sites are added.
+    pub share_beyond_after: f64,
+    /// The plan (its sites are the fewest found, greedily).
+    pub plan: PlanReport,
+}
+
+/// For every département whose share of demand weight beyond reach
+/// exceeds `max_share_beyond` (the law: 0.10), the fewest new sites found
+/// (greedy partial cover) that bring it back to compliance. An empty list
+/// means every département already complies.
+pub fn comply(
+    network: &ServiceNetwork,
+    demand: &Demand<'_>,
+    service: Service,
+    candidates: &[Candidate],
+    max_share_beyond: f64,
+) -> Result<Vec<DepartementPlan>> {
+    if !(0.0..1.0).contains(&max_share_beyond) {
+        return Err(Error::invalid(
+            "compliance",
+            format!("the share allowed beyond must be in [0, 1), got {max_share_beyond}"),
+        ));
+    }
+    let hosts = super::sets::CoverSets::build(network, demand, service, &[]);
+    let mut out = Vec::new();
+    for (d, code) in demand.departements.iter().enumerate() {
+        let (mut total, mut reached) = (0.0, 0.0);
+        for (i, w) in demand.weight.iter().enumerate() {
+            if demand.departement.get(i).is_some_and(|&x| x as usize == d) {
+                total += w;
+                if hosts.covered_by_hosts.get(i).copied().unwrap_or(false) {
+                    reached += w;
+                }
+            }
+        }
+        if total <= 0.0 || (total - reached) / total <= max_share_beyond {
+            continue;
+        }
+        let local = demand.only_departement(code);
+        let plan = Plan::new(network, &local, service)
+            .candidates(candidates.to_vec())
+            .target_share(1.0 - max_share_beyond)
+            .run()?;
+        out.push(DepartementPlan {
+            code: code.clone(),
+            share_beyond_before: (total - reached) / total,
+            share_beyond_after: 1.0 - plan.share(),
+            plan,
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,173 @@
+//! Sparse coverage sets: for each candidate, the demand items it reaches
+//! that no existing host reaches. Built from R-trees of the sites; a dense
+//! demand × candidate matrix is never formed.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use rstar::primitives::GeomWithData;
+use rstar::{AABB, RTree};
+
+use super::{Candidate, Demand};
+use crate::crs::Zone;
+use crate::model::Service;
+use crate::network::ServiceNetwork;
+
+type Site = GeomWithData<[f64; 2], u32>;
+
+/// The sites of each zone, indexed.
+pub(crate) struct SiteTrees(HashMap<Zone, RTree<Site>>);
+
+impl SiteTrees {
+    pub fn new(sites: impl Iterator<Item = (Zone, [f64; 2])>) -> Self {
+        let mut buckets: HashMap<Zone, Vec<Site>> = HashMap::new();
+        for (i, (zone, xy)) in sites.enumerate() {
+            buckets
+                .entry(zone)
+                .or_default()
+                .push(GeomWithData::new(xy, u32::try_from(i).unwrap_or(u32::MAX)));
+        }
+        SiteTrees(
+            buckets
+                .into_iter()
+                .map(|(z, v)| (z, RTree::bulk_load(v)))
+                .collect(),
+        )
+    }
+
+    /// The sites reaching demand item `i`, in no particular order.
+    pub fn reaching<'t>(
+        &'t self,
+        demand: &'t Demand<'_>,
+        i: usize,
+    ) -> impl Iterator<Item = u32> + 't {
+        let tree = demand.zone.get(i).and_then(|z| self.0.get(z));
+        let reach = demand.reach_m.get(i).copied().unwrap_or(0.0);
+        let envelope = demand
+            .reach_box(i)
+            .map(|b| AABB::from_corners([b.min().x, b.min().y], [b.max().x, b.max().y]));
+        tree.zip(envelope)
+            .into_iter()
+            .flat_map(|(t, e)| t.locate_in_envelope(&e))
+            .filter(move |s| {
+                demand.distance(
+                    i,
+                    geo_types::Coord {
+                        x: s.geom()[0],
+                        y: s.geom()[1],
+                    },
+                ) <= reach
+            })
+            .map(|s| s.data)
+    }
+}
+
+/// Which items the existing hosts reach, and each candidate's set of the others.
+pub(crate) struct CoverSets {
+    /// Items reached by an existing host of the service.
+    pub covered_by_hosts: Vec<bool>,
+    /// How many existing hosts there are.
+    pub hosts: usize,
+    offsets: Vec<usize>,
+    items: Vec<u32>,
+}
+
+impl CoverSets {
+    pub fn build(
+        network: &ServiceNetwork,
+        demand: &Demand<'_>,
+        service: Service,
+        candidates: &[Candidate],
+    ) -> CoverSets {
+        let hosts: Vec<_> = network
+            .points()
+            .iter()
+            .filter(|p| p.services.contains(service))
+            .map(|p| (p.zone, [p.xy.x, p.xy.y]))
+            .collect();
+        let host_trees = SiteTrees::new(hosts.iter().copied());
+        let covered_by_hosts: Vec<bool> = (0..demand.len())
+            .into_par_iter()
+            .map(|i| host_trees.reaching(demand, i).next().is_some())
+            .collect();
+        let trees = SiteTrees::new(candidates.iter().map(|c| (c.zone, [c.xy.x, c.xy.y])));
+        let pairs: Vec<(u32, u32)> = (0..demand.len())
+            .into_par_iter()
+            .filter(|&i| !covered_by_hosts.get(i).copied().unwrap_or(true))
+            .flat_map_iter(|i| {
+                let item = u32::try_from(i).unwrap_or(u32::MAX);
+                trees
+                    .reaching(demand, i)
+                    .map(move |c| (c, item))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        // Counting sort of the pairs by candidate: compressed sparse rows.
+        let mut offsets = vec![0usize; candidates.len() + 1];
+        for &(c, _) in &pairs {
+            if let Some(o) = offsets.get_mut(c as usize + 1) {
+                *o += 1;
+            }
+        }
+        for k in 1..offsets.len() {
+            let prev = offsets.get(k - 1).copied().unwrap_or(0);
+            if let Some(o) = offsets.get_mut(k) {
+                *o += prev;
+            }
+        }
+        let mut next = offsets.clone();
+        let mut items = vec![0u32; pairs.len()];
+        for (c, i) in pairs {
+            if let Some(slot) = next.get_mut(c as usize)
+                && let Some(dst) = items.get_mut(*slot)
+            {
+                *dst = i;
+                *slot += 1;
+            }
+        }
+        CoverSets {
+            covered_by_hosts,
+            hosts: hosts.len(),
+            offsets,
+            items,
+        }
+    }
+
+    /// The items candidate `c` reaches (hosts' items excluded).
+    pub fn set(&self, c: usize) -> &[u32] {
+        match (self.offsets.get(c), self.offsets.get(c + 1)) {
+            (Some(&a), Some(&b)) => self.items.get(a..b).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// The weight candidate `c` would add to `covered`.
+    pub fn gain(&self, c: usize, demand: &Demand<'_>, covered: &[bool]) -> f64 {
+        self.set(c)
+            .iter()
+            .map(|&i| i as usize)
+            .filter(|&i| !covered.get(i).copied().unwrap_or(true))
+            .map(|i| demand.weight.get(i).copied().unwrap_or(0.0))
+            .sum()
+    }
+
+    /// Marks candidate `c`'s items covered; returns how many were not yet.
+    pub fn cover(&self, c: usize, covered: &mut [bool]) -> usize {
+        let mut new = 0;
+        for &i in self.set(c) {
+            if let Some(slot) = covered.get_mut(i as usize)
+                && !*slot
+            {
+                *slot = true;
+                new += 1;
+            }
+        }
+        new
+    }
+
+    /// How many candidates there are.
+    #[cfg_attr(not(feature = "exact"), allow(dead_code))]
+    pub fn candidates(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+}
