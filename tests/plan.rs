@@ -86,14 +86,15 @@ fn brute_force(
     best
 }
 
-fn instance() -> impl Strategy<
-    Value = (
-        Vec<(f64, f64, f64)>,
-        Vec<(f64, f64)>,
-        Vec<(f64, f64)>,
-        usize,
-    ),
-> {
+/// People (x, y, population), existing hosts, candidates, k.
+type Instance = (
+    Vec<(f64, f64, f64)>,
+    Vec<(f64, f64)>,
+    Vec<(f64, f64)>,
+    usize,
+);
+
+fn instance() -> impl Strategy<Value = Instance> {
     let coord = || -10_000.0..10_000.0f64;
     (
         prop::collection::vec((coord(), coord(), 1.0..100.0f64), 5..30),

@@ -73,6 +73,7 @@ pub struct Plan<'a> {
     service: Service,
     candidates: Vec<Candidate>,
     goal: Goal,
+    #[cfg_attr(not(feature = "exact"), allow(dead_code))]
     exact_seconds: Option<f64>,
 }
 
