@@ -327,3 +327,181 @@ fn access_communes_csv_carries_density_and_frr_classes() {
         "the city: density class 2, no FRR row: {city}"
     );
 }
+
+fn plan_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "plan",
+        "--points",
+        demo("points.csv").to_str().unwrap(),
+        "--assignments",
+        demo("assignments.csv").to_str().unwrap(),
+        "--territories",
+        demo("qpv.geojson").to_str().unwrap(),
+        "--kind",
+        "qpv",
+        "--service",
+        "mediation",
+        "--out",
+        out,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args
+}
+
+fn run(args: &[String]) -> Output {
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    maillage(&refs)
+}
+
+#[test]
+fn plan_on_the_demo_writes_sites_plan_and_impact() {
+    let out = tempfile::tempdir().unwrap();
+    let o = run(&plan_args(
+        out.path().to_str().unwrap(),
+        &[
+            "--candidates",
+            "bureau_de_poste",
+            "--add",
+            "2",
+            "--weight",
+            "count",
+        ],
+    ));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let sites = std::fs::read_to_string(out.path().join("sites.csv")).unwrap();
+    let mut lines = sites.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "rank,site_id,name,kind,departement,lon,lat,gain,covered,objective"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0][0], "1");
+    assert_eq!(rows[0][3], "bureau_de_poste");
+    assert_ne!(
+        rows[0][1], "DEMO002",
+        "an existing host is never a candidate"
+    );
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("plan.json")).unwrap())
+            .unwrap();
+    let objective = plan["objective"].as_f64().unwrap();
+    assert!(plan["upper_bound"].as_f64().unwrap() >= objective);
+    assert_eq!(plan["existing_hosts"], 1, "DEMO002 runs mediation");
+    assert!(plan["load_reports"].as_array().unwrap().len() >= 3);
+    assert!(out.path().join("impact.csv").is_file());
+}
+
+#[test]
+fn plans_that_cannot_run_say_why() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["--candidates", "bureau_de_poste", "--add", "0"],
+            "at least 1",
+        ),
+        (
+            &["--candidates", "bureau_de_poste", "--add", "99"],
+            "there are only",
+        ),
+        (
+            &["--candidates", "agence_postale_militaire", "--add", "1"],
+            "no candidate: agence_postale_militaire",
+        ),
+        (
+            &[
+                "--candidates",
+                "bureau_de_poste",
+                "--add",
+                "1",
+                "--radius-m",
+                "0",
+            ],
+            "must be finite and > 0",
+        ),
+        (
+            &[
+                "--candidates",
+                "bureau_de_poste",
+                "--add",
+                "1",
+                "--radius-m",
+                "NaN",
+            ],
+            "must be finite and > 0",
+        ),
+        (
+            &["--candidates", "bakeries", "--add", "1"],
+            "is not a list of point kinds",
+        ),
+    ];
+    for (extra, message) in cases {
+        let o = run(&plan_args(dir, extra));
+        assert!(!o.status.success(), "{extra:?} succeeded");
+        assert!(
+            text(&o.stderr).contains(message),
+            "{extra:?}: {}",
+            text(&o.stderr)
+        );
+    }
+    let close = out.path().join("in").join("close.csv");
+    std::fs::create_dir_all(close.parent().unwrap()).unwrap();
+    std::fs::write(&close, "site_id\nDEMO001\nNOPE9\n").unwrap();
+    let o = run(&plan_args(
+        out.path().join("o").to_str().unwrap(),
+        &[
+            "--candidates",
+            "bureau_de_poste",
+            "--add",
+            "1",
+            "--close",
+            close.to_str().unwrap(),
+        ],
+    ));
+    assert!(
+        text(&o.stderr).contains("1 unknown site id(s) of 2: NOPE9"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(&plan_args(dir, &["--candidates", "bureau_de_poste"]));
+    assert!(
+        text(&o.stderr).contains("give a goal"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn comply_when_every_departement_complies_says_so() {
+    let out = tempfile::tempdir().unwrap();
+    let o = maillage(&[
+        "plan",
+        "--points",
+        demo("points.csv").to_str().unwrap(),
+        "--communes",
+        demo("communes.geojson").to_str().unwrap(),
+        "--population",
+        demo("communes.csv").to_str().unwrap(),
+        "--model",
+        "centroid",
+        "--service",
+        "postal",
+        "--candidates",
+        "communes",
+        "--comply",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("every département already complies"),
+        "{}",
+        text(&o.stdout)
+    );
+    let sites = std::fs::read_to_string(out.path().join("sites.csv")).unwrap();
+    assert_eq!(sites.lines().count(), 1, "the header only");
+}

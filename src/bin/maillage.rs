@@ -8,6 +8,7 @@ use maillage::access::{Accessibility, Combine};
 use maillage::compare::{Change, Comparison, SiteChange, compare_sites, write_site_changes_csv};
 use maillage::load::{PopulationSpec, Sources};
 use maillage::map::{GapMap, View};
+use maillage::plan::{CandidateSpec, Demand, Plan, Reach, Weight, candidates as cands};
 use maillage::read::{self, CommuneSources, FieldMap};
 use maillage::travel::{RoadTravelTime, SpeedTable};
 use maillage::write::Features;
@@ -34,6 +35,9 @@ enum Command {
     Map(MapArgs),
     /// What changed between two runs of `coverage`, and/or between two networks of sites.
     Compare(CompareArgs),
+    /// Where the next sites should go: maximal coverage, a target share, or
+    /// compliance with the law per département; what closing a site costs.
+    Plan(PlanArgs),
     /// Writes the synthetic demo territory (the files of data/demo/).
     Demo {
         /// Generator seed (data/demo/ uses the default).
@@ -43,6 +47,75 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+}
+
+#[derive(Args)]
+struct PlanArgs {
+    #[command(flatten)]
+    sites: SiteArgs,
+    /// Territories as demand (QPV, communes, any polygons). Repeatable.
+    #[arg(long, value_name = "GEOJSON", conflicts_with = "population")]
+    territories: Vec<PathBuf>,
+    /// Kind of the --territories (inferred from --id-field when omitted).
+    #[arg(long, value_name = "KIND")]
+    kind: Option<TerritoryKind>,
+    /// Property holding the territory id (optional for QPV and départements).
+    #[arg(long, value_name = "FIELD")]
+    id_field: Option<String>,
+    /// Commune polygons: the demand's population (with --population) and
+    /// the `communes` or `grid:` candidates.
+    #[arg(long, value_name = "GEOJSON")]
+    communes: Option<PathBuf>,
+    /// Commune table with population: the demand is the population, placed by --model.
+    #[arg(long, value_name = "CSV", requires = "communes")]
+    population: Option<PathBuf>,
+    /// Population model: centroid, grid, grid:<metres>, or filosofi:<csv>.
+    #[arg(long, value_name = "MODEL", default_value = "grid")]
+    model: PopulationSpec,
+    /// The service planned.
+    #[arg(long, value_name = "SERVICE")]
+    service: Service,
+    /// Candidates: point kinds (bureau_de_poste[,agence_postale_communale...]),
+    /// a CSV of sites, communes, or grid:<metres>.
+    #[arg(long, value_name = "CANDIDATES")]
+    candidates: CandidateSpec,
+    /// Add this many sites, reaching the most demand.
+    #[arg(long, value_name = "K", group = "goal")]
+    add: Option<usize>,
+    /// Add sites until this share (0–1] of the demand is reached.
+    #[arg(long, value_name = "SHARE", group = "goal")]
+    target_share: Option<f64>,
+    /// For every département failing the law (more than 10 % beyond), the
+    /// fewest sites that bring it back.
+    #[arg(long, group = "goal")]
+    comply: bool,
+    /// Sites closed before planning (a CSV whose first column, or `site_id`, holds ids).
+    #[arg(long, value_name = "CSV")]
+    close: Option<PathBuf>,
+    /// Reach in metres (default: 500 for QPV, 5,000 otherwise).
+    #[arg(long, value_name = "METRES")]
+    radius_m: Option<f64>,
+    /// Reach in car minutes too (crow-flies estimate).
+    #[arg(long, value_name = "MINUTES")]
+    minutes: Option<f64>,
+    /// How distance and minutes combine: and (beyond both) or or (beyond either).
+    #[arg(
+        long,
+        value_name = "and|or",
+        default_value = "and",
+        requires = "minutes"
+    )]
+    combine: Option<Combine>,
+    /// Weight of the demand items.
+    #[arg(long, value_name = "WEIGHT", default_value = "population")]
+    weight: Weight,
+    /// Also solve exactly with a MILP solver, within this many seconds.
+    #[cfg(feature = "exact")]
+    #[arg(long, value_name = "SECONDS")]
+    exact: Option<f64>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -241,6 +314,7 @@ fn main() -> ExitCode {
         Command::Access(args) => access(args),
         Command::Map(args) => map(args),
         Command::Compare(args) => compare(args),
+        Command::Plan(args) => plan(args),
         Command::Demo { seed, out } => maillage::demo::generate(seed).write(&out).map(|()| {
             println!(
                 "wrote the demo territory (seed {seed}) to {}",
@@ -678,4 +752,270 @@ fn compare(args: CompareArgs) -> maillage::Result<()> {
     }
     print_written(&written);
     Ok(())
+}
+
+/// The ids of a `--close` file: its `site_id` (or `id`) column, else its first column.
+fn read_ids(path: &Path) -> maillage::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).map_err(|e| maillage::Error::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })?;
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let header: Vec<String> = lines
+        .next()
+        .unwrap_or_default()
+        .split([',', ';'])
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
+        .collect();
+    let col = header
+        .iter()
+        .position(|h| h == "site_id" || h == "id")
+        .unwrap_or(0);
+    Ok(lines
+        .filter_map(|l| l.split([',', ';']).nth(col))
+        .map(|v| v.trim().trim_matches('"').to_owned())
+        .filter(|v| !v.is_empty())
+        .collect())
+}
+
+fn plan(args: PlanArgs) -> maillage::Result<()> {
+    let invalid = |message: String| maillage::Error::Invalid {
+        what: "plan",
+        message,
+    };
+    if args.territories.is_empty() && args.population.is_none() {
+        return Err(invalid(
+            "give the demand: --territories <geojson> or --communes <geojson> --population <csv>"
+                .into(),
+        ));
+    }
+    if !(args.add.is_some() || args.target_share.is_some() || args.comply) {
+        return Err(invalid(
+            "give a goal: --add <k>, --target-share <share> or --comply".into(),
+        ));
+    }
+    let inputs: Vec<&PathBuf> = args
+        .sites
+        .inputs()
+        .chain(&args.territories)
+        .chain(&args.communes)
+        .chain(&args.population)
+        .chain(&args.close)
+        .collect();
+    check_out(&args.out, inputs)?;
+
+    eprintln!("── loading");
+    let mut sources = args.sites.sources();
+    if !args.territories.is_empty() {
+        let fields = FieldMap::for_kind(args.kind, args.id_field.as_deref())?;
+        for path in &args.territories {
+            sources = sources.territories(path, fields.clone());
+        }
+    }
+    if let Some(polygons) = &args.communes {
+        let mut communes = CommuneSources::new(polygons);
+        communes.table.clone_from(&args.population);
+        sources = sources.communes(communes);
+    }
+    let mut inputs = sources.load()?;
+    show(&inputs.reports);
+    let mut closed = Vec::new();
+    if let Some(path) = &args.close {
+        let ids = read_ids(path)?;
+        let known: std::collections::HashSet<&str> =
+            inputs.points.iter().map(|p| p.id.as_str()).collect();
+        let unknown: Vec<&str> = ids
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !known.contains(id))
+            .collect();
+        if ids.is_empty() || !unknown.is_empty() {
+            return Err(invalid(format!(
+                "{}: {} unknown site id(s) of {}: {}",
+                path.display(),
+                unknown.len(),
+                ids.len(),
+                unknown
+                    .iter()
+                    .take(10)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        let set: std::collections::HashSet<&String> = ids.iter().collect();
+        inputs.points.retain(|p| !set.contains(&p.id));
+        closed = ids;
+        eprintln!("{} site(s) closed before planning", closed.len());
+    }
+    let network = ServiceNetwork::new(inputs.points);
+
+    let by_qpv = args.population.is_none()
+        && inputs
+            .territories
+            .iter()
+            .all(|t| t.kind == TerritoryKind::Qpv);
+    let mut reach = Reach::within(args.radius_m.unwrap_or(if by_qpv { 500.0 } else { 5000.0 }));
+    reach.minutes = args.minutes;
+    reach.combine = args.combine.unwrap_or(Combine::And);
+    let model;
+    let demand = if args.population.is_some() {
+        let (m, report) = args.model.model(&inputs.communes)?;
+        show(report.as_slice());
+        model = m;
+        Demand::population(&inputs.communes, &model, &reach)?
+    } else {
+        Demand::territories(&inputs.territories, &reach, args.weight)?
+    };
+
+    let candidates = match &args.candidates {
+        CandidateSpec::Kinds(kinds) => cands::of_kinds(&network, kinds, args.service),
+        CandidateSpec::File(path) => {
+            let (sites, report) = read::read_sites(path)?;
+            show(&[report]);
+            cands::of_sites(&sites, args.service)
+        }
+        CandidateSpec::Communes => cands::of_communes(&inputs.communes)?,
+        CandidateSpec::Grid { cell_m } => cands::of_grid(&inputs.communes, *cell_m)?,
+    };
+    if candidates.is_empty() {
+        return Err(invalid(format!(
+            "no candidate: {} gives no site that does not already offer {} (for communes or grid:, give --communes)",
+            describe(&args.candidates),
+            args.service
+        )));
+    }
+    eprintln!(
+        "── planning {} for {} with {} candidates ({} existing hosts)",
+        args.service,
+        demand.label(),
+        candidates.len(),
+        network.count(args.service)
+    );
+    let sites_csv = args.out.join("sites.csv");
+    let plan_json = args.out.join("plan.json");
+    let mut json = serde_json::json!({
+        "closed_sites": closed,
+        "reach_m": reach.distance_m,
+        "minutes": reach.minutes,
+        "load_reports": inputs.reports.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    });
+    if args.comply {
+        let plans = maillage::plan::comply(&network, &demand, args.service, &candidates, 0.10)?;
+        if plans.is_empty() {
+            println!("every département already complies: no site to add");
+        }
+        let mut rank = 0;
+        let mut all = Vec::new();
+        for d in &plans {
+            println!(
+                "{:>4}: {:5.2} % beyond → {:5.2} % with {} new site(s){}",
+                d.code,
+                100.0 * d.share_beyond_before,
+                100.0 * d.share_beyond_after,
+                d.plan.sites().len(),
+                if d.complies {
+                    ""
+                } else {
+                    " — still failing: these candidates cannot reach enough of its population"
+                }
+            );
+            for s in d.plan.sites() {
+                rank += 1;
+                all.push(maillage::plan::PlannedSite { rank, ..s.clone() });
+            }
+        }
+        maillage::plan::write_sites_csv(&all, &sites_csv)?;
+        json["departements"] = plans
+            .iter()
+            .map(|d| {
+                let mut j = d.plan.to_json();
+                j["departement"] = d.code.clone().into();
+                j["share_beyond_before"] = d.share_beyond_before.into();
+                j["share_beyond_after"] = d.share_beyond_after.into();
+                j["complies"] = d.complies.into();
+                j
+            })
+            .collect();
+    } else {
+        let mut plan = Plan::new(&network, &demand, args.service).candidates(candidates);
+        plan = match (args.add, args.target_share) {
+            (Some(k), _) => plan.add(k),
+            (_, Some(s)) => plan.target_share(s),
+            _ => plan,
+        };
+        #[cfg(feature = "exact")]
+        if let Some(seconds) = args.exact {
+            plan = plan.exact(seconds);
+        }
+        let report = plan.run()?;
+        report.write_sites_csv(&sites_csv)?;
+        println!(
+            "{} site(s): reach {:.0} of {:.0} ({:.2} %; existing hosts {:.0}); upper bound {}; {}",
+            report.sites().len(),
+            report.objective(),
+            report.total_weight,
+            100.0 * report.share(),
+            report.base_weight,
+            report.upper_bound().map_or("—".to_owned(), |b| format!(
+                "{b:.0} (gap {:.2} %)",
+                100.0 * report.gap().unwrap_or(0.0)
+            )),
+            if report.optimal {
+                "optimal"
+            } else {
+                "not proven optimal"
+            }
+        );
+        if report.unweighted_items > 0 {
+            println!(
+                "{} item(s) have no population and weigh 0 (use --weight count, or join a population table)",
+                report.unweighted_items
+            );
+        }
+        if let Some(share) = args.target_share
+            && report.share() < share
+        {
+            println!("the target share {share} cannot be reached with these candidates");
+        }
+        let mut j = report.to_json();
+        if let (Some(o), Some(extra)) = (j.as_object_mut(), json.as_object()) {
+            o.extend(extra.clone());
+        }
+        json = j;
+    }
+    let impact = maillage::plan::closure_impact(&network, &demand, args.service, 0.10);
+    let impact_csv = args.out.join("impact.csv");
+    maillage::plan::write_impact_csv(&impact, &impact_csv)?;
+    println!("── the sites whose closure would cost the most");
+    for r in impact.iter().take(5) {
+        println!(
+            "  {} {} ({}): {:.0} alone within reach{}",
+            r.site_id,
+            r.name,
+            r.departement.as_deref().unwrap_or("?"),
+            r.weight_alone,
+            if r.departement_would_fail {
+                " — its département would fail"
+            } else {
+                ""
+            }
+        );
+    }
+    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    std::fs::write(&plan_json, text).map_err(|e| maillage::Error::Io {
+        path: plan_json.clone(),
+        source: e,
+    })?;
+    print_written(&[sites_csv, plan_json, impact_csv]);
+    Ok(())
+}
+
+fn describe(spec: &CandidateSpec) -> String {
+    match spec {
+        CandidateSpec::Kinds(k) => k.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(","),
+        CandidateSpec::File(p) => p.display().to_string(),
+        CandidateSpec::Communes => "communes".into(),
+        CandidateSpec::Grid { cell_m } => format!("grid:{cell_m}"),
+    }
 }

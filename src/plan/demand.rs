@@ -210,7 +210,7 @@ impl<'a> Demand<'a> {
 
     /// Total weight.
     pub fn total_weight(&self) -> f64 {
-        self.weight.iter().sum()
+        self.weight.iter().fold(0.0, |acc, w| acc + w)
     }
 
     /// What the demand is, for reports.

@@ -45,7 +45,7 @@ mod sets;
 pub use candidates::{Candidate, CandidateSpec};
 pub use demand::{Demand, Reach, Weight};
 pub use impact::{ClosureImpact, closure_impact, write_impact_csv};
-pub use report::{DepartementPlan, PlanReport, PlannedSite, comply};
+pub use report::{DepartementPlan, PlanReport, PlannedSite, comply, write_sites_csv};
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -312,6 +312,5 @@ fn weight_of(demand: &Demand<'_>, covered: &[bool]) -> f64 {
         .iter()
         .zip(covered)
         .filter(|(_, c)| **c)
-        .map(|(w, _)| *w)
-        .sum()
+        .fold(0.0, |acc, (w, _)| acc + w)
 }

@@ -131,6 +131,11 @@ impl PlanReport {
     }
 }
 
+/// Writes planned sites (e.g. those of several compliance plans) as `sites.csv`.
+pub fn write_sites_csv(sites: &[PlannedSite], path: impl AsRef<Path>) -> Result<()> {
+    write_sites(path.as_ref(), sites.iter())
+}
+
 pub(crate) fn write_sites<'s>(
     path: &Path,
     sites: impl Iterator<Item = &'s PlannedSite>,
@@ -180,6 +185,9 @@ pub struct DepartementPlan {
     pub share_beyond_before: f64,
     /// And after the sites are added.
     pub share_beyond_after: f64,
+    /// True when the sites bring it back to compliance (false: the
+    /// candidates cannot reach enough of its population).
+    pub complies: bool,
     /// The plan (its sites are the fewest found, greedily).
     pub plan: PlanReport,
 }
@@ -225,6 +233,7 @@ pub fn comply(
             code: code.clone(),
             share_beyond_before: (total - reached) / total,
             share_beyond_after: 1.0 - plan.share(),
+            complies: 1.0 - plan.share() <= max_share_beyond + 1e-12,
             plan,
         });
     }
