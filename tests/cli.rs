@@ -393,6 +393,13 @@ fn plan_on_the_demo_writes_sites_plan_and_impact() {
     assert_eq!(plan["existing_hosts"], 1, "DEMO002 runs mediation");
     assert!(plan["load_reports"].as_array().unwrap().len() >= 3);
     assert!(out.path().join("impact.csv").is_file());
+    let svg = std::fs::read_to_string(out.path().join("plan.svg")).unwrap();
+    assert!(
+        svg.contains("reached by the new sites"),
+        "before and after in the legend"
+    );
+    let html = std::fs::read_to_string(out.path().join("plan.html")).unwrap();
+    assert!(html.contains("New sites for mediation"));
 }
 
 #[test]

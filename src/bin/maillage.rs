@@ -978,6 +978,21 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
         {
             println!("the target share {share} cannot be reached with these candidates");
         }
+        match GapMap::from_plan(&report, &demand) {
+            Ok(map) => {
+                let svg = map.to_svg(&View::National)?;
+                let (svg_path, html_path) = (args.out.join("plan.svg"), args.out.join("plan.html"));
+                map.write(&View::National, &svg_path)?;
+                maillage::map::html_report(
+                    &map.title,
+                    &svg,
+                    &[maillage::map::Table::plan(&report)],
+                )
+                .write(&html_path)?;
+                println!("map: {} and {}", svg_path.display(), html_path.display());
+            }
+            Err(e) => println!("no map: {e}"),
+        }
         let mut j = report.to_json();
         if let (Some(o), Some(extra)) = (j.as_object_mut(), json.as_object()) {
             o.extend(extra.clone());

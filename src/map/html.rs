@@ -111,6 +111,55 @@ impl Table {
         }
     }
 
+    /// The sites of a plan, in the order chosen, with the objective after each.
+    pub fn plan(report: &crate::plan::PlanReport) -> Table {
+        let bound = report.upper_bound().map_or(String::new(), |b| {
+            format!(
+                "; upper bound on the optimum {b:.0}{}",
+                if report.optimal { " (optimal)" } else { "" }
+            )
+        });
+        Table {
+            caption: format!(
+                "New sites for {}: {:.0} reached before, {:.0} after, of {:.0}{bound}",
+                report.service,
+                report.base_weight,
+                report.objective(),
+                report.total_weight
+            ),
+            columns: [
+                "rank",
+                "site",
+                "name",
+                "kind",
+                "département",
+                "gain",
+                "reached",
+            ]
+            .map(String::from)
+            .to_vec(),
+            numeric: vec![true, false, false, false, false, true, true],
+            rows: report
+                .sites()
+                .iter()
+                .map(|s| {
+                    vec![
+                        s.rank.to_string(),
+                        s.candidate.id.clone(),
+                        s.candidate.name.clone(),
+                        s.candidate
+                            .kind
+                            .map(|k| k.as_str().to_owned())
+                            .unwrap_or_default(),
+                        s.candidate.departement.clone().unwrap_or_default(),
+                        format!("{:.0}", s.gain),
+                        format!("{:.0}", s.objective),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
     /// Per-département accessibility with the legal tests.
     pub fn departements(report: &AccessReport<'_>) -> Table {
         let t = report.thresholds();

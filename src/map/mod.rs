@@ -49,6 +49,8 @@ use crate::coverage::{CoverageReport, Outcome};
 use crate::crs::Zone;
 use crate::error::{Error, Result};
 use crate::model::{PointKind, Service, ServicePoint, Territory};
+use crate::plan::demand::Shapes;
+use crate::plan::{Demand, PlanReport};
 
 /// A filled area.
 #[derive(Debug, Clone)]
@@ -300,6 +302,64 @@ impl<'a> GapMap<'a> {
             })
             .collect::<Vec<_>>()
             .join(" · ");
+        Ok(map)
+    }
+
+    /// The map of a plan over territories, before and after: each territory
+    /// reached by the existing hosts, reached only by the new sites, or not
+    /// reached; the new sites drawn as points. Fails for a population demand
+    /// (units, not territories: nothing to fill).
+    pub fn from_plan(plan: &PlanReport, demand: &'a Demand<'a>) -> Result<Self> {
+        let Shapes::Areas(territories) = &demand.shapes else {
+            return Err(Error::invalid(
+                "map",
+                "a plan map fills territories; this plan's demand is population units",
+            ));
+        };
+        let palette = [
+            ("reached by the existing sites", "plan-before", "#cfe8cf"),
+            ("reached by the new sites", "plan-new", "#1a9850"),
+            ("not reached", "plan-none", "#d7301f"),
+        ];
+        let mut map = GapMap::new(format!(
+            "{} new site(s) for {}",
+            plan.sites().len(),
+            service_label(plan.service)
+        ));
+        map.categories = palette
+            .iter()
+            .map(|(l, c, f)| ((*l).to_owned(), (*c).to_owned(), *f))
+            .collect();
+        let hosts = plan.base_items;
+        let before = plan.covered_before();
+        for (i, t) in territories.iter().enumerate() {
+            let category = match (before.get(i).copied(), plan.covered.get(i).copied()) {
+                (Some(true), _) => 0,
+                (_, Some(true)) => 1,
+                _ => 2,
+            };
+            map.areas.push(Area {
+                zone: t.zone,
+                geometry: Cow::Borrowed(&t.geometry),
+                status: Status::Category(category),
+                departement: t.departement.clone(),
+            });
+        }
+        map.points = plan
+            .sites()
+            .iter()
+            .map(|s| MapPoint {
+                zone: s.candidate.zone,
+                xy: s.candidate.xy,
+                kind: s.candidate.kind.unwrap_or(PointKind::Other),
+            })
+            .collect();
+        map.subtitle = format!(
+            "reached: {} before, {} after, of {}",
+            hosts,
+            plan.sites().last().map_or(hosts, |s| s.covered),
+            plan.total_items
+        );
         Ok(map)
     }
 

@@ -35,7 +35,7 @@
 //! ```
 
 pub mod candidates;
-mod demand;
+pub(crate) mod demand;
 #[cfg(feature = "exact")]
 mod exact;
 mod impact;
@@ -273,6 +273,7 @@ impl<'a> Plan<'a> {
             upper_bound,
             elapsed_s: 0.0,
             covered,
+            covered_by_hosts: sets.covered_by_hosts.clone(),
         }
     }
 }

@@ -59,9 +59,16 @@ pub struct PlanReport {
     pub elapsed_s: f64,
     /// Which items are reached at the end.
     pub covered: Vec<bool>,
+    /// Which items the existing hosts reach.
+    pub(crate) covered_by_hosts: Vec<bool>,
 }
 
 impl PlanReport {
+    /// Which demand items the existing hosts reach (before the plan).
+    pub fn covered_before(&self) -> &[bool] {
+        &self.covered_by_hosts
+    }
+
     /// The chosen sites.
     pub fn sites(&self) -> &[PlannedSite] {
         &self.sites
