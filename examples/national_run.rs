@@ -52,19 +52,15 @@ fn main() -> maillage::Result<()> {
 
     // Read and project.
     let (points, _) = Sources::new()
-        .points(data.join("laposte_points_contact_2016.csv"))
+        .points(data.join("laposte_points_contact_2025.csv"))
         .partners(data.join("france_services_2024-08.csv"))
         .partners(data.join("conseillers_numeriques_structures_2021.geojson"))
         .load_points()?;
-    mark("read points (17,212 + 2,845 + 1,450 rows)", &mut lap);
+    mark("read points (17,972 + 2,845 + 1,450 rows)", &mut lap);
     let (communes, _) = read_communes(&CommuneSources::in_dir(&data))?;
     mark("read communes (35,357 polygons + tables)", &mut lap);
     let (qpv, _) = Sources::new()
-        .territories(data.join("qpv_2015_occitanie.geojson"), FieldMap::qpv())
-        .territories(
-            data.join("qpv_2015_ille_et_vilaine.geojson"),
-            FieldMap::qpv(),
-        )
+        .territories(data.join("qpv_2024_national.geojson"), FieldMap::qpv())
         .load_territories()?;
     let (departements, _) = read_territories(
         data.join("departements_2025.geojson"),

@@ -28,18 +28,14 @@ fn main() -> maillage::Result<()> {
         .unwrap_or_else(|| PathBuf::from("../shared/data"));
     let out = PathBuf::from("out/qpv_mediation");
 
-    // 1. Points de contact, France Services sites, and the QPV polygons we
-    //    have (Occitanie and Ille-et-Vilaine, 2015 list). Who offers mediation:
-    //    the user's list if given, else the stand-in rule above.
+    // 1. The mid-2025 points de contact, France Services sites, and the QPV
+    //    of the 2024 list. Who offers mediation: the user's list if given,
+    //    else the stand-in rule above.
     let list = std::env::args().nth(1);
     let mut sources = Sources::new()
-        .points(data.join("laposte_points_contact_2016.csv"))
+        .points(data.join("laposte_points_contact_2025.csv"))
         .partners(data.join("france_services_2024-08.csv"))
-        .territories(data.join("qpv_2015_occitanie.geojson"), FieldMap::qpv())
-        .territories(
-            data.join("qpv_2015_ille_et_vilaine.geojson"),
-            FieldMap::qpv(),
-        );
+        .territories(data.join("qpv_2024_national.geojson"), FieldMap::qpv());
     if let Some(list) = &list {
         sources = sources.assignments(list);
     }
@@ -74,17 +70,17 @@ fn main() -> maillage::Result<()> {
         println!("{s}");
     }
     let gaps = report.gaps(Service::Mediation);
-    println!("\nQPV without a mediation-capable site within 500 m, largest first:");
+    // The 2024 list carries no population: gaps are ranked farthest first.
+    println!("\nQPV without a mediation-capable site within 500 m, farthest first:");
     for (i, g) in gaps.iter().take(15).enumerate() {
         let nearest = g.nearest.map_or("none".to_owned(), |(p, d)| {
             format!("{} ({}) at {d:.0} m", p.name, p.kind)
         });
         println!(
-            "{:>2}. {} {} — {} inhabitants — {nearest}",
+            "{:>2}. {} {} — {nearest}",
             i + 1,
             g.territory.id,
-            g.territory.name,
-            g.territory.population.unwrap_or(0)
+            g.territory.name
         );
     }
     report.write_csv(out.join("coverage.csv"))?;

@@ -17,22 +17,17 @@ fn main() -> maillage::Result<()> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("../shared/data"));
 
-    // 1. The points de contact. The load report says what was kept and what was
-    //    skipped, with the line numbers: the 2016 file has 18 rows without coordinates.
-    let (points, report) = read_la_poste(data.join("laposte_points_contact_2016.csv"))?;
+    // 1. The mid-2025 points de contact. The load report says what was kept
+    //    and what was skipped, with the line numbers: the 7 offices in Andorra
+    //    are skipped, one site with latitude and longitude swapped is repaired.
+    let (points, report) = read_la_poste(data.join("laposte_points_contact_2025.csv"))?;
     println!("{report}\n");
 
-    // 2. The QPV polygons we have (Occitanie and Ille-et-Vilaine, 2015 list).
-    //    `FieldMap::qpv()` knows the usual column names (code_qp, nom_qp, pop_mun...).
-    let mut qpv = Vec::new();
-    for file in [
-        "qpv_2015_occitanie.geojson",
-        "qpv_2015_ille_et_vilaine.geojson",
-    ] {
-        let (territories, report) = read_territories(data.join(file), &FieldMap::qpv())?;
-        println!("{report}");
-        qpv.extend(territories);
-    }
+    // 2. The QPV of the 2024 list. `FieldMap::qpv()` knows the usual column
+    //    names (code_qp, lib_qp, insee_dep...). The 88 QPV of French Polynesia
+    //    lie outside La Poste's zones and are skipped, counted.
+    let (qpv, report) = read_territories(data.join("qpv_2024_national.geojson"), &FieldMap::qpv())?;
+    println!("{report}");
 
     // 3. Index the points (one R-tree per zone and service) and measure. A QPV
     //    is served when a point lies within 500 m of its boundary: that is the
@@ -48,8 +43,10 @@ fn main() -> maillage::Result<()> {
     for summary in report.summary() {
         println!("{summary}");
     }
-    println!("\nQPV with no point de contact within 500 m:");
-    for (rank, gap) in report.gaps(Service::Postal).iter().enumerate() {
+    // The 2024 list carries no population: the gaps are ranked by distance,
+    // farthest first (join INSEE's populations with Sources::population_table).
+    println!("\nThe 20 QPV farthest from a point de contact (of those with none within 500 m):");
+    for (rank, gap) in report.gaps(Service::Postal).iter().take(20).enumerate() {
         let population = gap
             .territory
             .population

@@ -23,10 +23,10 @@ fn main() -> maillage::Result<()> {
         .unwrap_or_else(|| PathBuf::from("../shared/data"));
     let out = PathBuf::from("out/rural_access");
 
-    // The 2016 points de contact and the current communes with their population,
+    // The mid-2025 points de contact and the current communes with their population,
     // density class and FRR rural zoning.
     let inputs = Sources::new()
-        .points(data.join("laposte_points_contact_2016.csv"))
+        .points(data.join("laposte_points_contact_2025.csv"))
         .communes(CommuneSources::in_dir(&data))
         .load()?;
     inputs.reports.iter().for_each(|r| println!("{r}"));
@@ -70,7 +70,7 @@ fn main() -> maillage::Result<()> {
 
     // The national map: metropolitan France and the overseas insets.
     let mut map = GapMap::from_coverage(&coverage, Service::Postal).with_outlines(&departements);
-    map.title = "Communes without a point de contact within 5 km (La Poste 2016)".into();
+    map.title = "Communes without a point de contact within 5 km (La Poste, mid-2025)".into();
     map.points.clear(); // 17,000 dots hide the gaps at national scale
     let view = View::National;
     let svg = map.to_svg(&view)?;

@@ -40,6 +40,7 @@ fn mediation_in_bureaux_de_poste_for_the_2024_qpv() {
         assert_eq!(greedy.objective(), found, "k = {k}");
         assert_eq!(greedy.upper_bound(), Some(greedy_bound), "k = {k}");
         assert!(greedy.sites().windows(2).all(|w| w[0].gain >= w[1].gain));
+        assert!(greedy.upper_bound().unwrap() >= optimum);
         #[cfg(feature = "exact")]
         {
             let exact = plan.exact(60.0).run().unwrap();

@@ -54,7 +54,12 @@ def grid_cells(geom, cell=200.0):
 def run(data: str, out: str) -> dict:
     timings = {}
     t = time.perf_counter()
-    lp = points_gdf(pd.read_csv(f"{data}/laposte_points_contact_2016.csv", sep=";", dtype=str), "Longitude", "Latitude", "Code_INSEE")
+    lp = pd.read_csv(f"{data}/laposte_points_contact_2025.csv", dtype=str)
+    lp = lp[lp["pays"] == "FRANCE"].copy()  # the Andorra offices are not counted
+    lat, lon = lp["latitude"].astype(float), lp["longitude"].astype(float)
+    swapped = (lp["code_insee"].str[:2] != "97") & (lat.abs() < 10) & (lon.abs() > 40)
+    lp["latitude"], lp["longitude"] = lat.where(~swapped, lon), lon.where(~swapped, lat)
+    lp = points_gdf(lp, "longitude", "latitude", "code_insee")
     fs = points_gdf(pd.read_csv(f"{data}/france_services_2024-08.csv", dtype=str), "longitude", "latitude", "insee_com")
     cn = gpd.read_file(f"{data}/conseillers_numeriques_structures_2021.geojson")
     cn = cn[cn.geometry.notna()].copy()
@@ -65,8 +70,9 @@ def run(data: str, out: str) -> dict:
     table["population"] = table["population"].astype("int64")
     communes = communes.merge(table[["code_insee", "dep", "population"]], left_on="code_insee_2026", right_on="code_insee")
     communes["epsg"] = communes["code_insee_2026"].map(epsg_of)
-    qpv = pd.concat([gpd.read_file(f"{data}/qpv_2015_occitanie.geojson"), gpd.read_file(f"{data}/qpv_2015_ille_et_vilaine.geojson")], ignore_index=True)
-    qpv["epsg"] = 2154
+    qpv = gpd.read_file(f"{data}/qpv_2024_national.geojson")
+    qpv = qpv[~qpv["code_departement"].str.startswith("98")].copy()  # Polynesia: outside every zone
+    qpv["epsg"] = qpv["code_departement"].map(epsg_of)
     timings["read"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -76,7 +82,12 @@ def run(data: str, out: str) -> dict:
         by_zone[epsg] = {name: g[g["epsg"] == epsg].to_crs(epsg) for name, g in services.items()}
     # One frame per zone: GeoPandas cannot mix CRSs in one column.
     communes_by_zone = {epsg: g.to_crs(epsg) for epsg, g in communes.groupby("epsg")}
-    qpv_by_zone = {2154: qpv.to_crs(2154)}
+    qpv_by_zone = {}
+    for epsg, g in qpv.groupby("epsg"):
+        g = g.to_crs(epsg)
+        bad = ~g.geometry.is_valid
+        g.loc[bad, "geometry"] = shapely.make_valid(g.geometry[bad].values, method="structure", keep_collapsed=False)
+        qpv_by_zone[epsg] = g
     timings["project"] = time.perf_counter() - t
 
     t = time.perf_counter()
