@@ -14,6 +14,7 @@ mod laposte;
 #[cfg(feature = "osm")]
 mod osm;
 mod partners;
+mod records;
 mod territories;
 
 pub use assignments::{Assignment, apply_assignments, read_assignments, read_assignments_from};

@@ -15,19 +15,28 @@ use std::path::{Path, PathBuf};
 
 use csv::ByteRecord;
 
+use super::records::{Raw, RecordLines};
 use crate::error::{Error, Location, Result};
 pub(crate) use crate::key::{normalize_key, parse_number};
 
 const SNIFF_BYTES: usize = 64 * 1024;
 
 /// A CSV input opened for streaming: one pass, one record in memory at a time.
+///
+/// Records are split line by line first ([`RecordLines`]): a quote that
+/// never closes costs its one line, not the rest of the file. A row with
+/// more fields than the header, or a field that swallowed line breaks and a
+/// line's worth of separators, is a malformed row; malformed rows are not
+/// handed to the reader but counted by [`finish`](Self::finish), so every
+/// row is accounted for: read = kept + skipped.
 pub(crate) struct CsvTable<R: Read = File> {
     path: PathBuf,
     headers: Vec<String>,
     raw_headers: Vec<String>,
-    reader: csv::Reader<BufReader<R>>,
+    lines: RecordLines<BufReader<R>>,
     delimiter: u8,
     latin1_rows: usize,
+    malformed: Vec<(u64, String)>,
 }
 
 impl CsvTable<File> {
@@ -36,6 +45,17 @@ impl CsvTable<File> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         CsvTable::from_reader(path, file)
     }
+}
+
+/// Parses one raw record into `record`.
+fn parse_record(bytes: &[u8], delimiter: u8, record: &mut ByteRecord) -> csv::Result<bool> {
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .buffer_capacity(bytes.len().clamp(64, 1 << 16))
+        .from_reader(bytes)
+        .read_byte_record(record)
 }
 
 impl<R: Read> CsvTable<R> {
@@ -66,19 +86,34 @@ impl<R: Read> CsvTable<R> {
         } else {
             head
         };
+        if bom && body.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::format(
+                path,
+                None,
+                "the file holds only a byte-order mark",
+            ));
+        }
         let delimiter = sniff_delimiter(body);
         if bom {
             buf.consume(3);
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(buf);
-        let header_record = reader
-            .byte_headers()
-            .map_err(|e| Error::format(path, Some(Location::Line(1)), e.to_string()))?
-            .clone();
+        let mut lines = RecordLines::new(buf, delimiter, 1);
+        let header_record = match lines.next_raw().map_err(|e| Error::io(path, e))? {
+            Some(Raw::Record { bytes, .. }) => {
+                let mut record = ByteRecord::new();
+                parse_record(&bytes, delimiter, &mut record)
+                    .map_err(|e| Error::format(path, Some(Location::Line(1)), e.to_string()))?;
+                record
+            }
+            Some(Raw::Runaway { detail, .. }) => {
+                return Err(Error::format(
+                    path,
+                    Some(Location::Line(1)),
+                    format!("header: {detail}"),
+                ));
+            }
+            None => return Err(Error::format(path, None, "empty file")),
+        };
         let raw_headers: Vec<String> = header_record
             .iter()
             .map(|f| decode(f).0.into_owned())
@@ -88,9 +123,10 @@ impl<R: Read> CsvTable<R> {
             path: path.to_path_buf(),
             headers,
             raw_headers,
-            reader,
+            lines,
             delimiter,
             latin1_rows: 0,
+            malformed: Vec::new(),
         })
     }
 
@@ -104,13 +140,27 @@ impl<R: Read> CsvTable<R> {
     /// Like [`column`](Self::column), but a missing column is an error naming it.
     pub fn require(&self, aliases: &[&str]) -> Result<usize> {
         self.column(aliases).ok_or_else(|| {
+            // A header can be anything (a whole file on one line): name at
+            // most 30 columns of at most 60 characters.
+            let short = |h: &String| -> String {
+                let mut s: String = h.chars().take(60).collect();
+                if h.chars().count() > 60 {
+                    s.push('…');
+                }
+                s
+            };
             let found = if let [only] = self.raw_headers.as_slice() {
                 format!(
-                    "a single column {only:?}: is the separator something other than {:?}?",
+                    "a single column {:?}: is the separator something other than {:?}?",
+                    short(only),
                     self.delimiter as char
                 )
             } else {
-                format!("columns {}", self.raw_headers.join(", "))
+                let mut shown: Vec<String> = self.raw_headers.iter().take(30).map(short).collect();
+                if self.raw_headers.len() > 30 {
+                    shown.push(format!("… ({} columns)", self.raw_headers.len()));
+                }
+                format!("columns {}", shown.join(", "))
             };
             Error::MissingColumn {
                 path: self.path.clone(),
@@ -120,23 +170,58 @@ impl<R: Read> CsvTable<R> {
         })
     }
 
-    /// Reads the next record into `record`; returns its 1-based line number,
-    /// or `None` at the end of the file.
+    /// Reads the next well-formed record into `record`; returns its 1-based
+    /// line number, or `None` at the end of the file. Malformed rows are
+    /// kept aside for [`finish`](Self::finish).
     pub fn next_record(&mut self, record: &mut ByteRecord) -> Result<Option<u64>> {
-        match self.reader.read_byte_record(record) {
-            Ok(false) => Ok(None),
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                if record.iter().any(|f| std::str::from_utf8(f).is_err()) {
-                    self.latin1_rows += 1;
+        loop {
+            let raw = self
+                .lines
+                .next_raw()
+                .map_err(|e| Error::io(&self.path, e))?;
+            let (line, bytes) = match raw {
+                None => return Ok(None),
+                Some(Raw::Runaway { line, detail }) => {
+                    self.malformed.push((line, detail));
+                    continue;
                 }
-                Ok(Some(line))
+                Some(Raw::Record { line, bytes }) => (line, bytes),
+            };
+            if let Err(e) = parse_record(&bytes, self.delimiter, record) {
+                self.malformed.push((line, e.to_string()));
+                self.lines.reject_last();
+                continue;
             }
-            Err(e) => {
-                let line = e.position().map(|p| Location::Line(p.line()));
-                Err(Error::format(&self.path, line, e.to_string()))
+            if let Some(problem) = self.shape_problem(record) {
+                self.malformed.push((line, problem));
+                self.lines.reject_last();
+                continue;
             }
+            if record.iter().any(|f| std::str::from_utf8(f).is_err()) {
+                self.latin1_rows += 1;
+            }
+            return Ok(Some(line));
         }
+    }
+
+    /// Why a parsed record is malformed: more fields than the header, or a
+    /// field that swallowed line breaks with a line's worth of separators
+    /// (a stray quote closed by another one lines later).
+    fn shape_problem(&self, record: &ByteRecord) -> Option<String> {
+        let width = self.headers.len();
+        if record.len() > width {
+            return Some(format!("{} fields, header has {width}", record.len()));
+        }
+        let line_worth = width.saturating_sub(1).max(3);
+        record.iter().enumerate().find_map(|(i, f)| {
+            let separators = f.iter().filter(|b| **b == self.delimiter).count();
+            (f.contains(&b'\n') && separators >= line_worth).then(|| {
+                format!(
+                    "field {} spans lines and holds {separators} separators: a stray quote",
+                    i + 1
+                )
+            })
+        })
     }
 
     /// The trimmed text of field `index` of `record` (empty when absent).
@@ -165,8 +250,18 @@ impl<R: Read> CsvTable<R> {
         self.headers.len()
     }
 
-    /// Adds the notes common to every CSV reader (encoding fallback, separator) to a report.
+    /// Counts the malformed rows (as read and skipped) and adds the notes
+    /// common to every CSV reader (encoding fallback, no data) to a report.
     pub fn finish(&self, report: &mut crate::LoadReport) {
+        for (line, detail) in &self.malformed {
+            report.read += 1;
+            report.skip(
+                crate::report::SkipReason::MalformedRow,
+                Location::Line(*line),
+                None,
+                Some(detail.clone()),
+            );
+        }
         if self.latin1_rows > 0 {
             report.note(crate::report::Note::Latin1Rows(self.latin1_rows));
         }
