@@ -57,6 +57,28 @@ pub(crate) fn parse_number(s: &str) -> Option<f64> {
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
+/// The département of an INSEE commune code (`2A004` → `2A`, `97411` →
+/// `974`), when it is a known département: `01`–`95` but `20`, `2A`, `2B`,
+/// `971`–`976`.
+pub(crate) fn departement_of(commune: &str) -> Option<String> {
+    let n = if commune.starts_with("97") { 3 } else { 2 };
+    let code = commune.get(..n)?;
+    is_departement(code).then(|| code.to_owned())
+}
+
+/// True for a known département code.
+pub(crate) fn is_departement(code: &str) -> bool {
+    match code {
+        "2A" | "2B" | "971" | "972" | "973" | "974" | "976" => true,
+        _ => {
+            code.len() == 2
+                && code
+                    .parse::<u8>()
+                    .is_ok_and(|n| (1..=95).contains(&n) && n != 20)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +99,20 @@ mod tests {
             "relais_poste_commercant"
         );
         assert_eq!(normalize_key("\u{feff}code_insee"), "code_insee");
+    }
+
+    #[test]
+    fn departements_of_commune_codes() {
+        assert_eq!(departement_of("2A004").as_deref(), Some("2A"));
+        assert_eq!(departement_of("97411").as_deref(), Some("974"));
+        assert_eq!(departement_of("75056").as_deref(), Some("75"));
+        assert_eq!(departement_of("20004"), None);
+        assert_eq!(
+            departement_of("97501"),
+            None,
+            "Saint-Pierre-et-Miquelon is a COM"
+        );
+        assert!(!is_departement(""));
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! Writing output files: folders created, errors naming the file, text
 //! made safe for spreadsheets. Used by every writer.
+//!
+//! A file is written to a temporary file beside it, then renamed over it:
+//! a failed run never leaves half a file, and a symbolic link planted where
+//! an output goes is refused, never followed (its target is not truncated).
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -8,24 +12,42 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// Opens `path` for writing, creating its folder.
-pub(crate) fn create(path: &Path) -> Result<BufWriter<File>> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
-    }
-    File::create(path)
-        .map(BufWriter::new)
-        .map_err(|e| Error::write(path, e))
-}
+/// The reason a path cannot be written to.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Refused(&'static str);
 
 /// Writes a file through `body`, creating its folder; errors name `path`.
 pub(crate) fn write_file(
     path: &Path,
     body: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
 ) -> Result<()> {
-    let mut file = create(path)?;
-    body(&mut file).map_err(|e| e.at(path))?;
-    file.flush().map_err(|e| Error::write(path, e))
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
+    }
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Error::write(
+            path,
+            Refused("a symbolic link stands where the output goes: refusing to write through it"),
+        ));
+    }
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = File::create(&tmp)
+            .map(BufWriter::new)
+            .map_err(|e| Error::write(path, e))?;
+        body(&mut file).map_err(|e| e.at(path))?;
+        file.flush().map_err(|e| Error::write(path, e))?;
+        drop(file);
+        std::fs::rename(&tmp, path).map_err(|e| Error::write(path, e))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Writes `bytes` to `path`, creating its folder.

@@ -24,6 +24,10 @@ use geo_types::{Coord, MultiPolygon};
 use crate::error::{Error, Result};
 use crate::model::Territory;
 
+/// Most cells of a population grid one commune may hold (about 400 MB of
+/// coordinates): Maripasoula (18,360 km²) in 200 m cells holds 0.46 million.
+pub const MAX_CELLS_PER_COMMUNE: f64 = 25e6;
+
 /// A point holding some population.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PopulationUnit {
@@ -81,6 +85,48 @@ impl PopulationModel {
             }
             _ => Ok(()),
         }
+    }
+
+    /// Checks that a grid's cells stay within memory: cells are generated
+    /// one commune at a time, so no commune may hold more than
+    /// [`MAX_CELLS_PER_COMMUNE`]; an analysis that keeps every unit (a plan)
+    /// asks for `max_total` cells at most. The error names the commune and
+    /// the smallest cell size that fits. Other models always fit.
+    pub fn check_budget(&self, communes: &[Territory], max_total: Option<f64>) -> Result<()> {
+        let PopulationModel::Grid { cell_m } = self else {
+            return Ok(());
+        };
+        let cell_area = cell_m * cell_m;
+        let mut total = 0.0;
+        for c in communes {
+            let cells = geo::Area::unsigned_area(&c.geometry) / cell_area;
+            total += cells;
+            if cells > MAX_CELLS_PER_COMMUNE {
+                return Err(Error::invalid(
+                    "grid cell size",
+                    format!(
+                        "commune {} ({}) would hold about {:.0} million cells of {cell_m} m; the limit is {:.0} million per commune: use cells of at least {:.0} m",
+                        c.id,
+                        c.name,
+                        cells / 1e6,
+                        MAX_CELLS_PER_COMMUNE / 1e6,
+                        (cells / MAX_CELLS_PER_COMMUNE).sqrt() * cell_m + 1.0
+                    ),
+                ));
+            }
+        }
+        if let Some(max) = max_total.filter(|m| total > *m) {
+            return Err(Error::invalid(
+                "grid cell size",
+                format!(
+                    "the communes would hold about {:.0} million cells of {cell_m} m; this analysis keeps every cell in memory and allows {:.0} million: use cells of at least {:.0} m",
+                    total / 1e6,
+                    max / 1e6,
+                    (total / max).sqrt() * cell_m + 1.0
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Writes the units of commune `index` into `out` (cleared first).

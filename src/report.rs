@@ -145,6 +145,8 @@ pub enum Note {
     /// Ids of the territories a joined table has no row for (their
     /// population stays as read: often unknown).
     NotInTable(Vec<String>),
+    /// Rows whose département was empty or absent, taken from the commune code.
+    DepartementFromCode(usize),
     /// Rows of a table keyed by commune that match no commune polygon.
     UnmatchedRows(usize),
     /// Features of other services left out.
@@ -255,6 +257,10 @@ impl fmt::Display for Note {
                 "{} territory(ies) have no row in the table (population left as read): {}",
                 list.len(),
                 ids(list)
+            ),
+            Note::DepartementFromCode(n) => write!(
+                f,
+                "{n} row(s) without a département: taken from the commune code"
             ),
             Note::UnmatchedRows(n) => write!(f, "{n} row(s) match no commune polygon"),
             Note::OtherServices(n) => write!(f, "{n} feature(s) of other services left out"),

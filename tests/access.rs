@@ -627,3 +627,28 @@ fn road_travel_times_flow_into_accessibility_with_their_snaps() {
     let or = run(Combine::Or);
     assert_eq!(or.beyond, 10.0, "5.9 min > 5.5 min");
 }
+
+/// A cell given twice counts once; a population no cell can hold is a defect.
+#[test]
+fn filosofi_duplicates_and_implausible_populations_are_skipped() {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+    let (communes, _) = read_communes(
+        &CommuneSources::new(demo.join("communes.geojson")).table(demo.join("communes.csv")),
+    )
+    .unwrap();
+    let csv = "Idcar_200m;Ind\n\
+               CRS3035RES200mN2644200E3703400;120\n\
+               CRS3035RES200mN2644200E3703400;120\n\
+               CRS3035RES200mN2630400E3686600;1e300\n\
+               CRS3035RES200mN2657600E3724800;8000\n";
+    let (units, r) =
+        maillage::read::read_filosofi_from("cells.csv", csv.as_bytes(), &communes).unwrap();
+    assert_eq!((r.read, r.kept), (4, 2), "{r}");
+    assert_eq!(r.skipped_for(maillage::SkipReason::DuplicateId), 1);
+    assert_eq!(
+        r.skipped_for(maillage::SkipReason::MalformedRow),
+        1,
+        "1e300"
+    );
+    assert_eq!(units.iter().map(|u| u.population).sum::<f64>(), 8_120.0);
+}

@@ -480,3 +480,65 @@ fn population_table_join_counts_every_row_and_every_uncovered_territory() {
         "{err}"
     );
 }
+
+#[test]
+fn outputs_never_follow_a_planted_symlink_and_never_leave_half_files() {
+    use maillage::{Coverage, ServiceNetwork};
+    let dir = Dir::new();
+    let victim = dir.file("precious.txt", "keep me");
+    let out = dir.0.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::os::unix::fs::symlink(&victim, out.join("coverage.csv")).unwrap();
+    let network = ServiceNetwork::new(vec![]);
+    let territories: Vec<maillage::Territory> = vec![];
+    let report = Coverage::new(&network, &territories).run().unwrap();
+    let err = report
+        .write_csv(out.join("coverage.csv"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    report.write_csv(out.join("fresh.csv")).unwrap();
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+}
+
+#[test]
+fn commune_table_departements_are_checked_against_the_codes() {
+    use maillage::read::read_communes_from;
+    let polygons = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/data/demo/communes.geojson"
+    ))
+    .unwrap();
+    let read = |table: &str| {
+        read_communes_from(
+            ("communes.geojson", polygons.as_slice()),
+            Some(("table.csv", table.as_bytes())),
+            None::<(&str, &[u8])>,
+        )
+        .unwrap()
+    };
+    // No dep column: the département comes from the code when it is a known one.
+    let (_, reports) = read("code_insee,population\n75056,2000\n99001,100\n20004,10\n");
+    let table = &reports[1];
+    assert!(
+        table.notes.contains(&Note::DepartementFromCode(1)),
+        "{table}"
+    );
+    let bad = &table.skipped[&SkipReason::MalformedRow];
+    assert_eq!(
+        bad.count, 2,
+        "99 (the demo's) and 20 (old Corsica) are not known départements"
+    );
+    // A dep that contradicts the code is refused, not trusted.
+    let (communes, reports) = read("code_insee,dep,population\n99001,98,100\n99002,99,50\n");
+    let table = &reports[1];
+    assert_eq!((table.read, table.kept), (2, 1), "{table}");
+    let c = communes.iter().find(|c| c.id == "99002").unwrap();
+    assert_eq!(c.departement.as_deref(), Some("99"));
+    assert_eq!(c.population, Some(50));
+}

@@ -512,3 +512,45 @@ fn comply_when_every_departement_complies_says_so() {
     let sites = std::fs::read_to_string(out.path().join("sites.csv")).unwrap();
     assert_eq!(sites.lines().count(), 1, "the header only");
 }
+
+#[test]
+fn a_grid_too_fine_for_memory_is_refused_before_any_work() {
+    let out = tempfile::tempdir().unwrap();
+    let (points, communes, table) = (
+        demo("points.csv"),
+        demo("communes.geojson"),
+        demo("communes.csv"),
+    );
+    for (command, model) in [("access", "grid:1"), ("plan", "grid:4")] {
+        let mut args = vec![
+            command,
+            "--points",
+            points.to_str().unwrap(),
+            "--communes",
+            communes.to_str().unwrap(),
+            "--population",
+            table.to_str().unwrap(),
+            "--model",
+            model,
+            "--out",
+            out.path().to_str().unwrap(),
+        ];
+        if command == "plan" {
+            args.extend([
+                "--service",
+                "postal",
+                "--candidates",
+                "communes",
+                "--add",
+                "1",
+            ]);
+        }
+        let o = maillage(&args);
+        assert_eq!(o.status.code(), Some(1), "{command} {model}");
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("invalid grid cell size") && err.contains("use cells of at least"),
+            "{err}"
+        );
+    }
+}

@@ -204,7 +204,8 @@ impl<'a> Accessibility<'a> {
                 "distances and minutes must be finite and ≥ 0",
             ));
         }
-        self.model.validate()
+        self.model.validate()?;
+        self.model.check_budget(self.communes, None)
     }
 
     /// Runs the analysis, in parallel over communes.

@@ -86,11 +86,7 @@ impl FromStr for CandidateSpec {
     }
 }
 
-/// The département of an INSEE commune code (`2A004` → `2A`, `97411` → `974`).
-pub(crate) fn departement_of(commune: &str) -> Option<String> {
-    let n = if commune.starts_with("97") { 3 } else { 2 };
-    commune.get(..n).map(str::to_owned)
-}
+pub(crate) use crate::key::departement_of;
 
 fn of_point(p: &ServicePoint) -> Candidate {
     Candidate {

@@ -160,6 +160,8 @@ impl<'a> Demand<'a> {
     ) -> Result<Self> {
         reach.validate()?;
         model.validate()?;
+        // A plan keeps every unit (about 40 bytes each): at most 60 million.
+        model.check_budget(communes, Some(60e6))?;
         let mut departements = Vec::new();
         let dep_of: Vec<u32> = communes
             .iter()

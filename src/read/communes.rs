@@ -9,6 +9,7 @@ use geo_types::{MultiPolygon, Polygon};
 
 use crate::crs::Zone;
 use crate::error::{Location, Result};
+use crate::key::departement_of;
 use crate::model::{DensityClass, FrrClass, Territory, TerritoryKind};
 use crate::read::geojson::{GeometryFixes, for_each_feature_in, property_text};
 use crate::read::territories::parse_population;
@@ -309,7 +310,35 @@ fn read_commune_table(
         .filter_map(|a| table.column(&[a]).map(|c| ((*a).to_owned(), c)))
         .collect();
     let mut bad_population = 0usize;
+    let mut dep_from_code = 0usize;
     let (rows, mut report) = read_keyed(path, table, c_code, |table, record, line| {
+        let code = table.field(record, c_code);
+        let given = table.opt_field(record, c_dep);
+        // The département must be the code's own (its first 2 characters, 3
+        // overseas); when the table gives none, the code's is used if it is
+        // a known département.
+        let prefix = code
+            .get(..if code.starts_with("97") { 3 } else { 2 })
+            .unwrap_or("");
+        let dep = if given.is_empty() {
+            let Some(d) = departement_of(&code) else {
+                return Err((
+                    SkipReason::MalformedRow,
+                    format!(
+                        "no département, and {code:?} is not the code of a commune of a known département"
+                    ),
+                ));
+            };
+            dep_from_code += 1;
+            d
+        } else if given == prefix {
+            given.into_owned()
+        } else {
+            return Err((
+                SkipReason::MalformedRow,
+                format!("département {given:?} does not match the code {code:?}"),
+            ));
+        };
         let population = parse_population(&table.field(record, c_pop));
         bad_population += usize::from(population.is_none());
         let attributes = c_attrs
@@ -322,7 +351,7 @@ fn read_commune_table(
         let typology = table.opt_field(record, c_typology);
         Ok(TableRow {
             name: table.opt_field(record, c_name).into_owned(),
-            dep: table.opt_field(record, c_dep).into_owned(),
+            dep,
             population,
             line,
             density: table
@@ -336,6 +365,9 @@ fn read_commune_table(
     })?;
     if bad_population > 0 {
         report.note(Note::UnreadablePopulation(bad_population));
+    }
+    if dep_from_code > 0 {
+        report.note(Note::DepartementFromCode(dep_from_code));
     }
     Ok((rows, report))
 }

@@ -49,6 +49,10 @@ impl CellId {
     }
 }
 
+/// Densest population a cell may hold, per km²: four times the densest
+/// arrondissement of Paris. A cell above it (`Ind=1e300`) is a defect.
+const MAX_DENSITY_PER_KM2: f64 = 200_000.0;
+
 /// Reads a Filosofi grid CSV (cell id column `Idcar_200m`, `Idcar_1km` or
 /// `idINSPIRE`; population column `Ind`) as population units placed in
 /// `communes`.
@@ -91,6 +95,7 @@ fn filosofi_table<R: std::io::Read>(
     let mut lost = 0.0f64;
     let mut placed = 0.0f64;
     let mut record = csv::ByteRecord::new();
+    let mut seen = std::collections::HashSet::new();
     while let Some(line) = table.next_record(&mut record)? {
         report.read += 1;
         let loc = Location::Line(line);
@@ -115,6 +120,23 @@ fn filosofi_table<R: std::io::Read>(
             lost += population;
             continue;
         };
+        if !seen.insert(id.clone()) {
+            report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
+            continue;
+        }
+        let km2 = (cell.resolution_m / 1000.0).powi(2);
+        if population > MAX_DENSITY_PER_KM2 * km2 {
+            report.skip(
+                SkipReason::MalformedRow,
+                loc,
+                Some(&id),
+                Some(format!(
+                    "population {population} is implausible for a cell of {} m (more than {MAX_DENSITY_PER_KM2} per km²)",
+                    cell.resolution_m
+                )),
+            );
+            continue;
+        }
         let placed_in = if cell.epsg == 3035 {
             projector
                 .from_laea_europe(cell.centre().x, cell.centre().y)
