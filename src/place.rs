@@ -118,6 +118,18 @@ pub(crate) fn place_lonlat(lon: f64, lat: f64) -> Result<Placed, Problem> {
     })
 }
 
+/// Takes a multipolygon given in metres in `zone`'s official CRS (a file
+/// that declares it) back to WGS84 lon/lat.
+pub(crate) fn unproject(
+    mut mp: MultiPolygon<f64>,
+    zone: Zone,
+) -> Result<MultiPolygon<f64>, Problem> {
+    projector()?
+        .unproject_multipolygon(zone, &mut mp)
+        .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
+    Ok(mp)
+}
+
 /// The one zone every vertex lies in.
 fn zone_of_vertices(mp: &MultiPolygon<f64>) -> Result<Zone, Problem> {
     let mut zone: Option<Zone> = None;

@@ -333,17 +333,40 @@ fn geojson_not_a_collection_or_declared_projected_is_an_error() {
         "{err}"
     );
 
+    // A file in Lambert-93 that says so is read: maillage knows that CRS.
+    let crs = |name: &str| {
+        format!("\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"{name}\"}}}}")
+    };
+    let square = feature("a", &square_lonlat(652_469.0, 6_862_035.0, 100.0));
     let lambert = format!(
-        "{{\"type\":\"FeatureCollection\",\"crs\":{{\"type\":\"name\",\"properties\":{{\"name\":\"urn:ogc:def:crs:EPSG::2154\"}}}},\"features\":[{}]}}",
-        feature("a", &square_lonlat(652_469.0, 6_862_035.0, 100.0))
+        "{{\"type\":\"FeatureCollection\",{},\"features\":[{square}]}}",
+        crs("urn:ogc:def:crs:EPSG::2154")
     );
-    let err = read_territories(dir.file("l93.geojson", lambert), &map()).unwrap_err();
+    let (t, r) = read_territories(dir.file("l93.geojson", lambert), &map()).unwrap();
+    assert_eq!(r.kept, 1, "{r}");
+    let area = geo::Area::unsigned_area(&t[0].geometry);
     assert!(
-        err.to_string()
-            .contains("declares CRS \"urn:ogc:def:crs:EPSG::2154\""),
+        (area - 100.0 * 100.0).abs() < 1.0,
+        "a 100 m square stays one: {area}"
+    );
+    // A CRS maillage does not know is an error that says what to do.
+    let mercator = format!(
+        "{{\"type\":\"FeatureCollection\",{},\"features\":[{square}]}}",
+        crs("EPSG:3857")
+    );
+    let err = read_territories(dir.file("m.geojson", mercator), &map()).unwrap_err();
+    assert!(
+        err.to_string().contains("declares CRS \"EPSG:3857\""),
         "{err}"
     );
     assert!(err.to_string().contains("ogr2ogr"), "{err}");
+    // Declared after the features, which were read as lon/lat: an error, not an empty success.
+    let late = format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[{square}],{}}}",
+        crs("EPSG:2154")
+    );
+    let err = read_territories(dir.file("late.geojson", late), &map()).unwrap_err();
+    assert!(err.to_string().contains("after its features"), "{err}");
 
     let err = read_territories(dir.file("empty.geojson", ""), &map()).unwrap_err();
     assert!(err.to_string().ends_with("empty file"), "{err}");

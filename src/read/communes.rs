@@ -104,20 +104,20 @@ struct TableRow {
 /// vintage) is skipped as [`SkipReason::NoPolygon`] and its population is
 /// named in the report: it is never silently lost, and never counted twice.
 pub fn read_communes(sources: &CommuneSources) -> Result<(Vec<Territory>, Vec<LoadReport>)> {
-    let open = |p: &Path| std::fs::File::open(p).map_err(|e| crate::Error::io(p, e));
     let named = |p: &Path| p.display().to_string();
-    let table = match &sources.table {
-        Some(p) => Some((named(p), open(p)?)),
-        None => None,
+    let open = |p: &Option<PathBuf>| -> Result<Option<(String, Box<dyn Read + Send>)>> {
+        p.as_ref()
+            .map(|p| Ok((named(p), super::open_input(p)?)))
+            .transpose()
     };
-    let frr = match &sources.frr {
-        Some(p) => Some((named(p), open(p)?)),
-        None => None,
-    };
+    let (mut table, mut frr) = (open(&sources.table)?, open(&sources.frr)?);
     read_communes_from(
-        (&named(&sources.polygons), open(&sources.polygons)?),
-        table.as_ref().map(|(n, f)| (n.as_str(), f)),
-        frr.as_ref().map(|(n, f)| (n.as_str(), f)),
+        (
+            &named(&sources.polygons),
+            super::open_input(&sources.polygons)?,
+        ),
+        table.as_mut().map(|(n, f)| (n.as_str(), f)),
+        frr.as_mut().map(|(n, f)| (n.as_str(), f)),
     )
 }
 

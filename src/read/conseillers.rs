@@ -23,7 +23,7 @@ pub fn read_conseillers_numeriques(
     path: impl AsRef<Path>,
 ) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = path.as_ref();
-    let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+    let file = super::open_input(path)?;
     conseillers_in(path, file)
 }
 
@@ -48,7 +48,14 @@ fn conseillers_in(
             .or_else(|| property_text(&f.properties, "siret"))
             .map(|raw| format!("{CONSEILLER_NUMERIQUE_ID_PREFIX}{raw}"))
             .unwrap_or_default();
-        let placed = point_lonlat(&f.geometry).and_then(|c| place_repairing_swap(c.x, c.y));
+        let placed = point_lonlat(&f.geometry)
+            .and_then(|c| match f.crs {
+                Some(zone) => crate::Projector::shared()
+                    .and_then(|p| p.unproject(zone, c.x, c.y))
+                    .map_err(|e| (crate::SkipReason::InvalidCoordinates, e.to_string())),
+                None => Ok(c),
+            })
+            .and_then(|c| place_repairing_swap(c.x, c.y));
         let Some(placed) = sink.accept(loc, &id, placed) else {
             return;
         };

@@ -24,7 +24,7 @@ use crate::report::{LoadReport, SkipReason};
 /// id, unknown service or kind, unreadable numbers) are skipped and counted.
 pub fn read_coverage(path: impl AsRef<Path>) -> Result<(Vec<Outcome>, LoadReport)> {
     let path = path.as_ref();
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = super::open_input(path)?;
     read_coverage_from(&path.display().to_string(), file)
 }
 

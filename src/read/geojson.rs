@@ -14,6 +14,7 @@ use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+use crate::crs::Zone;
 use crate::error::{Error, Location, Result};
 use crate::place::{Problem, Repair};
 use crate::report::{Note, SkipReason};
@@ -21,6 +22,9 @@ use crate::report::{Note, SkipReason};
 /// One feature as read: its 1-based position, properties and raw geometry.
 pub(crate) struct RawFeature {
     pub index: u64,
+    /// The projected CRS the document declared before its features (its
+    /// coordinates are metres in that zone's CRS), if any.
+    pub crs: Option<Zone>,
     pub properties: Map<String, Value>,
     pub geometry: Value,
 }
@@ -47,6 +51,8 @@ pub(crate) fn for_each_feature_in(
         kind: None,
         saw_features: false,
         crs: None,
+        zone_crs: None,
+        crs_after_features: false,
         count: 0,
     };
     (&mut top)
@@ -72,16 +78,37 @@ pub(crate) fn for_each_feature_in(
     if let Some(crs) = top.crs
         && !is_lonlat_crs(&crs)
     {
-        return Err(Error::format(
-            path,
-            None,
+        let message = if top.zone_crs.is_none() {
             format!(
-                "declares CRS {crs:?}; maillage reads WGS84 longitude/latitude \
-                     (reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`)"
-            ),
-        ));
+                "declares CRS {crs:?}; maillage reads WGS84 longitude/latitude or the official \
+                 CRS of a French zone (EPSG:2154, 5490, 2972, 2975, 4471, 4467): reproject \
+                 first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
+            )
+        } else if top.crs_after_features {
+            format!(
+                "declares CRS {crs:?} after its features, which were read as longitude/latitude: \
+                 put the \"crs\" member before \"features\""
+            )
+        } else {
+            return Ok(());
+        };
+        return Err(Error::format(path, None, message));
     }
     Ok(())
+}
+
+/// The zone whose official CRS a `crs` name designates
+/// (`EPSG:2154`, `urn:ogc:def:crs:EPSG::2154`...).
+fn zone_of_crs(name: &str) -> Option<Zone> {
+    let digits: String = name
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    digits.parse::<u32>().ok().and_then(Zone::from_epsg)
 }
 
 fn is_lonlat_crs(name: &str) -> bool {
@@ -113,6 +140,8 @@ struct TopLevel<'a, F> {
     kind: Option<String>,
     saw_features: bool,
     crs: Option<String>,
+    zone_crs: Option<Zone>,
+    crs_after_features: bool,
     count: u64,
 }
 
@@ -142,6 +171,8 @@ impl<'de, F: FnMut(RawFeature)> Visitor<'de> for &mut TopLevel<'_, F> {
                         .pointer("/properties/name")
                         .and_then(Value::as_str)
                         .map(str::to_owned);
+                    self.zone_crs = self.crs.as_deref().and_then(zone_of_crs);
+                    self.crs_after_features = self.count > 0;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
@@ -184,6 +215,7 @@ impl<'de, F: FnMut(RawFeature)> Visitor<'de> for Features<'_, '_, F> {
             let geometry = obj.remove("geometry").unwrap_or(Value::Null);
             (self.top.on_feature)(RawFeature {
                 index: self.top.count,
+                crs: self.top.zone_crs,
                 properties,
                 geometry,
             });

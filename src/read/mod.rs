@@ -42,6 +42,20 @@ use crate::place::{Placed, PlacedPolygon, Problem, place_multipolygon};
 use crate::report::{LoadReport, Note, SkipReason};
 use geojson::{GeometryFixes, RawFeature, multipolygon_lonlat};
 
+/// Opens an input file, decompressing it on the fly when it is gzip
+/// (`.geojson.gz`, `.csv.gz`: told from its first bytes, not its name).
+pub(crate) fn open_input(path: &std::path::Path) -> crate::Result<Box<dyn std::io::Read + Send>> {
+    use std::io::BufRead;
+    let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+    let mut buf = std::io::BufReader::new(file);
+    let head = buf.fill_buf().map_err(|e| crate::Error::io(path, e))?;
+    Ok(if head.starts_with(&[0x1f, 0x8b]) {
+        Box::new(flate2::read::MultiGzDecoder::new(buf))
+    } else {
+        Box::new(buf)
+    })
+}
+
 /// The skeleton every point reader shares: counts each row read, checks its
 /// id and coordinates, refuses an id seen before (the first occurrence is
 /// kept), and counts what it keeps. Each reader only maps its columns.
@@ -116,7 +130,12 @@ pub(crate) fn place_feature_polygon(
     fixes: &mut GeometryFixes,
     report: &mut LoadReport,
 ) -> Option<PlacedPolygon> {
-    let placed = multipolygon_lonlat(&feature.geometry, fixes).and_then(place_multipolygon);
+    let placed = multipolygon_lonlat(&feature.geometry, fixes)
+        .and_then(|mp| match feature.crs {
+            Some(zone) => crate::place::unproject(mp, zone),
+            None => Ok(mp),
+        })
+        .and_then(place_multipolygon);
     match placed {
         Ok(p) => {
             fixes.record(id, p.repair);

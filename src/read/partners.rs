@@ -22,7 +22,7 @@ use crate::report::{LoadReport, SkipReason};
 /// - any other CSV: the plain partner layout of [`read_partner_csv`].
 pub fn read_partners(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = path.as_ref();
-    let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+    let file = super::open_input(path)?;
     read_partners_from(&path.display().to_string(), file)
 }
 
@@ -39,7 +39,7 @@ pub fn read_partners_from(
 /// column), or any partner file ([`read_partners`]).
 pub fn read_sites(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = path.as_ref();
-    let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+    let file = super::open_input(path)?;
     read_detected(&path.display().to_string(), file, true)
 }
 

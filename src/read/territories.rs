@@ -182,7 +182,7 @@ pub fn read_territories(
     fields: &FieldMap,
 ) -> Result<(Vec<Territory>, LoadReport)> {
     let path = path.as_ref();
-    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = super::open_input(path)?;
     territories_in(path, file, fields)
 }
 

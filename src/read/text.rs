@@ -9,7 +9,6 @@
 //! needed the fallback so the load report can say so.
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
@@ -29,7 +28,7 @@ const SNIFF_BYTES: usize = 64 * 1024;
 /// line's worth of separators, is a malformed row; malformed rows are not
 /// handed to the reader but counted by [`finish`](Self::finish), so every
 /// row is accounted for: read = kept + skipped.
-pub(crate) struct CsvTable<R: Read = File> {
+pub(crate) struct CsvTable<R: Read = Box<dyn Read + Send>> {
     path: PathBuf,
     headers: Vec<String>,
     raw_headers: Vec<String>,
@@ -39,11 +38,10 @@ pub(crate) struct CsvTable<R: Read = File> {
     malformed: Vec<(u64, String)>,
 }
 
-impl CsvTable<File> {
-    /// Opens `path`, sniffs its separator and reads its header.
+impl CsvTable {
+    /// Opens `path` (gzip or not), sniffs its separator and reads its header.
     pub fn open(path: &Path) -> Result<Self> {
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        CsvTable::from_reader(path, file)
+        CsvTable::from_reader(path, super::open_input(path)?)
     }
 }
 
