@@ -9,7 +9,7 @@
 //! invalid polygon is repaired with geo's `MakeValid`.
 
 use geo::{BoundingRect, CoordsIter, MakeValid, Validation};
-use geo_types::{Coord, MultiPolygon};
+use geo_types::{Coord, MultiPolygon, Polygon};
 
 use crate::crs::{Projector, Zone, looks_projected};
 use crate::key::parse_number;
@@ -118,6 +118,86 @@ pub(crate) fn place_lonlat(lon: f64, lat: f64) -> Result<Placed, Problem> {
     })
 }
 
+/// Polygons up to this many vertices are checked with geo's `Validation`
+/// (quadratic in the vertex count); larger ones with [`crosses_itself`]
+/// (an R-tree of segments: n log n), so that a full-resolution IGN polygon
+/// of a million vertices reads in seconds, not hours.
+const EXACT_VALIDATION_MAX_VERTICES: usize = 5_000;
+
+/// Whether a polygon is valid enough to be used as read.
+fn is_valid(p: &Polygon<f64>) -> bool {
+    let vertices = p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>();
+    if vertices <= EXACT_VALIDATION_MAX_VERTICES {
+        return p.is_valid();
+    }
+    !crosses_itself(p)
+}
+
+/// True when two segments of the polygon's rings meet anywhere but at the
+/// vertex two consecutive segments of one ring share: self-intersections,
+/// rings crossing or touching each other, repeated vertices (zero-length
+/// segments touch their neighbours' far ends).
+fn crosses_itself(p: &Polygon<f64>) -> bool {
+    use geo::Intersects;
+    use rstar::primitives::{GeomWithData, Line as RLine};
+    // (ring, index in ring, segment count of the ring)
+    let mut segments = Vec::new();
+    for (r, ring) in std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .enumerate()
+    {
+        let n = ring.0.len().saturating_sub(1);
+        for (i, l) in ring.lines().enumerate() {
+            if l.start == l.end {
+                return true;
+            }
+            segments.push(GeomWithData::new(
+                RLine::new([l.start.x, l.start.y], [l.end.x, l.end.y]),
+                (r, i, n),
+            ));
+        }
+    }
+    let tree = rstar::RTree::bulk_load(segments.clone());
+    let adjacent = |a: (usize, usize, usize), b: (usize, usize, usize)| {
+        a.0 == b.0 && (a.1.abs_diff(b.1) == 1 || a.1.abs_diff(b.1) == a.2.saturating_sub(1))
+    };
+    use rayon::prelude::*;
+    segments.par_iter().any(|s| {
+        let line = geo_types::Line::new(
+            geo_types::coord! { x: s.geom().from[0], y: s.geom().from[1] },
+            geo_types::coord! { x: s.geom().to[0], y: s.geom().to[1] },
+        );
+        for o in tree.locate_in_envelope_intersecting(&rstar::RTreeObject::envelope(s.geom())) {
+            if o.data == s.data {
+                continue;
+            }
+            let other = geo_types::Line::new(
+                geo_types::coord! { x: o.geom().from[0], y: o.geom().from[1] },
+                geo_types::coord! { x: o.geom().to[0], y: o.geom().to[1] },
+            );
+            if adjacent(s.data, o.data) {
+                // Consecutive segments share one vertex; they must not overlap.
+                if collinear_overlap(&line, &other) {
+                    return true;
+                }
+                continue;
+            }
+            if line.intersects(&other) {
+                return true;
+            }
+        }
+        false
+    })
+}
+
+/// Two consecutive segments folding back on each other (a zero-area spike).
+fn collinear_overlap(a: &geo_types::Line<f64>, b: &geo_types::Line<f64>) -> bool {
+    let (d1, d2) = (a.delta(), b.delta());
+    let cross = d1.x * d2.y - d1.y * d2.x;
+    let dot = d1.x * d2.x + d1.y * d2.y;
+    cross == 0.0 && dot < 0.0
+}
+
 /// Takes a multipolygon given in metres in `zone`'s official CRS (a file
 /// that declares it) back to WGS84 lon/lat.
 pub(crate) fn unproject(
@@ -194,11 +274,11 @@ pub(crate) fn place_multipolygon(mut mp: MultiPolygon<f64>) -> Result<PlacedPoly
         .project_multipolygon(zone, &mut mp)
         .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
     let mut repair = Repair::None;
-    if mp.0.iter().any(|p| !p.is_valid()) {
+    if mp.0.iter().any(|p| !is_valid(p)) {
         let mut parts = Vec::with_capacity(mp.0.len());
         repair = Repair::Repaired;
         for p in mp.0 {
-            if p.is_valid() {
+            if is_valid(&p) {
                 parts.push(p);
                 continue;
             }
@@ -228,6 +308,113 @@ mod tests {
             Ok(_) => panic!("expected a skip"),
             Err((reason, _)) => reason,
         }
+    }
+
+    /// A ring of `n` vertices around (cx, cy), radius alternating (a star).
+    fn star(n: usize, cx: f64, cy: f64) -> Vec<(f64, f64)> {
+        let mut ring: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                let a = std::f64::consts::TAU * i as f64 / n as f64;
+                let r = if i % 2 == 0 { 1000.0 } else { 900.0 };
+                (cx + r * a.cos(), cy + r * a.sin())
+            })
+            .collect();
+        ring.push(ring[0]);
+        ring
+    }
+
+    #[test]
+    fn the_segment_tree_check_agrees_with_geo_on_what_it_sees() {
+        use geo::Validation;
+        let valid = Polygon::new(
+            star(400, 0.0, 0.0).into(),
+            vec![
+                star(40, 0.0, 0.0)
+                    .iter()
+                    .map(|(x, y)| (x * 0.3, y * 0.3))
+                    .collect::<Vec<_>>()
+                    .into(),
+            ],
+        );
+        assert!(valid.is_valid());
+        assert!(!crosses_itself(&valid));
+        // A bow tie: two edges cross.
+        let bowtie = Polygon::new(
+            vec![
+                (0.0, 0.0),
+                (10.0, 10.0),
+                (10.0, 0.0),
+                (0.0, 10.0),
+                (0.0, 0.0),
+            ]
+            .into(),
+            vec![],
+        );
+        assert!(!bowtie.is_valid());
+        assert!(crosses_itself(&bowtie));
+        // A repeated vertex and a spike folding back.
+        let repeated = Polygon::new(
+            vec![
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 10.0),
+                (0.0, 0.0),
+            ]
+            .into(),
+            vec![],
+        );
+        assert!(crosses_itself(&repeated));
+        let spike = Polygon::new(
+            vec![
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (15.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 10.0),
+                (0.0, 0.0),
+            ]
+            .into(),
+            vec![],
+        );
+        assert!(!spike.is_valid());
+        assert!(crosses_itself(&spike));
+        // A hole crossing the shell.
+        let outside = Polygon::new(
+            vec![
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 10.0),
+                (0.0, 10.0),
+                (0.0, 0.0),
+            ]
+            .into(),
+            vec![vec![(5.0, 5.0), (15.0, 5.0), (15.0, 6.0), (5.0, 6.0), (5.0, 5.0)].into()],
+        );
+        assert!(!outside.is_valid());
+        assert!(crosses_itself(&outside));
+    }
+
+    #[test]
+    fn a_large_self_crossing_polygon_is_repaired() {
+        // 20,000 vertices (past the exact check), with two vertices swapped: a crossing.
+        let mut ring = star(20_000, 2.35, 48.85)
+            .into_iter()
+            .map(|(x, y)| (2.35 + (x - 2.35) * 1e-5, 48.85 + (y - 48.85) * 1e-5))
+            .collect::<Vec<_>>();
+        ring.swap(100, 102);
+        let mp = MultiPolygon(vec![Polygon::new(ring.into(), vec![])]);
+        let placed = place_multipolygon(mp).unwrap();
+        assert_eq!(placed.repair, Repair::Repaired);
+        let fine = MultiPolygon(vec![Polygon::new(
+            star(20_000, 2.35, 48.85)
+                .into_iter()
+                .map(|(x, y)| (2.35 + (x - 2.35) * 1e-5, 48.85 + (y - 48.85) * 1e-5))
+                .collect::<Vec<_>>()
+                .into(),
+            vec![],
+        )]);
+        assert_eq!(place_multipolygon(fine).unwrap().repair, Repair::None);
     }
 
     #[test]
