@@ -565,3 +565,14 @@ fn commune_table_departements_are_checked_against_the_codes() {
     assert_eq!(c.departement.as_deref(), Some("99"));
     assert_eq!(c.population, Some(50));
 }
+
+#[test]
+fn a_geojson_with_a_byte_order_mark_is_read() {
+    let dir = Dir::new();
+    let text = format!(
+        "\u{feff}{{\"type\":\"FeatureCollection\",\"features\":[{}]}}",
+        feature("a", &square_lonlat(2.0, 47.0, 0.01))
+    );
+    let (t, r) = read_territories(dir.file("bom.geojson", text), &map()).unwrap();
+    assert_eq!((t.len(), r.kept), (1, 1));
+}

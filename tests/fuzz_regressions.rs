@@ -43,3 +43,11 @@ fn the_unpatched_extract_reads() {
     assert_eq!(report.read, 892, "ways in the extract (SOURCES.md)");
     assert_eq!(report.kept, 89, "car ways (SOURCES.md)");
 }
+
+#[test]
+fn an_empty_pbf_says_so() {
+    let err = maillage::read::read_roads_from("empty.osm.pbf", &[], &SpeedTable::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("empty file: not an OSM PBF extract"), "{err}");
+}

@@ -38,12 +38,13 @@ pub(crate) fn for_each_feature_in(
     mut on_feature: impl FnMut(RawFeature),
 ) -> Result<()> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
-    if reader
-        .fill_buf()
-        .map_err(|e| Error::io(path, e))?
-        .is_empty()
-    {
+    let head = reader.fill_buf().map_err(|e| Error::io(path, e))?;
+    if head.is_empty() {
         return Err(Error::format(path, None, "empty file"));
+    }
+    // A UTF-8 byte-order mark (written by some Windows tools) is not JSON: skip it.
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        reader.consume(3);
     }
     let mut de = serde_json::Deserializer::from_reader(reader);
     let mut top = TopLevel {

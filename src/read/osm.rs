@@ -29,6 +29,16 @@ pub fn read_roads(
     speeds: &SpeedTable,
 ) -> Result<(RoadNetwork, LoadReport)> {
     let path = path.as_ref();
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    if size == 0 {
+        return Err(Error::format(
+            path,
+            None,
+            "empty file: not an OSM PBF extract",
+        ));
+    }
     let ways =
         ElementReader::from_path(path).map_err(|e| Error::format(path, None, e.to_string()))?;
     let nodes =
@@ -42,6 +52,13 @@ pub fn read_roads_from(
     bytes: &[u8],
     speeds: &SpeedTable,
 ) -> Result<(RoadNetwork, LoadReport)> {
+    if bytes.is_empty() {
+        return Err(Error::format(
+            Path::new(name),
+            None,
+            "empty file: not an OSM PBF extract",
+        ));
+    }
     roads_from_readers(
         Path::new(name),
         ElementReader::new(bytes),
