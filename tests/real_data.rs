@@ -313,3 +313,37 @@ fn qpv_2024_postal_coverage_matches_geopandas() {
         "no population: farthest first"
     );
 }
+
+/// Every geometry maillage writes is valid, even once unprojected and
+/// rounded (the 2024 QPV contours make that hard: 536 are invalid as read).
+#[test]
+fn written_geometries_are_valid() {
+    use geo::Validation;
+    let inputs = Sources::new()
+        .points(data("laposte_points_contact_2025.csv"))
+        .territories(data("qpv_2024_national.geojson"), FieldMap::qpv())
+        .load()
+        .unwrap();
+    let network = ServiceNetwork::new(inputs.points);
+    let report = Coverage::new(&network, &inputs.territories).run().unwrap();
+    let mut out = Vec::new();
+    report
+        .to_geojson(&mut out, maillage::write::Features::All)
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let mut invalid = Vec::new();
+    for f in doc["features"].as_array().unwrap() {
+        let g: geojson::Geometry = serde_json::from_value(f["geometry"].clone()).unwrap();
+        let shape: geo_types::Geometry<f64> = g.try_into().unwrap();
+        if !shape.is_valid() {
+            invalid.push(f["properties"]["territory_id"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(doc["features"].as_array().unwrap().len(), 1_496);
+    assert!(
+        invalid.is_empty(),
+        "{} invalid: {:?}",
+        invalid.len(),
+        &invalid[..invalid.len().min(10)]
+    );
+}

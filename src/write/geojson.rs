@@ -45,6 +45,15 @@ fn feature(r: &Record<'_>, rank: Option<usize>, projector: &Projector) -> Result
         x: round7(c.x),
         y: round7(c.y),
     });
+    // Unprojecting and rounding can make a valid polygon invalid (parts
+    // that touched now overlap by a centimetre, vertices that merge):
+    // what is written is repaired again so that GIS tools accept it.
+    if !geo::Validation::is_valid(&geometry)
+        && let Ok(fixed) = geo::MakeValid::make_valid(&geometry)
+        && !fixed.0.is_empty()
+    {
+        geometry = fixed;
+    }
     let geometry = geojson::Geometry::from(&geometry);
     Ok(json!({
         "type": "Feature",
