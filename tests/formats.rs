@@ -120,3 +120,86 @@ fn a_gzip_stream_that_ends_early_is_an_error() {
         .to_string();
     assert!(err.contains("cut.csv.gz"), "{err}");
 }
+
+/// The Occitanie QPV written as a Lambert-93 Shapefile (as IGN and ANCT
+/// ship them) read back: the same coverage as the GeoJSON; a Shapefile
+/// without its `.dbf` or `.prj`, or in another CRS, is an error.
+#[cfg(feature = "shapefile")]
+#[test]
+fn a_lambert93_shapefile_gives_identical_coverage() {
+    use shapefile::dbase::{FieldValue, Record, TableWriterBuilder};
+    let (qpv, _) =
+        maillage::read::read_territories(data("qpv_2015_occitanie.geojson"), &FieldMap::qpv())
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let shp = dir.path().join("qpv.shp");
+    let builder = TableWriterBuilder::new()
+        .add_character_field("code_qp".try_into().unwrap(), 10)
+        .add_numeric_field("pop_mun".try_into().unwrap(), 10, 0);
+    let mut writer = shapefile::Writer::from_path(&shp, builder).unwrap();
+    for t in &qpv {
+        let polygon = shapefile::Polygon::from(t.geometry.clone());
+        let mut record = Record::default();
+        record.insert("code_qp".into(), FieldValue::Character(Some(t.id.clone())));
+        record.insert(
+            "pop_mun".into(),
+            FieldValue::Numeric(t.population.map(|p| p as f64)),
+        );
+        writer.write_shape_and_record(&polygon, &record).unwrap();
+    }
+    drop(writer);
+    let lambert93 = "PROJCS[\"RGF93_v1_Lambert-93\",GEOGCS[\"GCS_RGF93_v1\",DATUM[\"D_RGF_1993\",SPHEROID[\"GRS_1980\",6378137.0,298.257222101]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Lambert_Conformal_Conic\"],PARAMETER[\"False_Easting\",700000.0],PARAMETER[\"False_Northing\",6600000.0],PARAMETER[\"Central_Meridian\",3.0],PARAMETER[\"Standard_Parallel_1\",49.0],PARAMETER[\"Standard_Parallel_2\",44.0],PARAMETER[\"Latitude_Of_Origin\",46.5],UNIT[\"Meter\",1.0]]";
+    std::fs::write(shp.with_extension("prj"), lambert93).unwrap();
+
+    let (from_shp, r) = maillage::read::read_territories(&shp, &FieldMap::qpv()).unwrap();
+    assert_eq!((r.read, r.kept), (105, 105), "{r}");
+    let (points, _) =
+        maillage::read::read_la_poste(data("laposte_points_contact_2016.csv")).unwrap();
+    let network = ServiceNetwork::new(points);
+    let measure = |t: &[maillage::Territory]| {
+        Coverage::new(&network, t)
+            .run()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r.territory.id.clone(),
+                    r.territory.population,
+                    r.points_inside,
+                    r.points_within,
+                    r.nearest_m().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let (a, b) = (measure(&qpv), measure(&from_shp));
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!((&x.0, x.1, x.2, x.3), (&y.0, y.1, y.2, y.3));
+        assert!((x.4 - y.4).abs() < 0.01, "{}: {} vs {}", x.0, x.4, y.4);
+    }
+    assert_eq!(a.len(), b.len());
+
+    std::fs::write(
+        shp.with_extension("prj"),
+        "PROJCS[\"WGS_84_Pseudo_Mercator\",PROJECTION[\"Mercator_Auxiliary_Sphere\"]]",
+    )
+    .unwrap();
+    let err = maillage::read::read_territories(&shp, &FieldMap::qpv())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("does not read"), "{err}");
+    std::fs::remove_file(shp.with_extension("prj")).unwrap();
+    let err = maillage::read::read_territories(&shp, &FieldMap::qpv())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("the CRS of the coordinates is unknown"),
+        "{err}"
+    );
+    std::fs::write(shp.with_extension("prj"), lambert93).unwrap();
+    std::fs::remove_file(shp.with_extension("dbf")).unwrap();
+    let err = maillage::read::read_territories(&shp, &FieldMap::qpv())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("qpv.dbf next to it"), "{err}");
+}

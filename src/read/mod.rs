@@ -15,6 +15,8 @@ mod laposte;
 mod osm;
 mod partners;
 mod records;
+#[cfg(feature = "shapefile")]
+mod shp;
 mod territories;
 
 pub use assignments::{Assignment, apply_assignments, read_assignments, read_assignments_from};

@@ -165,7 +165,10 @@ pub(crate) fn parse_population(text: &str) -> Option<u64> {
         .map(|v| v.round() as u64)
 }
 
-/// Reads polygon territories from a GeoJSON FeatureCollection in WGS84.
+/// Reads polygon territories from a GeoJSON FeatureCollection (WGS84, or a
+/// French zone's CRS it declares; gzip or not) or, with the `shapefile`
+/// feature, an ESRI Shapefile (`.shp` + `.dbf` + `.prj`), told apart by
+/// their content.
 ///
 /// Features are streamed. Each is checked: null, empty and non-polygon
 /// geometries, projected or out-of-range coordinates, coordinates outside
@@ -182,6 +185,18 @@ pub fn read_territories(
     fields: &FieldMap,
 ) -> Result<(Vec<Territory>, LoadReport)> {
     let path = path.as_ref();
+    #[cfg(feature = "shapefile")]
+    {
+        let mut head = [0u8; 4];
+        let n = std::io::Read::read(
+            &mut std::fs::File::open(path).map_err(|e| Error::io(path, e))?,
+            &mut head,
+        )
+        .map_err(|e| Error::io(path, e))?;
+        if super::shp::is_shapefile(head.get(..n).unwrap_or_default()) {
+            return super::shp::read_shapefile_territories(path, fields);
+        }
+    }
     let file = super::open_input(path)?;
     territories_in(path, file, fields)
 }

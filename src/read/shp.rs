@@ -1,0 +1,204 @@
+//! ESRI Shapefiles as territories (feature `shapefile`): `.shp` with its
+//! `.dbf` attributes (encoding from the `.cpg` when present) and its `.prj`
+//! CRS — WGS84 lon/lat or the official CRS of a French zone (Lambert-93 as
+//! IGN ships it, the overseas UTM-based CRS). A file without `.dbf` or
+//! `.prj`, or with another CRS, is an error that names the problem.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use geo_types::MultiPolygon;
+use shapefile::Shape;
+use shapefile::dbase::FieldValue;
+
+use super::geojson::GeometryFixes;
+use super::territories::{FieldMap, parse_population};
+use crate::crs::Zone;
+use crate::error::{BoxError, Error, Location, Result};
+use crate::model::Territory;
+use crate::place::{place_multipolygon, unproject};
+use crate::report::{LoadReport, Note, SkipReason};
+
+/// True when `head` (the first bytes of a file) is a Shapefile's main file.
+pub(crate) fn is_shapefile(head: &[u8]) -> bool {
+    head.starts_with(&[0x00, 0x00, 0x27, 0x0A])
+}
+
+/// The CRS of a `.prj`: `None` for WGS84 lon/lat, `Some(zone)` for a French
+/// zone's projected CRS; an error for anything else.
+fn crs_of_prj(path: &Path) -> Result<Option<Zone>> {
+    let prj = path.with_extension("prj");
+    let wkt = std::fs::read_to_string(&prj).map_err(|e| {
+        Error::format(
+            path,
+            None,
+            format!(
+                "cannot read {} ({e}): without it the CRS of the coordinates is unknown",
+                prj.display()
+            ),
+        )
+    })?;
+    let w = wkt.to_ascii_uppercase().replace([' ', '-'], "_");
+    if !w.contains("PROJCS") {
+        if w.contains("WGS_1984")
+            || w.contains("WGS84")
+            || w.contains("RGF_1993")
+            || w.contains("RGF93")
+        {
+            return Ok(None);
+        }
+    } else if w.contains("LAMBERT_CONFORMAL_CONIC")
+        && (w.contains("RGF") || w.contains("LAMBERT_93") || w.contains("2154"))
+    {
+        return Ok(Some(Zone::Metropole));
+    } else if w.contains("UTM") {
+        let zones = [
+            ("ZONE_20N", Zone::Antilles),
+            ("ZONE_22N", Zone::Guyane),
+            ("ZONE_40S", Zone::Reunion),
+            ("ZONE_38S", Zone::Mayotte),
+            ("ZONE_21N", Zone::SaintPierreEtMiquelon),
+        ];
+        if let Some((_, z)) = zones.iter().find(|(k, _)| w.contains(k)) {
+            return Ok(Some(*z));
+        }
+    }
+    Err(Error::format(
+        path,
+        None,
+        format!(
+            "{} declares a CRS maillage does not read (WGS84, Lambert-93 and the overseas UTM-based CRS are): reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.shp in.shp`",
+            prj.display()
+        ),
+    ))
+}
+
+fn text_of(value: &FieldValue) -> Option<String> {
+    let t = match value {
+        FieldValue::Character(Some(s)) => s.trim().to_owned(),
+        FieldValue::Numeric(Some(n)) => n.to_string(),
+        FieldValue::Float(Some(n)) => n.to_string(),
+        FieldValue::Integer(n) => n.to_string(),
+        FieldValue::Double(n) => n.to_string(),
+        FieldValue::Currency(n) => n.to_string(),
+        FieldValue::Logical(Some(b)) => b.to_string(),
+        _ => return None,
+    };
+    (!t.is_empty()).then_some(t)
+}
+
+/// The first of `names` the record has (exact, then case-insensitive).
+fn field(record: &shapefile::dbase::Record, names: &[String]) -> Option<String> {
+    names.iter().find_map(|n| {
+        record.get(n).and_then(text_of).or_else(|| {
+            record
+                .clone()
+                .into_iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(n))
+                .and_then(|(_, v)| text_of(&v))
+        })
+    })
+}
+
+fn shp_error(path: &Path, e: shapefile::Error) -> Error {
+    let message = match &e {
+        shapefile::Error::MissingDbf => format!(
+            "no {} next to it: the attributes (ids, names) are in it",
+            path.with_extension("dbf").display()
+        ),
+        _ => format!("not a readable Shapefile ({e})"),
+    };
+    Error::Format {
+        path: path.to_path_buf(),
+        location: None,
+        message,
+        source: Some(Box::new(e) as BoxError),
+    }
+}
+
+/// Reads polygon territories from a Shapefile, with the checks of
+/// [`read_territories`](super::read_territories).
+pub(crate) fn read_shapefile_territories(
+    path: &Path,
+    fields: &FieldMap,
+) -> Result<(Vec<Territory>, LoadReport)> {
+    let zone_crs = crs_of_prj(path)?;
+    let mut reader = shapefile::Reader::from_path(path).map_err(|e| shp_error(path, e))?;
+    let mut report = LoadReport::new(path.display().to_string());
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    let mut fixes = GeometryFixes::default();
+    let mut no_population = 0usize;
+    for (index, item) in reader.iter_shapes_and_records().enumerate() {
+        let (shape, record) = item.map_err(|e| shp_error(path, e))?;
+        report.read += 1;
+        let loc = Location::Feature(index as u64 + 1);
+        let Some(id) = field(&record, &fields.id) else {
+            if index == 0 {
+                return Err(Error::MissingField {
+                    path: path.to_path_buf(),
+                    location: loc,
+                    field: fields.id.join(" or "),
+                });
+            }
+            report.skip(SkipReason::MissingId, loc, None, None);
+            continue;
+        };
+        let mp: MultiPolygon<f64> = match shape {
+            Shape::Polygon(p) => match MultiPolygon::try_from(p) {
+                Ok(mp) => mp,
+                Err(e) => {
+                    report.skip(
+                        SkipReason::InvalidCoordinates,
+                        loc,
+                        Some(&id),
+                        Some(format!("{e:?}")),
+                    );
+                    continue;
+                }
+            },
+            Shape::NullShape => {
+                report.skip(SkipReason::NullGeometry, loc, Some(&id), None);
+                continue;
+            }
+            other => {
+                report.skip(
+                    SkipReason::WrongGeometryType,
+                    loc,
+                    Some(&id),
+                    Some(format!("expected a polygon, found {}", other.shapetype())),
+                );
+                continue;
+            }
+        };
+        let placed = match zone_crs {
+            Some(zone) => unproject(mp, zone),
+            None => Ok(mp),
+        }
+        .and_then(place_multipolygon);
+        let placed = match placed {
+            Ok(p) => p,
+            Err((reason, detail)) => {
+                report.skip(reason, loc, Some(&id), Some(detail));
+                continue;
+            }
+        };
+        fixes.record(&id, placed.repair);
+        if !seen.insert(id.clone()) {
+            report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
+            continue;
+        }
+        let name = field(&record, &fields.name).unwrap_or_else(|| id.clone());
+        let mut t = Territory::projected(id, name, fields.kind, placed.zone, placed.geometry);
+        t.population = field(&record, &fields.population).and_then(|p| parse_population(&p));
+        no_population += usize::from(t.population.is_none() && !fields.population.is_empty());
+        t.departement = field(&record, &fields.departement);
+        out.push(t);
+        report.kept += 1;
+    }
+    fixes.add_notes(&mut report);
+    if no_population > 0 {
+        report.note(Note::NoPopulation(no_population));
+    }
+    Ok((out, report))
+}
