@@ -15,7 +15,8 @@ use maillage::{CommuneSources, FieldMap, PointKind, Service, ServiceNetwork};
 /// QPV (2024 list) have one within 500 m? spopt's MCLP finds 128 at k = 50
 /// (the measurement and `plan_peer.py`); the greedy reaches the
 /// same at k = 50 and one QPV fewer than the optimum (960) at k = 800, its
-/// own bound certifying it within 6 %, and the exact solver proves both optima.
+/// own bound certifying it within 6 %, and the exact solver proves both
+/// optima (spopt finds 960 at k = 800 too).
 #[test]
 fn mediation_in_bureaux_de_poste_for_the_2024_qpv() {
     let inputs = Sources::new()
