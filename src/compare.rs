@@ -116,7 +116,8 @@ pub struct ChangeRow {
     pub nearest_before_m: Option<f64>,
     /// Nearest distance after, in metres.
     pub nearest_after_m: Option<f64>,
-    /// The territory's zone and geometry, when either run carried it.
+    /// The territory's zone and geometry, when either run carried it
+    /// (from [`CoverageReport::compare`]: for the rows that changed).
     pub geometry: Option<(Zone, MultiPolygon<f64>)>,
 }
 
@@ -399,12 +400,29 @@ impl Comparison {
 }
 
 impl CoverageReport<'_> {
-    /// Compares this run (after) with an earlier one (before): see [`Comparison::new`].
+    /// Compares this run (after) with an earlier one (before): see
+    /// [`Comparison::new`]. The rows that changed carry their territory's
+    /// geometry (the unchanged ones are neither written nor drawn, so their
+    /// geometry is not copied).
     pub fn compare(&self, before: &CoverageReport<'_>) -> Result<Comparison> {
         let outcomes = |r: &CoverageReport<'_>| -> Vec<Outcome> {
-            r.iter().map(|rec| rec.to_outcome(true)).collect()
+            r.iter().map(|rec| rec.to_outcome(false)).collect()
         };
-        Comparison::new(&outcomes(before), &outcomes(self))
+        let mut comparison = Comparison::new(&outcomes(before), &outcomes(self))?;
+        let mut shapes: HashMap<&str, &crate::model::Territory> = HashMap::new();
+        for t in self.territories().iter().chain(before.territories()) {
+            shapes.entry(t.id.as_str()).or_insert(t);
+        }
+        for row in comparison
+            .rows
+            .iter_mut()
+            .filter(|r| r.change != Change::Unchanged)
+        {
+            row.geometry = shapes
+                .get(row.territory_id.as_str())
+                .map(|t| (t.zone, t.geometry.clone()));
+        }
+        Ok(comparison)
     }
 }
 

@@ -157,12 +157,13 @@ fn crosses_itself(p: &Polygon<f64>) -> bool {
             ));
         }
     }
-    let tree = rstar::RTree::bulk_load(segments.clone());
+    let tree = rstar::RTree::bulk_load(segments);
     let adjacent = |a: (usize, usize, usize), b: (usize, usize, usize)| {
         a.0 == b.0 && (a.1.abs_diff(b.1) == 1 || a.1.abs_diff(b.1) == a.2.saturating_sub(1))
     };
     use rayon::prelude::*;
-    segments.par_iter().any(|s| {
+    let all: Vec<_> = tree.iter().collect();
+    all.par_iter().any(|s| {
         let line = geo_types::Line::new(
             geo_types::coord! { x: s.geom().from[0], y: s.geom().from[1] },
             geo_types::coord! { x: s.geom().to[0], y: s.geom().to[1] },

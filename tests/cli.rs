@@ -554,3 +554,105 @@ fn a_grid_too_fine_for_memory_is_refused_before_any_work() {
         );
     }
 }
+
+fn coverage_run(out: &Path, radius: &str) {
+    let o = maillage(&[
+        "coverage",
+        "--points",
+        demo("points.csv").to_str().unwrap(),
+        "--territories",
+        demo("qpv.geojson").to_str().unwrap(),
+        "--kind",
+        "qpv",
+        "--radius-m",
+        radius,
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+}
+
+#[test]
+fn compare_writes_the_changes_and_refuses_what_cannot_be_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    coverage_run(&a, "500");
+    coverage_run(&b, "500");
+    coverage_run(&c, "800");
+    let out = dir.path().join("out");
+    let args = |before: &Path, after: &Path| {
+        vec![
+            "compare".to_owned(),
+            "--before".into(),
+            before.display().to_string(),
+            "--after".into(),
+            after.display().to_string(),
+            "--out".into(),
+            out.display().to_string(),
+        ]
+    };
+    let o = run(&args(&a, &b));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let changes = std::fs::read_to_string(out.join("changes.csv")).unwrap();
+    assert_eq!(changes.lines().count(), 5, "header and the 4 QPV");
+    assert!(
+        text(&o.stdout).contains("unchanged: 4"),
+        "{}",
+        text(&o.stdout)
+    );
+
+    let o = run(&args(&a, &c));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr)
+            .contains("measured with different rules: before within 500 m, after within 800 m"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(&args(&a, &dir.path().join("nowhere")));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("coverage.csv"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = maillage(&["compare", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("give --before and --after"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = maillage(&["compare", "--before", a.to_str().unwrap(), "--out", "x"]);
+    assert_eq!(o.status.code(), Some(2), "--before needs --after");
+}
+
+#[test]
+fn a_population_table_without_its_column_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("pop.csv");
+    std::fs::write(&table, "code_qp,habitants\nDEMO-QPV-1,100\n").unwrap();
+    let o = maillage(&[
+        "coverage",
+        "--points",
+        demo("points.csv").to_str().unwrap(),
+        "--territories",
+        demo("qpv.geojson").to_str().unwrap(),
+        "--kind",
+        "qpv",
+        "--population-table",
+        table.to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("missing required column \"population\""),
+        "{}",
+        text(&o.stderr)
+    );
+}

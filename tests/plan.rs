@@ -7,7 +7,7 @@ use common::{point, rect, territory};
 use geo_types::Coord;
 use maillage::plan::{Candidate, Demand, Plan, Reach, Weight, closure_impact};
 use maillage::population::{PopulationModel, PopulationUnit};
-use maillage::{PointKind, Service, ServiceNetwork, Territory, TerritoryKind, Zone};
+use maillage::{Service, ServiceNetwork, Territory, TerritoryKind, Zone};
 use proptest::prelude::*;
 
 const M: Zone = Zone::Metropole;
@@ -86,6 +86,26 @@ fn brute_force(
     best
 }
 
+/// Existing hosts of mediation at these offsets.
+fn hosts_of_mediation(hosts: &[(f64, f64)]) -> ServiceNetwork {
+    ServiceNetwork::new(
+        hosts
+            .iter()
+            .enumerate()
+            .map(|(i, (x, y))| point(&format!("h{i}"), M, X0 + x, Y0 + y, &[Service::Mediation]))
+            .collect(),
+    )
+}
+
+/// Candidates at these offsets.
+fn candidates_at(offsets: &[(f64, f64)]) -> Vec<Candidate> {
+    offsets
+        .iter()
+        .enumerate()
+        .map(|(i, (x, y))| candidate(i, *x, *y))
+        .collect()
+}
+
 /// People (x, y, population), existing hosts, candidates, k.
 type Instance = (
     Vec<(f64, f64, f64)>,
@@ -114,12 +134,8 @@ proptest! {
         let model = units(&people);
         let r = 3_000.0;
         let demand = Demand::population(&communes, &model, &Reach::within(r)).unwrap();
-        let network = ServiceNetwork::new(
-            hosts.iter().enumerate()
-                .map(|(i, (x, y))| point(&format!("h{i}"), M, X0 + x, Y0 + y, &[Service::Mediation]))
-                .collect(),
-        );
-        let candidates: Vec<Candidate> = cands.iter().enumerate().map(|(i, (x, y))| candidate(i, *x, *y)).collect();
+        let network = hosts_of_mediation(&hosts);
+        let candidates = candidates_at(&cands);
         let k = k.min(candidates.len());
         let plan = Plan::new(&network, &demand, Service::Mediation).candidates(candidates).add(k).run().unwrap();
         let opt = brute_force(&people, &hosts, &cands, k, r);
@@ -143,13 +159,9 @@ proptest! {
         let model = units(&people);
         let r = 3_000.0;
         let demand = Demand::population(&communes, &model, &Reach::within(r)).unwrap();
-        let network = ServiceNetwork::new(
-            hosts.iter().enumerate()
-                .map(|(i, (x, y))| point(&format!("h{i}"), M, X0 + x, Y0 + y, &[Service::Mediation]))
-                .collect(),
-        );
+        let network = hosts_of_mediation(&hosts);
         let run = |cs: &[(f64, f64)]| {
-            let candidates: Vec<Candidate> = cs.iter().enumerate().map(|(i, (x, y))| candidate(i, *x, *y)).collect();
+            let candidates = candidates_at(cs);
             Plan::new(&network, &demand, Service::Mediation)
                 .candidates(candidates).add(k.min(cs.len())).exact(30.0).run().unwrap()
         };
@@ -309,6 +321,14 @@ fn plans_that_cannot_run_are_errors() {
             .to_string();
         assert!(e.contains("must be finite and > 0"), "{e}");
     }
+    #[cfg(feature = "exact")]
+    for bad in [f64::NAN, f64::INFINITY, -1.0] {
+        let e = err(Plan::new(&network, &demand, Service::Postal)
+            .candidates(one())
+            .add(1)
+            .exact(bad));
+        assert!(e.contains("time limit of the exact solver"), "{e}");
+    }
     let e = Demand::territories(&[], &Reach::within(500.0), Weight::Count)
         .unwrap_err()
         .to_string();
@@ -318,5 +338,4 @@ fn plans_that_cannot_run_are_errors() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("no population"), "{e}");
-    let _ = PointKind::BureauDePoste;
 }

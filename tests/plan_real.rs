@@ -5,11 +5,9 @@
 
 mod common;
 
-use common::data;
-use maillage::load::Sources;
 use maillage::plan::{Demand, Plan, Reach, Weight, candidates, closure_impact, comply};
 use maillage::population::PopulationModel;
-use maillage::{CommuneSources, FieldMap, PointKind, Service, ServiceNetwork};
+use maillage::{PointKind, Service, ServiceNetwork};
 
 /// Which k bureaux de poste (2025) should host mediation so that the most
 /// QPV (2024 list) have one within 500 m? spopt's MCLP finds 128 at k = 50
@@ -19,11 +17,7 @@ use maillage::{CommuneSources, FieldMap, PointKind, Service, ServiceNetwork};
 /// optima (spopt finds 960 at k = 800 too).
 #[test]
 fn mediation_in_bureaux_de_poste_for_the_2024_qpv() {
-    let inputs = Sources::new()
-        .points(data("laposte_points_contact_2025.csv"))
-        .territories(data("qpv_2024_national.geojson"), FieldMap::qpv())
-        .load()
-        .unwrap();
+    let inputs = common::qpv_2024_and_network_2025();
     let network = ServiceNetwork::new(inputs.points);
     let demand =
         Demand::territories(&inputs.territories, &Reach::within(500.0), Weight::Count).unwrap();
@@ -59,11 +53,7 @@ fn mediation_in_bureaux_de_poste_for_the_2024_qpv() {
 /// for one site each to reach enough people.
 #[test]
 fn compliance_plans_per_departement() {
-    let inputs = Sources::new()
-        .points(data("laposte_points_contact_2016.csv"))
-        .communes(CommuneSources::in_dir(common::data_dir()))
-        .load()
-        .unwrap();
+    let inputs = common::communes_and_network_2016();
     let network = ServiceNetwork::new(inputs.points);
     let grid = PopulationModel::grid();
     let demand = Demand::population(&inputs.communes, &grid, &Reach::within(5000.0)).unwrap();
@@ -77,6 +67,13 @@ fn compliance_plans_per_departement() {
         assert!(p.share_beyond_before > 0.10);
         assert_eq!(p.complies, p.code != "973", "{}", p.code);
     }
+    let err = candidates::of_grid(&inputs.communes, 100.0)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("use cells of at least"),
+        "a 100 m grid of France: {err}"
+    );
     let lozere = plans.iter().find(|p| p.code == "48").unwrap();
     assert!((lozere.share_beyond_before - 0.1237).abs() < 5e-5);
 }
@@ -85,11 +82,7 @@ fn compliance_plans_per_departement() {
 /// the same sites and populations as GeoPandas (`closure_impact.py`).
 #[test]
 fn the_most_critical_points_de_contact() {
-    let inputs = Sources::new()
-        .points(data("laposte_points_contact_2016.csv"))
-        .communes(CommuneSources::in_dir(common::data_dir()))
-        .load()
-        .unwrap();
+    let inputs = common::communes_and_network_2016();
     let network = ServiceNetwork::new(inputs.points);
     let demand = Demand::population(
         &inputs.communes,

@@ -5,7 +5,6 @@
 mod common;
 
 use common::data;
-use maillage::load::Sources;
 use maillage::read::{
     read_communes, read_conseillers_numeriques, read_france_services, read_la_poste,
     read_territories,
@@ -270,11 +269,7 @@ fn la_poste_2025_load_report() {
 /// (1,496 QPV compared, none differs, nearest distances within 5 mm).
 #[test]
 fn qpv_2024_postal_coverage_matches_geopandas() {
-    let inputs = Sources::new()
-        .points(data("laposte_points_contact_2025.csv"))
-        .territories(data("qpv_2024_national.geojson"), FieldMap::qpv())
-        .load()
-        .unwrap();
+    let inputs = common::qpv_2024_and_network_2025();
     let qpv_report = &inputs.reports[1];
     assert_eq!((qpv_report.read, qpv_report.kept), (1_584, 1_496));
     assert_eq!(
@@ -319,11 +314,7 @@ fn qpv_2024_postal_coverage_matches_geopandas() {
 #[test]
 fn written_geometries_are_valid() {
     use geo::Validation;
-    let inputs = Sources::new()
-        .points(data("laposte_points_contact_2025.csv"))
-        .territories(data("qpv_2024_national.geojson"), FieldMap::qpv())
-        .load()
-        .unwrap();
+    let inputs = common::qpv_2024_and_network_2025();
     let network = ServiceNetwork::new(inputs.points);
     let report = Coverage::new(&network, &inputs.territories).run().unwrap();
     let mut out = Vec::new();

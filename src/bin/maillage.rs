@@ -1017,11 +1017,7 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
             }
         );
     }
-    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
-    std::fs::write(&plan_json, text).map_err(|e| maillage::Error::Io {
-        path: plan_json.clone(),
-        source: e,
-    })?;
+    maillage::write::write_json(&plan_json, &json)?;
     print_written(&[sites_csv, plan_json, impact_csv]);
     Ok(())
 }

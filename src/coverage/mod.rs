@@ -148,12 +148,24 @@ pub fn distance_to_polygon(geometry: &MultiPolygon<f64>, xy: [f64; 2]) -> f64 {
     Euclidean.distance(geometry, &Point::new(xy[0], xy[1]))
 }
 
-fn expanded(bbox: Rect<f64>, margin: f64) -> AABB<[f64; 2]> {
-    let (min, max) = (bbox.min(), bbox.max());
-    AABB::from_corners(
-        [min.x - margin, min.y - margin],
-        [max.x + margin, max.y + margin],
+/// `rect` grown by `margin` metres on every side.
+pub(crate) fn grown(rect: Rect<f64>, margin: f64) -> Rect<f64> {
+    let (min, max) = (rect.min(), rect.max());
+    Rect::new(
+        Coord {
+            x: min.x - margin,
+            y: min.y - margin,
+        },
+        Coord {
+            x: max.x + margin,
+            y: max.y + margin,
+        },
     )
+}
+
+fn expanded(bbox: Rect<f64>, margin: f64) -> AABB<[f64; 2]> {
+    let r = grown(bbox, margin);
+    AABB::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y])
 }
 
 fn closer(best: &mut Option<Nearest>, point: usize, distance_m: f64) {

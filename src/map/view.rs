@@ -98,16 +98,7 @@ impl View {
         };
         Ok(View::Bbox {
             zone: territory.zone,
-            rect: Rect::new(
-                Coord {
-                    x: rect.min().x - m,
-                    y: rect.min().y - m,
-                },
-                Coord {
-                    x: rect.max().x + m,
-                    y: rect.max().y + m,
-                },
-            ),
+            rect: crate::coverage::grown(rect, m),
         })
     }
 

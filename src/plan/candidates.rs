@@ -125,8 +125,13 @@ pub fn of_communes(communes: &[Territory]) -> Result<Vec<Candidate>> {
     let projector = Projector::shared()?;
     let mut out = Vec::with_capacity(communes.len());
     for c in communes {
+        // Every placed commune has an interior point; a territory without
+        // geometry has none and cannot host a site.
         let Some(p) = c.geometry.interior_point() else {
-            continue;
+            return Err(Error::invalid(
+                "candidates",
+                format!("commune {} has no geometry to put a site in", c.id),
+            ));
         };
         out.push(Candidate {
             id: format!("commune:{}", c.id),
@@ -141,8 +146,29 @@ pub fn of_communes(communes: &[Territory]) -> Result<Vec<Candidate>> {
     Ok(out)
 }
 
-/// The centres of a grid of `cell_m` cells inside the communes.
+/// Most grid candidates a plan takes (each is a site with an id and a
+/// coverage set): 2 million, a 500 m grid of all France.
+pub const MAX_GRID_CANDIDATES: f64 = 2e6;
+
+/// The centres of a grid of `cell_m` cells inside the communes. A grid of
+/// more than [`MAX_GRID_CANDIDATES`] cells is refused before it is built.
 pub fn of_grid(communes: &[Territory], cell_m: f64) -> Result<Vec<Candidate>> {
+    let cells: f64 = communes
+        .iter()
+        .map(|c| geo::Area::unsigned_area(&c.geometry))
+        .sum::<f64>()
+        / (cell_m * cell_m);
+    if !(cell_m.is_finite() && cell_m > 0.0) || cells > MAX_GRID_CANDIDATES {
+        return Err(Error::invalid(
+            "candidates",
+            format!(
+                "grid:{cell_m} would give about {:.1} million candidates; the limit is {:.0} million: use cells of at least {:.0} m",
+                cells / 1e6,
+                MAX_GRID_CANDIDATES / 1e6,
+                (cells / MAX_GRID_CANDIDATES).sqrt() * cell_m + 1.0
+            ),
+        ));
+    }
     let projector = Projector::shared()?;
     let mut out = Vec::new();
     let mut cells = Vec::new();

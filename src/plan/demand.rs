@@ -268,16 +268,7 @@ impl<'a> Demand<'a> {
                 Rect::new(c, c)
             }
         };
-        Some(Rect::new(
-            Coord {
-                x: b.min().x - r,
-                y: b.min().y - r,
-            },
-            Coord {
-                x: b.max().x + r,
-                y: b.max().y + r,
-            },
-        ))
+        Some(crate::coverage::grown(b, r))
     }
 
     /// Distance in metres from item `i` to a site at `xy` (0 inside an area).

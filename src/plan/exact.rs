@@ -71,7 +71,7 @@ pub(super) fn improve(
     let mut model = vars
         .maximise(objective)
         .using(microlp)
-        .with_time_limit(seconds.max(0.0))
+        .with_time_limit(seconds)
         .with_initial_solution(warm);
     let all: Expression = y.iter().copied().sum();
     model.add_constraint(constraint!(all <= k_used as f64));

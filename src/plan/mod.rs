@@ -73,7 +73,6 @@ pub struct Plan<'a> {
     service: Service,
     candidates: Vec<Candidate>,
     goal: Goal,
-    #[cfg_attr(not(feature = "exact"), allow(dead_code))]
     exact_seconds: Option<f64>,
 }
 
@@ -168,7 +167,15 @@ impl<'a> Plan<'a> {
                 "plan",
                 format!("the target share must be in (0, 1], got {s}"),
             )),
-            _ => Ok(()),
+            _ => match self.exact_seconds {
+                Some(t) if !(t.is_finite() && t >= 0.0) => Err(Error::invalid(
+                    "plan",
+                    format!(
+                        "the time limit of the exact solver must be a finite number of seconds ≥ 0, got {t}"
+                    ),
+                )),
+                _ => Ok(()),
+            },
         }
     }
 

@@ -4,7 +4,7 @@
 //! IGN ships it, the overseas UTM-based CRS). A file without `.dbf` or
 //! `.prj`, or with another CRS, is an error that names the problem.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use geo_types::MultiPolygon;
@@ -87,17 +87,19 @@ fn text_of(value: &FieldValue) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
-/// The first of `names` the record has (exact, then case-insensitive).
-fn field(record: &shapefile::dbase::Record, names: &[String]) -> Option<String> {
-    names.iter().find_map(|n| {
-        record.get(n).and_then(text_of).or_else(|| {
-            record
-                .clone()
-                .into_iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(n))
-                .and_then(|(_, v)| text_of(&v))
-        })
-    })
+/// A record's values as text, by lower-case field name (built once per record).
+fn texts(record: shapefile::dbase::Record) -> HashMap<String, String> {
+    record
+        .into_iter()
+        .filter_map(|(k, v)| text_of(&v).map(|t| (k.to_ascii_lowercase(), t)))
+        .collect()
+}
+
+/// The first of `names` the record has, case ignored.
+fn field(texts: &HashMap<String, String>, names: &[String]) -> Option<String> {
+    names
+        .iter()
+        .find_map(|n| texts.get(&n.to_ascii_lowercase()).cloned())
 }
 
 fn shp_error(path: &Path, e: shapefile::Error) -> Error {
@@ -131,6 +133,7 @@ pub(crate) fn read_shapefile_territories(
     let mut no_population = 0usize;
     for (index, item) in reader.iter_shapes_and_records().enumerate() {
         let (shape, record) = item.map_err(|e| shp_error(path, e))?;
+        let record = texts(record);
         report.read += 1;
         let loc = Location::Feature(index as u64 + 1);
         let Some(id) = field(&record, &fields.id) else {

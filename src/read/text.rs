@@ -212,8 +212,11 @@ impl<R: Read> CsvTable<R> {
         }
         let line_worth = width.saturating_sub(1).max(3);
         record.iter().enumerate().find_map(|(i, f)| {
+            if !f.contains(&b'\n') {
+                return None;
+            }
             let separators = f.iter().filter(|b| **b == self.delimiter).count();
-            (f.contains(&b'\n') && separators >= line_worth).then(|| {
+            (separators >= line_worth).then(|| {
                 format!(
                     "field {} spans lines and holds {separators} separators: a stray quote",
                     i + 1

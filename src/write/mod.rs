@@ -8,3 +8,16 @@ mod geojson;
 mod polars;
 
 pub use geojson::Features;
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// Writes a JSON document, pretty-printed, to `path` (created with its
+/// folder, written to a temporary file then renamed, like every output).
+pub fn write_json(path: impl AsRef<Path>, value: &serde_json::Value) -> Result<()> {
+    let path = path.as_ref();
+    crate::outfile::write_file(path, |file| {
+        serde_json::to_writer_pretty(file, value).map_err(|e| Error::encode("JSON", e))
+    })
+}

@@ -84,3 +84,21 @@ pub fn star(cx: f64, cy: f64, radii: &[f64]) -> Polygon<f64> {
     ring.push(ring[0]);
     Polygon::new(LineString::from(ring), vec![])
 }
+
+/// The mid-2025 network and the QPV of the 2024 list, from the shared data.
+pub fn qpv_2024_and_network_2025() -> maillage::load::Inputs {
+    maillage::load::Sources::new()
+        .points(data("laposte_points_contact_2025.csv"))
+        .territories(data("qpv_2024_national.geojson"), maillage::FieldMap::qpv())
+        .load()
+        .unwrap()
+}
+
+/// The 2016 network and the current communes (table and FRR zoning), from the shared data.
+pub fn communes_and_network_2016() -> maillage::load::Inputs {
+    maillage::load::Sources::new()
+        .points(data("laposte_points_contact_2016.csv"))
+        .communes(maillage::CommuneSources::in_dir(data_dir()))
+        .load()
+        .unwrap()
+}
