@@ -6,7 +6,6 @@
 //! `cargo bench --bench compare` (reads `$MAILLAGE_DATA`, default `../shared/data`).
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use maillage::compare::Comparison;
@@ -15,11 +14,9 @@ use maillage::load::Sources;
 use maillage::read::{read_communes, read_coverage};
 use maillage::{CommuneSources, Coverage, Service, ServiceNetwork};
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("MAILLAGE_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-}
+mod common;
+
+use common::data_dir;
 
 fn benches(c: &mut Criterion) {
     let dir = data_dir();

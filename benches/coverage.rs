@@ -4,7 +4,6 @@
 //! `cargo bench --bench coverage` (reads `$MAILLAGE_DATA`, default `../shared/data`).
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use maillage::coverage::distance_to_polygon;
@@ -13,11 +12,9 @@ use maillage::{
     CommuneSources, Coverage, FieldMap, Service, ServiceNetwork, ServicePoint, Territory,
 };
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("MAILLAGE_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-}
+mod common;
+
+use common::data_dir;
 
 fn load() -> (Vec<ServicePoint>, Vec<Territory>, Vec<Territory>) {
     let dir = data_dir();

@@ -5,7 +5,6 @@
 //! `cargo bench --bench national` (reads `$MAILLAGE_DATA`, default `../shared/data`).
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use geo_types::Coord;
@@ -13,11 +12,9 @@ use maillage::population::grid_cells;
 use maillage::read::{read_communes, read_la_poste, read_territories};
 use maillage::{CommuneSources, FieldMap, Service, ServiceNetwork, TerritoryKind, Zone};
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("MAILLAGE_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-}
+mod common;
+
+use common::data_dir;
 
 fn benches(c: &mut Criterion) {
     let dir = data_dir();

@@ -7,7 +7,6 @@
 //! `cargo bench --bench plan` (reads `$MAILLAGE_DATA`, default `../shared/data`).
 
 use std::hint::black_box;
-use std::path::PathBuf;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use maillage::coverage::distance_to_polygon;
@@ -16,11 +15,9 @@ use maillage::plan::{Demand, Plan, Reach, Weight, candidates, comply};
 use maillage::population::PopulationModel;
 use maillage::{CommuneSources, FieldMap, PointKind, Service, ServiceNetwork};
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("MAILLAGE_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-}
+mod common;
+
+use common::data_dir;
 
 fn benches(c: &mut Criterion) {
     let dir = data_dir();
