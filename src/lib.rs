@@ -116,6 +116,7 @@ pub mod crs;
 pub mod demo;
 mod error;
 mod key;
+pub mod land;
 pub mod load;
 pub mod locate;
 #[cfg(feature = "map")]

@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use geo::{BoundingRect, Intersects};
+
 use geo_types::{Coord, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 use crate::crs::Zone;
-use crate::model::Territory;
+use crate::model::{Territory, distance_to_polygon};
 
 type Boxed = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
@@ -45,17 +46,19 @@ impl<'a> TerritoryIndex<'a> {
         self.territories
     }
 
-    /// The index of the territory containing `xy` (boundary included) in
-    /// `zone`; the lowest index when territories overlap.
+    /// The index of the territory containing `xy` (boundary included, within
+    /// [`ON_BOUNDARY_M`](crate::model::ON_BOUNDARY_M), as coverage counts a
+    /// point inside) in `zone`; the lowest index when territories overlap.
     pub fn locate(&self, zone: Zone, xy: Coord<f64>) -> Option<usize> {
         let tree = self.trees.get(&zone)?;
         let p = Point(xy);
         tree.locate_in_envelope_intersecting(&AABB::from_point([xy.x, xy.y]))
             .map(|b| b.data as usize)
             .filter(|&i| {
-                self.territories
-                    .get(i)
-                    .is_some_and(|t| t.geometry.intersects(&p))
+                self.territories.get(i).is_some_and(|t| {
+                    t.geometry.intersects(&p)
+                        || distance_to_polygon(&t.geometry, [xy.x, xy.y]) == 0.0
+                })
             })
             .min()
     }

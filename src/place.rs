@@ -13,6 +13,7 @@ use geo_types::{Coord, MultiPolygon, Polygon};
 
 use crate::crs::{Projector, Zone, looks_projected};
 use crate::key::parse_number;
+use crate::land::{any_on_land, is_on_land};
 use crate::report::SkipReason;
 
 /// Why a geometry could not be used, with a detail for the report.
@@ -107,6 +108,12 @@ pub(crate) fn place_lonlat(lon: f64, lat: f64) -> Result<Placed, Problem> {
         };
         return Err((reason, format!("lon {lon}, lat {lat}")));
     };
+    if !is_on_land(zone, lon, lat).map_err(|e| (SkipReason::InvalidCoordinates, e))? {
+        return Err((
+            SkipReason::OutsideFrance,
+            format!("lon {lon}, lat {lat} is in the {zone} box but not on French land"),
+        ));
+    }
     let xy = projector()?
         .project(zone, lon, lat)
         .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
@@ -235,7 +242,16 @@ fn zone_of_vertices(mp: &MultiPolygon<f64>) -> Result<Zone, Problem> {
         }
     }
     match (zone, outside) {
-        (Some(z), None) => Ok(z),
+        (Some(z), None) => {
+            if any_on_land(z, mp.coords_iter()).map_err(|e| (SkipReason::InvalidCoordinates, e))? {
+                Ok(z)
+            } else {
+                Err((
+                    SkipReason::OutsideFrance,
+                    format!("no vertex on French land (in the {z} box)"),
+                ))
+            }
+        }
         (None, Some(_)) if swapped_inside => Err((
             SkipReason::LatLonSwapped,
             "coordinates are (lat, lon)".to_owned(),

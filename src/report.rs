@@ -65,7 +65,7 @@ impl SkipReason {
             SkipReason::MissingCoordinates => "missing coordinates",
             SkipReason::InvalidCoordinates => "invalid coordinates",
             SkipReason::ProjectedCoordinates => "projected (metre) coordinates in a lon/lat input",
-            SkipReason::OutsideFrance => "outside the supported French zones",
+            SkipReason::OutsideFrance => "outside French land (zone boxes and land outline)",
             SkipReason::Abroad => "site abroad (pays is not FRANCE)",
             SkipReason::LatLonSwapped => "latitude and longitude swapped",
             SkipReason::SpansZones => "geometry spans two projection zones",

@@ -576,3 +576,143 @@ fn a_geojson_with_a_byte_order_mark_is_read() {
     let (t, r) = read_territories(dir.file("bom.geojson", text), &map()).unwrap();
     assert_eq!((t.len(), r.kept), (1, 1));
 }
+
+#[test]
+fn a_point_on_a_territory_edge_is_inside_and_at_distance_zero_alike() {
+    use geo_types::{MultiPolygon, polygon};
+    use maillage::locate::TerritoryIndex;
+    use maillage::{Coverage, Rule, Service, ServiceNetwork, ServicePoint, Territory, Zone};
+    // A projected triangle with slanted edges and one north–south edge:
+    // points interpolated along an edge are on it up to rounding, a few
+    // nanometres either side. Each must be inside, at distance 0, and
+    // located in the territory, all three or none.
+    let (a, b, c) = (
+        (652_469.022_709, 6_862_035.259_42),
+        (652_469.022_709, 6_864_901.77),
+        (655_000.5, 6_863_000.25),
+    );
+    let triangle = MultiPolygon(vec![polygon![
+        (x: a.0, y: a.1), (x: b.0, y: b.1), (x: c.0, y: c.1), (x: a.0, y: a.1)
+    ]]);
+    let territories = vec![Territory::projected(
+        "t",
+        "triangle",
+        TerritoryKind::Qpv,
+        Zone::Metropole,
+        triangle,
+    )];
+    let index = TerritoryIndex::new(&territories);
+    let template = ServicePoint::at_lonlat("p", 2.3522, 48.8566)
+        .unwrap()
+        .offering(Service::Postal);
+    let mut points = Vec::new();
+    for (p, q) in [(a, b), (b, c), (c, a)] {
+        for i in 0..=2_000 {
+            let t = f64::from(i) / 2_000.0;
+            let mut point = template.clone();
+            point.id = format!("p{}", points.len());
+            point.xy = geo_types::Coord {
+                x: p.0 + t * (q.0 - p.0),
+                y: p.1 + t * (q.1 - p.1),
+            };
+            points.push(point);
+        }
+    }
+    let n = points.len();
+    let located = points
+        .iter()
+        .filter(|p| index.locate(p.zone, p.xy).is_some())
+        .count();
+    let network = ServiceNetwork::new(points);
+    let report = Coverage::new(&network, &territories)
+        .rule_all(Rule::Inside)
+        .services([Service::Postal])
+        .run()
+        .unwrap();
+    let row = &report.rows()[0];
+    assert_eq!(row.points_inside as usize, n);
+    assert_eq!(located, n);
+    assert_eq!(row.nearest.map(|m| m.distance_m), Some(0.0));
+    // 1 cm off the north–south edge is outside, and so reported.
+    let mut off = template.clone();
+    off.xy = geo_types::Coord {
+        x: a.0 - 0.01,
+        y: 6_863_000.0,
+    };
+    assert_eq!(index.locate(off.zone, off.xy), None);
+    let network = ServiceNetwork::new(vec![off]);
+    let report = Coverage::new(&network, &territories)
+        .rule_all(Rule::Inside)
+        .services([Service::Postal])
+        .run()
+        .unwrap();
+    let row = &report.rows()[0];
+    assert_eq!(row.points_inside, 0);
+    let d = row.nearest.map(|m| m.distance_m).unwrap();
+    assert!((d - 0.01).abs() < 1e-6, "{d}");
+}
+
+#[test]
+fn foreign_polygons_and_collection_members_are_named_as_such() {
+    let dir = Dir::new();
+    let line = "{\"type\":\"LineString\",\"coordinates\":[[2.0,47.0],[2.1,47.1]]}";
+    let features = [
+        // London and Geneva lie in the metropole's box, not on French land.
+        feature("london", &square_lonlat(-0.13, 51.5, 0.01)),
+        feature("geneva", &square_lonlat(6.14, 46.2, 0.005)),
+        feature(
+            "collection",
+            &format!(
+                "{{\"type\":\"GeometryCollection\",\"geometries\":[{},{line}]}}",
+                square_lonlat(2.0, 47.0, 0.01)
+            ),
+        ),
+        feature(
+            "collection-ok",
+            &format!(
+                "{{\"type\":\"GeometryCollection\",\"geometries\":[{},{{\"type\":\"Polygon\",\"coordinates\":[]}}]}}",
+                square_lonlat(2.0, 47.0, 0.01)
+            ),
+        ),
+    ];
+    let (t, r) = read_territories(dir.file("t.geojson", fc(&features)), &map()).unwrap();
+    assert_eq!(t.len(), 1, "{r}");
+    assert_eq!(t[0].id, "collection-ok");
+    assert_eq!(
+        skipped_at(&r, SkipReason::OutsideFrance),
+        [Location::Feature(1), Location::Feature(2)]
+    );
+    let detail = |reason| {
+        r.skipped[&reason].examples[0]
+            .detail
+            .clone()
+            .unwrap_or_default()
+    };
+    let wrong = detail(SkipReason::WrongGeometryType);
+    assert!(
+        wrong.contains("GeometryCollection member 2 of 2") && wrong.contains("LineString"),
+        "{wrong}"
+    );
+    assert!(
+        detail(SkipReason::OutsideFrance).contains("French land"),
+        "{r}"
+    );
+}
+
+#[test]
+fn points_abroad_inside_a_zone_box_are_skipped_as_outside_france() {
+    let dir = Dir::new();
+    let rows = "A1;PARIS;Bureau de Poste;75101;48.8566;2.3522;\n\
+                A2;BRUXELLES;Bureau de Poste;75101;50.8503;4.3517;\n\
+                A3;GENEVE;Bureau de Poste;75101;46.2044;6.1432;\n\
+                A4;BARCELONA;Bureau de Poste;75101;41.3851;2.1734;\n\
+                A5;MILANO;Bureau de Poste;75101;45.4642;9.19;\n\
+                A6;LONDON;Bureau de Poste;75101;51.5072;-0.1276;\n\
+                A7;MARIGOT;Bureau de Poste;97801;18.0708;-63.0822;\n";
+    let (points, r) = read_la_poste(la_poste(&dir, rows)).unwrap();
+    assert_eq!(points.len(), 2, "{r}");
+    assert_eq!(
+        skipped_at(&r, SkipReason::OutsideFrance),
+        [2, 3, 4, 5, 6].map(|i| Location::Line(i + 1))
+    );
+}

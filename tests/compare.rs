@@ -133,7 +133,7 @@ fn the_2016_and_2025_networks() {
             .count()
     };
     assert_eq!(count(SiteChange::Opened, ""), 2_517);
-    assert_eq!(count(SiteChange::Closed, ""), 1_746);
+    assert_eq!(count(SiteChange::Closed, ""), 1_740);
     assert_eq!(count(SiteChange::Moved, "id"), 1_963);
     assert_eq!(count(SiteChange::KindChanged, "id"), 601);
     assert_eq!(count(SiteChange::MovedAndKindChanged, "id"), 114);

@@ -26,8 +26,8 @@ pub use outcome::{NearestPoint, Outcome};
 pub use report::{CoverageReport, CoverageRow, Nearest, Record, Summary};
 pub use rule::{Rule, Rules};
 
-use geo::{BoundingRect, Distance, Euclidean};
-use geo_types::{Coord, MultiPolygon, Point, Rect};
+use geo::BoundingRect;
+use geo_types::{Coord, MultiPolygon, Rect};
 use rayon::prelude::*;
 use rstar::{AABB, RTree};
 
@@ -143,10 +143,7 @@ struct Measure {
     nearest: Option<Nearest>,
 }
 
-/// Distance from a point to a multipolygon: 0 inside or on the boundary.
-pub fn distance_to_polygon(geometry: &MultiPolygon<f64>, xy: [f64; 2]) -> f64 {
-    Euclidean.distance(geometry, &Point::new(xy[0], xy[1]))
-}
+pub use crate::model::distance_to_polygon;
 
 /// `rect` grown by `margin` metres on every side.
 pub(crate) fn grown(rect: Rect<f64>, margin: f64) -> Rect<f64> {

@@ -6,4 +6,6 @@ mod territory;
 
 pub use point::{GeocodePrecision, PointKind, ServicePoint};
 pub use service::{Service, ServiceSet, UnknownService};
-pub use territory::{DensityClass, FrrClass, Territory, TerritoryKind};
+pub use territory::{
+    DensityClass, FrrClass, ON_BOUNDARY_M, Territory, TerritoryKind, distance_to_polygon,
+};

@@ -132,8 +132,8 @@ pub struct ServicePoint {
 
 impl ServicePoint {
     /// A point at a WGS84 lon/lat, with the readers' checks: finite, in the
-    /// lon/lat range, not projected metres, inside a supported zone (it is
-    /// then projected to the zone's CRS). It offers no service and is of kind
+    /// lon/lat range, not projected metres, inside a supported zone and on
+    /// French land ([`crate::land`]; it is then projected to the zone's CRS). It offers no service and is of kind
     /// [`PointKind::Other`] until set with the `with_` methods.
     ///
     /// ```
@@ -143,7 +143,7 @@ impl ServicePoint {
     ///     .with_kind(PointKind::BureauDePoste)
     ///     .offering(Service::Postal);
     /// assert_eq!(office.zone, Zone::Metropole);
-    /// assert!(ServicePoint::at_lonlat("london", -0.1276, 51.9).is_err());
+    /// assert!(ServicePoint::at_lonlat("london", -0.1276, 51.5072).is_err());
     /// # Ok::<(), maillage::Error>(())
     /// ```
     pub fn at_lonlat(id: impl Into<String>, lon: f64, lat: f64) -> crate::Result<ServicePoint> {

@@ -3,7 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use geo_types::MultiPolygon;
+use geo::{Distance, Euclidean};
+use geo_types::{MultiPolygon, Point};
 
 use crate::crs::Zone;
 
@@ -309,4 +310,20 @@ impl Territory {
     pub fn attribute(&self, key: &str) -> Option<&str> {
         self.attributes.get(key).map(String::as_str)
     }
+}
+
+/// Below this distance (1 mm, finer than any input's precision) a point is
+/// on the boundary of a polygon: its distance is 0 and it is inside.
+///
+/// A point given exactly on an edge in lon/lat is rarely exactly on the
+/// projected edge: its computed distance is a few nanometres either way.
+/// One tolerance for both answers keeps "inside" and "at distance 0" the
+/// same statement everywhere (coverage, point location, maps).
+pub const ON_BOUNDARY_M: f64 = 1e-3;
+
+/// Distance in metres from the point `xy` to a projected multipolygon: 0
+/// inside it or within [`ON_BOUNDARY_M`] of its boundary.
+pub fn distance_to_polygon(geometry: &MultiPolygon<f64>, xy: [f64; 2]) -> f64 {
+    let d = Euclidean.distance(geometry, &Point::new(xy[0], xy[1]));
+    if d <= ON_BOUNDARY_M { 0.0 } else { d }
 }

@@ -396,8 +396,22 @@ pub(crate) fn multipolygon_lonlat(
                         "GeometryCollection without geometries".to_owned(),
                     )
                 })?;
-            for m in members {
-                polys.extend(multipolygon_lonlat(m, stats)?.0);
+            for (i, m) in members.iter().enumerate() {
+                match multipolygon_lonlat(m, stats) {
+                    Ok(mp) => polys.extend(mp.0),
+                    // An empty member is no reason to drop the others.
+                    Err((SkipReason::EmptyGeometry, _)) => {}
+                    Err((reason, detail)) => {
+                        return Err((
+                            reason,
+                            format!(
+                                "GeometryCollection member {} of {}: {detail}",
+                                i + 1,
+                                members.len()
+                            ),
+                        ));
+                    }
+                }
             }
         }
         ("Polygon" | "MultiPolygon", None) => {

@@ -2,8 +2,11 @@
 """Independent cross-check of `maillage compare --points-before --points-after`
 on the La Poste networks of 2016 and mid-2025.
 
-With pandas and pyproj: sites without coordinates (2016) and abroad (2025,
-Andorra) left out, the one swapped 2025 pair exchanged; kinds from the
+With pandas, pyproj and shapely: sites without coordinates (2016), abroad
+(2025: pays is not FRANCE, Andorra) and off French land (outside
+data/outline/france_land.geojson and the boxes of Saint-Martin,
+Saint-Barthélemy and Saint-Pierre-et-Miquelon: the 6 Andorra offices the
+2016 file labels FRANCE) left out, the one swapped 2025 pair exchanged; kinds from the
 labels; positions in each zone's CRS (chosen from the INSEE code). Sites are
 matched by id; a matched pair more than 100 m apart has moved. The sites
 left over are matched by position: each 2025 site, in file order, takes the
@@ -17,11 +20,26 @@ position with the same kind is the same site under a new id (no change).
 
 Exits non-zero if a count differs.
 """
+import json
+import os
 import sys
 
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import Transformer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUTLINE = os.path.join(HERE, "..", "..", "data", "outline", "france_land.geojson")
+# Saint-Martin, Saint-Barthélemy, Saint-Pierre-et-Miquelon (src/land.rs).
+BOXES = [(-63.18, 17.99, -62.95, 18.15), (-62.92, 17.85, -62.77, 17.99), (-56.45, 46.72, -56.08, 47.16)]
+
+
+def on_land(df: pd.DataFrame) -> pd.DataFrame:
+    with open(OUTLINE) as f:
+        shapes = [shapely.geometry.shape(ft["geometry"]) for ft in json.load(f)["features"]]
+    land = shapely.union_all(shapes + [shapely.box(*b) for b in BOXES])
+    return df[shapely.contains_xy(land, df["lon"].to_numpy(), df["lat"].to_numpy())]
 
 EPSG = {"971": 5490, "972": 5490, "977": 5490, "978": 5490, "973": 2972, "974": 2975, "976": 4471, "975": 4467}
 
@@ -71,6 +89,7 @@ def load(data_dir: str):
         "id": new["identifiant_a"], "kind": new["caracteristique_du_site"].map(kind),
         "insee": new["code_insee"], "lon": lon, "lat": lat,
     })
+    old, new = on_land(old), on_land(new)
     return project(old.reset_index(drop=True)), project(new.reset_index(drop=True))
 
 
