@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use maillage::access::{Accessibility, Combine};
 use maillage::compare::{Change, Comparison, SiteChange, compare_sites, write_site_changes_csv};
 use maillage::load::{PopulationSpec, Sources};
-use maillage::map::{GapMap, View};
+use maillage::map::{GapMap, InteractiveReport, Table, View};
 use maillage::plan::{CandidateSpec, Demand, Plan, Reach, Weight, candidates as cands};
 use maillage::read::{self, CommuneSources, FieldMap};
 use maillage::travel::{RoadTravelTime, SpeedTable};
@@ -302,6 +302,10 @@ struct CoverageArgs {
     #[cfg(feature = "polars")]
     #[arg(long)]
     parquet: bool,
+    /// Part of France drawn in report.html: `national`, `dep:<code>` or
+    /// `bbox:<min lon>,<min lat>,<max lon>,<max lat>`.
+    #[arg(long, value_name = "VIEW", default_value = "national", value_parser = View::parse)]
+    view: View,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -592,6 +596,14 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
         report.write_parquet(&path)?;
         written.push(path);
     }
+    let path = args.out.join("report.html");
+    InteractiveReport::new(format!("Coverage of {} territories", territories.len()))
+        .layer("territories", &report)
+        .view(args.view.clone())
+        .table(Table::coverage_summary(&report))
+        .build()?
+        .write(&path)?;
+    written.push(path);
 
     println!("── summary");
     for s in report.summary() {

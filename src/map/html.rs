@@ -18,9 +18,13 @@ pub struct Table {
     pub numeric: Vec<bool>,
     /// Cells, as displayed.
     pub rows: Vec<Vec<String>>,
+    /// The territory id of each row, when rows are territories: the
+    /// interactive report highlights the territory of a clicked row. Empty
+    /// when rows are not linked to the map.
+    pub row_ids: Vec<String>,
 }
 
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -64,6 +68,7 @@ impl Table {
                     ]
                 })
                 .collect(),
+            row_ids: Vec::new(),
         }
     }
 
@@ -108,6 +113,7 @@ impl Table {
                     ]
                 })
                 .collect(),
+            row_ids: Vec::new(),
         }
     }
 
@@ -157,6 +163,7 @@ impl Table {
                     ]
                 })
                 .collect(),
+            row_ids: Vec::new(),
         }
     }
 
@@ -217,29 +224,10 @@ impl Table {
                     ]
                 })
                 .collect(),
+            row_ids: Vec::new(),
         }
     }
 }
-
-const SCRIPT: &str = r#"
-document.querySelectorAll('table.sortable').forEach(function (table) {
-  table.querySelectorAll('th').forEach(function (th, col) {
-    th.addEventListener('click', function () {
-      var numeric = th.dataset.numeric === '1';
-      var asc = th.dataset.order !== 'asc';
-      th.dataset.order = asc ? 'asc' : 'desc';
-      var body = table.tBodies[0];
-      var rows = Array.prototype.slice.call(body.rows);
-      rows.sort(function (a, b) {
-        var x = a.cells[col].textContent, y = b.cells[col].textContent;
-        if (numeric) { x = parseFloat(x) || 0; y = parseFloat(y) || 0; return asc ? x - y : y - x; }
-        return asc ? x.localeCompare(y, 'fr') : y.localeCompare(x, 'fr');
-      });
-      rows.forEach(function (r) { body.appendChild(r); });
-    });
-  });
-});
-"#;
 
 /// A self-contained HTML page (no external resource): write it with
 /// [`write`](Self::write), or take its text.
@@ -247,6 +235,10 @@ document.querySelectorAll('table.sortable').forEach(function (table) {
 pub struct HtmlReport(String);
 
 impl HtmlReport {
+    pub(super) fn from_string(html: String) -> Self {
+        HtmlReport(html)
+    }
+
     /// The page's HTML.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -269,55 +261,74 @@ impl std::fmt::Display for HtmlReport {
     }
 }
 
-/// The report page: a title, the map (inline SVG), then each table,
-/// sortable by clicking a column header.
+/// Writes a table: a filter box (when `index` is given: the table's id is
+/// `t<index>`), then the table, sortable by clicking a header; rows with a
+/// territory id carry `data-territory-id`.
+pub(super) fn write_table(s: &mut String, table: &Table, index: Option<usize>) {
+    let _ = writeln!(s, "<h2>{}</h2>", esc(&table.caption));
+    let id = index.map(|i| format!("t{i}"));
+    if let Some(id) = &id {
+        let _ = writeln!(
+            s,
+            "<input class=\"filter\" data-table=\"{id}\" placeholder=\"filter {} rows\">",
+            table.rows.len()
+        );
+    }
+    let _ = write!(
+        s,
+        "<table class=\"sortable\"{}>\n<thead><tr>",
+        id.map_or(String::new(), |i| format!(" id=\"{i}\""))
+    );
+    for (i, c) in table.columns.iter().enumerate() {
+        let numeric = table.numeric.get(i).copied().unwrap_or(false);
+        let _ = write!(
+            s,
+            "<th data-numeric=\"{}\">{}</th>",
+            u8::from(numeric),
+            esc(c)
+        );
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+    for (r, row) in table.rows.iter().enumerate() {
+        match table.row_ids.get(r) {
+            Some(id) => {
+                let _ = write!(s, "<tr data-territory-id=\"{}\">", esc(id));
+            }
+            None => s.push_str("<tr>"),
+        }
+        for (i, cell) in row.iter().enumerate() {
+            let numeric = table.numeric.get(i).copied().unwrap_or(false);
+            let _ = write!(
+                s,
+                "<td{}>{}</td>",
+                if numeric { " class=\"n\"" } else { "" },
+                esc(cell)
+            );
+        }
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody></table>\n");
+}
+
+/// The report page: a title, the map (inline SVG) that pans and zooms, then
+/// each table, sortable by clicking a column header and filtered by the box
+/// above it. The interactive report with territory details, service switch
+/// and search is [`InteractiveReport`](super::InteractiveReport).
 pub fn html_report(title: &str, svg: &str, tables: &[Table]) -> HtmlReport {
     let mut s = String::with_capacity(svg.len() + 65_536);
     let _ = write!(
         s,
-        "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t}</title>\n<style>\n\
-body{{font-family:Ubuntu,'DejaVu Sans',Arial,sans-serif;margin:24px;color:#222;max-width:1300px}}\n\
-h1{{font-size:22px}} h2{{font-size:16px;margin-top:28px}}\n\
-table{{border-collapse:collapse;font-size:13px}} th,td{{border:1px solid #ccc;padding:3px 8px}}\n\
-th{{background:#eef2f6;cursor:pointer;user-select:none}} td.n{{text-align:right}}\n\
-.map svg{{max-width:100%;height:auto;border:1px solid #ddd}}\n\
-</style>\n</head>\n<body>\n<h1>{t}</h1>\n<div class=\"map\">\n{svg}</div>\n",
-        t = esc(title)
+        "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{t}</h1>\n<div id=\"main\"><div id=\"mapbox\">{svg}<div id=\"zoom\"><button id=\"zin\" title=\"zoom in\">+</button><button id=\"zout\" title=\"zoom out\">−</button><button id=\"zreset\" title=\"whole map\">⌂</button></div></div></div>\n",
+        t = esc(title),
+        STYLE = super::interactive::STYLE
     );
-    for table in tables {
-        let _ = writeln!(
-            s,
-            "<h2>{}</h2>\n<table class=\"sortable\">\n<thead><tr>",
-            esc(&table.caption)
-        );
-        for (i, c) in table.columns.iter().enumerate() {
-            let numeric = table.numeric.get(i).copied().unwrap_or(false);
-            let _ = write!(
-                s,
-                "<th data-numeric=\"{}\">{}</th>",
-                u8::from(numeric),
-                esc(c)
-            );
-        }
-        s.push_str("</tr></thead>\n<tbody>\n");
-        for row in &table.rows {
-            s.push_str("<tr>");
-            for (i, cell) in row.iter().enumerate() {
-                let numeric = table.numeric.get(i).copied().unwrap_or(false);
-                let _ = write!(
-                    s,
-                    "<td{}>{}</td>",
-                    if numeric { " class=\"n\"" } else { "" },
-                    esc(cell)
-                );
-            }
-            s.push_str("</tr>\n");
-        }
-        s.push_str("</tbody></table>\n");
+    for (i, table) in tables.iter().enumerate() {
+        write_table(&mut s, table, Some(i));
     }
     let _ = write!(
         s,
-        "<p style=\"font-size:11px;color:#666\">Made with maillage. Data: La Poste, INSEE, IGN, ANCT open data (Licence Ouverte).</p>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        "<p style=\"font-size:11px;color:#666\">Made with maillage. Data: La Poste, INSEE, IGN, ANCT open data (Licence Ouverte).</p>\n<script>const DATA = null;\n{}</script>\n</body>\n</html>\n",
+        super::interactive::SCRIPT
     );
     HtmlReport(s)
 }

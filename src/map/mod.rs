@@ -29,12 +29,14 @@
 //! ```
 
 mod html;
+mod interactive;
 mod raster;
 mod status;
 mod svg;
 mod view;
 
 pub use html::{HtmlReport, Table, html_report};
+pub use interactive::{InteractiveReport, MAX_INTERACTIVE_TERRITORIES};
 pub use raster::svg_to_png;
 pub use status::{GapClasses, Status};
 pub use view::View;
@@ -63,6 +65,11 @@ pub struct Area<'a> {
     pub status: Status,
     /// Département code, for département views.
     pub departement: Option<String>,
+    /// The territory's id and layer name: when set, the area is drawn as its
+    /// own element carrying `data-territory-id` and `data-layer` (the
+    /// interactive report finds it by them); otherwise areas of one status
+    /// share one path.
+    pub territory: Option<(String, String)>,
 }
 
 /// A point to draw.
@@ -74,6 +81,9 @@ pub struct MapPoint {
     pub xy: Coord<f64>,
     /// Kind (sets the symbol colour).
     pub kind: PointKind,
+    /// Index of the point in its source list, written as `data-i` (the
+    /// interactive report shows its details on hover).
+    pub index: Option<u32>,
 }
 
 /// A label to place if it fits: the largest gaps, by priority.
@@ -115,6 +125,9 @@ pub struct GapMap<'a> {
     pub width_px: f64,
     /// How many labels to place at most.
     pub max_labels: usize,
+    /// Whether the SVG draws its legend (the interactive report draws its
+    /// own, per service).
+    pub legend: bool,
 }
 
 /// One result to draw: a territory's shape with its outcome.
@@ -144,6 +157,7 @@ impl<'a> GapMap<'a> {
             labels: Vec::new(),
             width_px: 1200.0,
             max_labels: 12,
+            legend: true,
         }
     }
 
@@ -241,6 +255,7 @@ impl<'a> GapMap<'a> {
                 status: map.classes.status(d.served, d.nearest_m),
                 departement: d.departement.map(str::to_owned),
                 geometry: d.geometry,
+                territory: None,
             });
         }
         gaps.sort_by_key(|g| std::cmp::Reverse(g.0));
@@ -282,6 +297,7 @@ impl<'a> GapMap<'a> {
                 geometry: Cow::Borrowed(geometry),
                 status: Status::Category(u8::try_from(i).unwrap_or(u8::MAX)),
                 departement: r.departement.clone(),
+                territory: None,
             });
         }
         if map.areas.is_empty() {
@@ -343,6 +359,7 @@ impl<'a> GapMap<'a> {
                 geometry: Cow::Borrowed(&t.geometry),
                 status: Status::Category(category),
                 departement: t.departement.clone(),
+                territory: None,
             });
         }
         map.points = plan
@@ -352,6 +369,7 @@ impl<'a> GapMap<'a> {
                 zone: s.candidate.zone,
                 xy: s.candidate.xy,
                 kind: s.candidate.kind.unwrap_or(PointKind::Other),
+                index: None,
             })
             .collect();
         map.subtitle = format!(
@@ -449,11 +467,12 @@ fn points_of(points: &[ServicePoint], service: Service) -> Vec<MapPoint> {
             zone: p.zone,
             xy: p.xy,
             kind: p.kind,
+            index: None,
         })
         .collect()
 }
 
-fn service_label(service: Service) -> &'static str {
+pub(super) fn service_label(service: Service) -> &'static str {
     match service {
         Service::Postal => "postal (points de contact)",
         Service::Mediation => "mediation",

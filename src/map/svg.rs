@@ -20,7 +20,7 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn kind_colour(kind: PointKind) -> &'static str {
+pub(super) fn kind_colour(kind: PointKind) -> &'static str {
     match kind {
         PointKind::BureauDePoste => "#08519c",
         PointKind::AgencePostaleCommunale => "#3182bd",
@@ -34,7 +34,7 @@ fn kind_colour(kind: PointKind) -> &'static str {
     }
 }
 
-fn kind_label(kind: PointKind) -> &'static str {
+pub(super) fn kind_label(kind: PointKind) -> &'static str {
     match kind {
         PointKind::BureauDePoste => "bureau de poste",
         PointKind::AgencePostaleCommunale => "agence postale communale",
@@ -97,12 +97,16 @@ pub(super) fn render(map: &GapMap<'_>, frames: &[Frame]) -> Result<String> {
     );
     points(map, frames, &mut s);
     let main = frames.first();
-    let legend_box = main.map(|f| legend(map, f, frames, &mut String::new()));
+    let legend_box = main
+        .filter(|_| map.legend)
+        .map(|f| legend(map, f, frames, &mut String::new()));
     labels(map, frames, legend_box, &mut s);
     if let Some(f) = main {
-        let mut l = String::new();
-        legend(map, f, frames, &mut l);
-        s.push_str(&l);
+        if map.legend {
+            let mut l = String::new();
+            legend(map, f, frames, &mut l);
+            s.push_str(&l);
+        }
         scale_bar(f, &mut s);
         north_arrow(f, &mut s);
         let _ = writeln!(
@@ -167,12 +171,13 @@ fn header(map: &GapMap<'_>, frames: &[Frame], width: f64, height: f64, s: &mut S
     s.push_str("</g>\n");
 }
 
-/// Filled areas, grouped by status so each colour is written once.
+/// Filled areas: grouped by status so each colour is written once, or,
+/// for areas that name their territory, one element each.
 fn areas(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
-    // Areas, grouped by status so each colour is written once.
     s.push_str("<g id=\"areas\" stroke=\"#ffffff\" stroke-width=\"0.15\" fill-rule=\"evenodd\">\n");
     for (i, f) in frames.iter().enumerate() {
         let mut by_status: BTreeMap<Status, (String, Vec<(f64, f64)>)> = BTreeMap::new();
+        let mut own = String::new();
         for a in &map.areas {
             let Some(r) = a.geometry.bounding_rect() else {
                 continue;
@@ -181,6 +186,27 @@ fn areas(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
                 continue;
             }
             let d = path(f, &a.geometry);
+            if let Some((id, layer)) = &a.territory {
+                let (css, fill, _) = map.style(a.status);
+                let attrs = format!(
+                    "data-territory-id=\"{}\" data-layer=\"{}\" class=\"{css}\" fill=\"{fill}\"",
+                    esc(id),
+                    esc(layer)
+                );
+                if d.is_empty() {
+                    // Smaller than a pixel: a dot, so every territory can be found.
+                    if let Some(c) = a.geometry.centroid() {
+                        let (x, y) = f.px(c.0);
+                        let _ = writeln!(
+                            own,
+                            "<circle {attrs} cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"1.6\"/>"
+                        );
+                    }
+                } else {
+                    let _ = writeln!(own, "<path {attrs} d=\"{d}\"/>");
+                }
+                continue;
+            }
             let entry = by_status.entry(a.status).or_default();
             if d.is_empty() {
                 // Smaller than a pixel: keep gaps visible as dots.
@@ -209,6 +235,7 @@ fn areas(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
             }
             s.push_str("</g>\n");
         }
+        s.push_str(&own);
         s.push_str("</g>\n");
     }
     s.push_str("</g>\n");
@@ -247,9 +274,12 @@ fn points(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
             let b = geo_types::Rect::new(p.xy, p.xy);
             if f.sees(p.zone, &b) {
                 let (x, y) = f.px(p.xy);
+                let data = p
+                    .index
+                    .map_or(String::new(), |i| format!(" data-i=\"{i}\""));
                 let _ = write!(
                     by_kind.entry(p.kind).or_default(),
-                    "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/>"
+                    "<circle{data} cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"{r:.1}\"/>"
                 );
             }
         }
@@ -257,7 +287,7 @@ fn points(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
         for (kind, circles) in &by_kind {
             let _ = writeln!(
                 s,
-                "<g class=\"{}\" fill=\"{}\">{circles}</g>",
+                "<g class=\"{}\" data-kind=\"{0}\" fill=\"{}\">{circles}</g>",
                 kind.as_str(),
                 kind_colour(*kind)
             );

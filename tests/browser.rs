@@ -1,0 +1,351 @@
+//! The main job's report in a real browser: the system Chromium, driven
+//! headless through the DevTools protocol (`headless_chrome`).
+//!
+//! The test runs the README's main job (the `gap_map` example, built by
+//! `cargo test` with the `map` feature) in a temporary folder, opens its
+//! `out/report.html`, and checks: no JavaScript error; the map renders (the
+//! screenshot is not blank); one `data-territory-id` element per territory;
+//! hovering shows a territory's row; clicking one shows its details; the
+//! service switch recolours the map; a table row selects its territory.
+//!
+//! Chromium must be installed (`apt-get install -y chromium`; `.ci/run`
+//! does it) or named by `MAILLAGE_CHROMIUM`.
+//!
+//! With `MAILLAGE_SCREENSHOTS=<dir>`, the ignored test `screenshots` writes
+//! the README's pictures (`tools/screenshots/make_screenshots.sh`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+/// 119 communes and 71 QPV of the Bouches-du-Rhône extract.
+const TERRITORIES: u64 = 190;
+
+fn chromium() -> PathBuf {
+    if let Some(p) = std::env::var_os("MAILLAGE_CHROMIUM") {
+        return PathBuf::from(p);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        for name in ["chromium", "chromium-browser", "google-chrome"] {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return candidate;
+            }
+        }
+    }
+    panic!("no Chromium found: install it (apt-get install -y chromium) or set MAILLAGE_CHROMIUM");
+}
+
+/// An example binary built by `cargo test` next to this test's binary.
+fn example(name: &str) -> PathBuf {
+    let me = std::env::current_exe().expect("test binary path");
+    let profile = me
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>/deps");
+    let exe = profile.join("examples").join(name);
+    assert!(
+        exe.is_file(),
+        "{} is not built: run the tests with `cargo test --features map` (examples are built with the tests)",
+        exe.display()
+    );
+    exe
+}
+
+/// Runs the main job in a fresh folder; returns the folder and its report.
+fn main_job() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/bouches-du-rhone");
+    let out = Command::new(example("gap_map"))
+        .arg(&data)
+        .current_dir(dir.path())
+        .output()
+        .expect("gap_map runs");
+    assert!(
+        out.status.success(),
+        "gap_map failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = dir.path().join("out/report.html");
+    assert!(report.is_file());
+    (dir, report)
+}
+
+fn browser() -> Browser {
+    Browser::new(
+        LaunchOptions::default_builder()
+            .path(Some(chromium()))
+            .sandbox(false)
+            .window_size(Some((1400, 1000)))
+            .idle_browser_timeout(std::time::Duration::from_secs(120))
+            .build()
+            .expect("launch options"),
+    )
+    .expect("Chromium starts")
+}
+
+/// Opens `page`, collecting JavaScript errors (exceptions, console.error,
+/// browser log errors) from before the first script runs.
+fn open(browser: &Browser, page: &Path) -> (Arc<Tab>, Arc<Mutex<Vec<String>>>) {
+    let tab = browser.new_tab().expect("tab");
+    let errors = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&errors);
+    tab.enable_log()
+        .expect("log")
+        .enable_runtime()
+        .expect("runtime");
+    tab.add_event_listener(Arc::new(move |event: &Event| {
+        let line = match event {
+            Event::RuntimeExceptionThrown(e) => Some(format!(
+                "exception: {} {:?}",
+                e.params.exception_details.text,
+                e.params
+                    .exception_details
+                    .exception
+                    .as_ref()
+                    .and_then(|x| x.description.clone())
+            )),
+            Event::RuntimeConsoleAPICalled(e) if format!("{:?}", e.params.Type) == "Error" => {
+                Some(format!("console.error: {:?}", e.params.args))
+            }
+            Event::LogEntryAdded(e) if format!("{:?}", e.params.entry.level) == "Error" => {
+                Some(format!("log: {}", e.params.entry.text))
+            }
+            _ => None,
+        };
+        if let Some(l) = line {
+            sink.lock().expect("errors").push(l);
+        }
+    }))
+    .expect("listener");
+    tab.navigate_to(&format!("file://{}", page.display()))
+        .expect("navigate")
+        .wait_until_navigated()
+        .expect("loaded");
+    (tab, errors)
+}
+
+fn eval(tab: &Tab, js: &str) -> serde_json::Value {
+    tab.evaluate(js, false)
+        .unwrap_or_else(|e| panic!("{js}: {e}"))
+        .value
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// The centre of a territory of `layer` that is on top at its centre (no
+/// point symbol over it), as `(id, x, y)` in page pixels.
+fn clickable(tab: &Tab, layer: &str) -> (String, f64, f64) {
+    let found = eval(
+        tab,
+        &format!(
+            "(function () {{
+              document.getElementById('mapbox').scrollIntoView();
+              var els = document.querySelectorAll('svg [data-layer=\"{layer}\"]');
+              for (var i = 0; i < els.length; i++) {{
+                var r = els[i].getBoundingClientRect();
+                var x = r.left + r.width / 2, y = r.top + r.height / 2;
+                if (r.width > 4 && document.elementFromPoint(x, y) === els[i]) {{
+                  return JSON.stringify([els[i].dataset.territoryId, x, y]);
+                }}
+              }}
+              return null;
+            }}())"
+        ),
+    );
+    let parsed: Option<serde_json::Value> =
+        found.as_str().and_then(|t| serde_json::from_str(t).ok());
+    let a = parsed.as_ref().and_then(|v| v.as_array()).unwrap_or_else(|| {
+        panic!(
+            "no {layer} territory on top at its centre (viewport {}; at the first: {})",
+            eval(tab, "innerWidth + ' × ' + innerHeight"),
+            eval(tab, &format!("(function () {{ var e = document.querySelector('svg [data-layer=\\\"{layer}\\\"]'); var r = e.getBoundingClientRect(); var t = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return JSON.stringify([r.left, r.top, r.width, r.height]) + ' ' + (t ? t.outerHTML.slice(0, 200) : 'null'); }}())"))
+        )
+    });
+    (
+        a[0].as_str().unwrap_or_default().to_owned(),
+        a[1].as_f64().unwrap_or_default(),
+        a[2].as_f64().unwrap_or_default(),
+    )
+}
+
+fn png_is_not_blank(png: &[u8]) {
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(png).expect("a PNG");
+    let pixels = pixmap.pixels();
+    let white = pixels
+        .iter()
+        .filter(|p| p.red() > 245 && p.green() > 245 && p.blue() > 245)
+        .count();
+    let mut colours: Vec<u32> = pixels
+        .iter()
+        .map(|p| u32::from_be_bytes([0, p.red(), p.green(), p.blue()]))
+        .collect();
+    colours.sort_unstable();
+    colours.dedup();
+    let share_white = white as f64 / pixels.len() as f64;
+    assert!(
+        share_white < 0.8,
+        "{:.0} % of the screenshot is white",
+        100.0 * share_white
+    );
+    assert!(colours.len() > 50, "only {} colours", colours.len());
+}
+
+#[test]
+fn the_main_jobs_report_works_in_a_real_browser() {
+    let (_dir, report) = main_job();
+    let browser = browser();
+    let (tab, errors) = open(&browser, &report);
+    assert_eq!(eval(&tab, "document.body.dataset.ready"), "1");
+
+    // One element per territory, each with its row in the page's data.
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelectorAll('svg [data-territory-id]').length"
+        ),
+        TERRITORIES
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "DATA.layers.reduce(function (n, l) { return n + Object.keys(l.rows).length; }, 0)"
+        ),
+        TERRITORIES
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelectorAll('svg [data-layer=\"QPV\"]').length"
+        ),
+        71
+    );
+
+    // The map renders.
+    let png = tab
+        .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
+        .expect("screenshot");
+    png_is_not_blank(&png);
+
+    // Hover: the tooltip shows the territory's row.
+    let (id, x, y) = clickable(&tab, "communes");
+    tab.move_mouse_to_point(headless_chrome::browser::tab::point::Point { x, y })
+        .expect("hover");
+    let tip = eval(&tab, "document.getElementById('tip').textContent");
+    let name = eval(&tab, &format!("DATA.layers[0].rows['{id}'].name"));
+    let name = name.as_str().expect("a name");
+    assert!(tip.as_str().is_some_and(|t| t.contains(name)), "{tip}");
+
+    // Click: the details panel shows every service for that territory.
+    tab.click_point(headless_chrome::browser::tab::point::Point { x, y })
+        .expect("click");
+    assert_eq!(
+        eval(
+            &tab,
+            "document.getElementById('details').dataset.territoryId"
+        ),
+        id.as_str()
+    );
+    let details = eval(&tab, "document.getElementById('details').textContent");
+    let details = details.as_str().unwrap_or_default();
+    for needle in [name, "postal", "France Services", "nearest", "population"] {
+        assert!(details.contains(needle), "{needle:?} not in {details}");
+    }
+    assert_eq!(
+        eval(&tab, "document.querySelectorAll('svg .sel').length"),
+        1
+    );
+
+    // The service switch recolours: conseillers numériques serve far fewer
+    // communes than the postal network (19 of 119, against all 119).
+    let served_fill = "#cfe8cf";
+    let count_served = format!(
+        "Array.prototype.filter.call(document.querySelectorAll('svg [data-layer=\"communes\"]'), function (e) {{ return e.getAttribute('fill') === '{served_fill}'; }}).length"
+    );
+    assert_eq!(eval(&tab, &count_served), 119);
+    eval(
+        &tab,
+        "document.querySelector('input[name=service][value=digital_inclusion]').click()",
+    );
+    assert_eq!(eval(&tab, &count_served), 19);
+
+    // A table row selects and zooms to its territory.
+    let before = eval(
+        &tab,
+        "document.querySelector('#mapbox svg').getAttribute('viewBox')",
+    );
+    eval(
+        &tab,
+        "document.querySelector('tr[data-territory-id=\"13055\"]').click()",
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.getElementById('details').dataset.territoryId"
+        ),
+        "13055"
+    );
+    assert_ne!(
+        eval(
+            &tab,
+            "document.querySelector('#mapbox svg').getAttribute('viewBox')"
+        ),
+        before
+    );
+
+    // Search by code.
+    eval(
+        &tab,
+        "(function () { var s = document.getElementById('search'); s.value = '13001'; s.dispatchEvent(new Event('change')); }())",
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.getElementById('details').dataset.territoryId"
+        ),
+        "13001"
+    );
+
+    let errors = errors.lock().expect("errors");
+    assert!(errors.is_empty(), "JavaScript errors: {errors:?}");
+}
+
+/// The README's pictures: the département view, a hovered QPV, and the
+/// national view of the QPV 2024 (made by the CLI when `MAILLAGE_NATIONAL_REPORT`
+/// names its report.html). `tools/screenshots/make_screenshots.sh`.
+#[test]
+#[ignore = "writes the README's screenshots: tools/screenshots/make_screenshots.sh"]
+fn screenshots() {
+    let target =
+        PathBuf::from(std::env::var_os("MAILLAGE_SCREENSHOTS").expect("MAILLAGE_SCREENSHOTS"));
+    std::fs::create_dir_all(&target).expect("screenshot folder");
+    let (_dir, report) = main_job();
+    let browser = browser();
+    let shot = |tab: &Tab, name: &str| {
+        let png = tab
+            .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
+            .expect("screenshot");
+        png_is_not_blank(&png);
+        std::fs::write(target.join(name), png).expect("write screenshot");
+    };
+    let (tab, _) = open(&browser, &report);
+    shot(&tab, "report_departement.png");
+    // Zoom on Marseille and hover a QPV.
+    eval(
+        &tab,
+        "document.querySelector('tr[data-territory-id=\"13055\"]').click()",
+    );
+    eval(&tab, "window.scrollTo(0, 0)");
+    let (_, x, y) = clickable(&tab, "QPV");
+    tab.move_mouse_to_point(headless_chrome::browser::tab::point::Point { x, y })
+        .expect("hover");
+    shot(&tab, "report_qpv_hover.png");
+    if let Some(national) = std::env::var_os("MAILLAGE_NATIONAL_REPORT") {
+        let (tab, _) = open(&browser, Path::new(&national));
+        shot(&tab, "report_national.png");
+    }
+}
