@@ -44,6 +44,12 @@ fn coverage_on_the_demo_writes_the_documented_outputs() {
     ]);
     let stderr = text(&o.stderr);
     assert!(o.status.success(), "{stderr}");
+    // stderr is a pipe here: no progress spinner, no carriage return.
+    assert!(
+        !stderr.contains('\r') && !stderr.contains("reading the inputs"),
+        "{stderr}"
+    );
+    assert!(out.path().join("report.html").is_file());
     // The demo's points.csv has 41 rows, the last one without coordinates;
     // assignments.csv names one site that does not exist, on its line 5.
     assert!(

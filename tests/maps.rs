@@ -171,7 +171,8 @@ fn html_report_is_self_contained_and_sortable() {
     )
     .into_string();
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert_eq!(html.matches("<table class=\"sortable\">").count(), 2);
+    assert_eq!(html.matches("<table class=\"sortable\"").count(), 2);
+    assert_eq!(html.matches("<input class=\"filter\"").count(), 2);
     assert!(html.contains("<th data-numeric=\"1\">population</th>"));
     assert!(
         !html.contains("src=") && !html.contains("href=") && !html.contains("@import"),
@@ -259,4 +260,44 @@ fn national_map_of_the_real_communes() {
         entries.contains(&"gap, nearest > 20 km or none"),
         "{entries:?}"
     );
+}
+
+#[test]
+fn interactive_report_draws_each_territory_once_with_its_row() {
+    use maillage::map::InteractiveReport;
+    let d = demo();
+    let services = [Service::Postal, Service::Mediation];
+    let communes = Coverage::new(&d.network, &d.communes)
+        .services(services)
+        .run()
+        .unwrap();
+    let qpv = Coverage::new(&d.network, &d.qpv)
+        .services(services)
+        .run()
+        .unwrap();
+    let html = InteractiveReport::new("Demo <&>")
+        .layer("communes", &communes)
+        .layer("QPV", &qpv)
+        .note("synthetic")
+        .view(View::Departement("99".into()))
+        .build()
+        .unwrap()
+        .into_string();
+    let drawn = html.matches(" data-territory-id=\"").count();
+    // Each territory once on the map and once in its layer's table.
+    assert_eq!(drawn, 2 * (d.communes.len() + d.qpv.len()), "{drawn}");
+    assert_eq!(html.matches("data-layer=\"QPV\"").count(), d.qpv.len());
+    assert!(html.contains("<title>Demo &lt;&amp;&gt;</title>"));
+    assert!(
+        !html.contains("src=") && !html.contains("href=") && !html.contains("@import"),
+        "no external resource"
+    );
+    // The data names every service of both layers, and the JSON cannot
+    // close the script early.
+    let json_start = html.find("const DATA = ").unwrap();
+    let script = &html[json_start..];
+    assert!(script.contains("\"mediation\"") && script.contains("\"postal\""));
+    assert!(!script[..script.find(";\n").unwrap()].contains("</"));
+    // No layer: an error, not an empty page.
+    assert!(InteractiveReport::new("empty").build().is_err());
 }

@@ -306,6 +306,9 @@ struct CoverageArgs {
     /// `bbox:<min lon>,<min lat>,<max lon>,<max lat>`.
     #[arg(long, value_name = "VIEW", default_value = "national", value_parser = View::parse)]
     view: View,
+    /// Outlines drawn over report.html's map (e.g. the départements); repeatable.
+    #[arg(long = "outlines", value_name = "GEOJSON")]
+    outlines: Vec<PathBuf>,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -351,6 +354,37 @@ impl SiteArgs {
         std::iter::once(&self.points)
             .chain(&self.partners)
             .chain(&self.assignments)
+    }
+}
+
+/// A spinner with the step's name and elapsed time on stderr while a long
+/// step runs (national reading, grids, planning). Drawn only when stderr is
+/// a terminal, so that logs, pipes and tests stay clean.
+struct Progress(indicatif::ProgressBar);
+
+impl Progress {
+    fn start(step: &str) -> Progress {
+        use std::io::IsTerminal;
+        let bar = if std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new_spinner();
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        bar.set_message(step.to_owned());
+        Progress(bar)
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
     }
 }
 
@@ -415,9 +449,15 @@ fn access(args: AccessArgs) -> maillage::Result<()> {
             sources = sources.territories(path, fields.clone());
         }
     }
-    let inputs = sources.load()?;
+    let inputs = {
+        let _progress = Progress::start("reading the inputs");
+        sources.load()?
+    };
     show(&inputs.reports);
-    let (model, report) = args.model.model(&inputs.communes)?;
+    let (model, report) = {
+        let _progress = Progress::start("building the population model");
+        args.model.model(&inputs.communes)?
+    };
     show(report.as_slice());
     let network = ServiceNetwork::new(inputs.points);
     let roads = match &args.roads {
@@ -445,7 +485,10 @@ fn access(args: AccessArgs) -> maillage::Result<()> {
     if !inputs.territories.is_empty() {
         analysis = analysis.also_by(&inputs.territories);
     }
-    let report = analysis.run()?;
+    let report = {
+        let _progress = Progress::start("measuring accessibility");
+        analysis.run()?
+    };
 
     let mut written = vec![
         args.out.join("departements.csv"),
@@ -522,6 +565,7 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
         .chain(&args.population_table)
         .chain(&args.commune_table)
         .chain(&args.frr)
+        .chain(&args.outlines)
         .collect();
     check_out(&args.out, inputs)?;
 
@@ -551,7 +595,10 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
         communes.frr.clone_from(&args.frr);
         sources = sources.communes(communes);
     }
-    let inputs = sources.load()?;
+    let inputs = {
+        let _progress = Progress::start("reading the inputs");
+        sources.load()?
+    };
     show(&inputs.reports);
     let territories = inputs.all_territories();
 
@@ -568,7 +615,10 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
     if let Some(rule) = rule {
         analysis = analysis.rule_all(rule);
     }
-    let report = analysis.run()?;
+    let report = {
+        let _progress = Progress::start("measuring coverage");
+        analysis.run()?
+    };
 
     let mut written = vec![
         args.out.join("coverage.csv"),
@@ -596,9 +646,16 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
         report.write_parquet(&path)?;
         written.push(path);
     }
+    let mut outlines = Vec::new();
+    for path in &args.outlines {
+        let (t, load) = read::read_territories(path, &FieldMap::outlines())?;
+        show(&[load]);
+        outlines.extend(t);
+    }
     let path = args.out.join("report.html");
     InteractiveReport::new(format!("Coverage of {} territories", territories.len()))
         .layer("territories", &report)
+        .outlines(&outlines)
         .view(args.view.clone())
         .table(Table::coverage_summary(&report))
         .build()?
@@ -829,7 +886,10 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
         communes.table.clone_from(&args.population);
         sources = sources.communes(communes);
     }
-    let mut inputs = sources.load()?;
+    let mut inputs = {
+        let _progress = Progress::start("reading the inputs");
+        sources.load()?
+    };
     show(&inputs.reports);
     let mut closed = Vec::new();
     if let Some(path) = &args.close {
@@ -871,6 +931,7 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
     reach.minutes = args.minutes;
     reach.combine = args.combine.unwrap_or(Combine::And);
     let model;
+    let progress = Progress::start("building the demand");
     let demand = if args.population.is_some() {
         let (m, report) = args.model.model(&inputs.communes)?;
         show(report.as_slice());
@@ -879,6 +940,7 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
     } else {
         Demand::territories(&inputs.territories, &reach, args.weight)?
     };
+    drop(progress);
 
     let candidates = match &args.candidates {
         CandidateSpec::Kinds(kinds) => cands::of_kinds(&network, kinds, args.service),
@@ -913,7 +975,10 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
         "load_reports": inputs.reports.iter().map(ToString::to_string).collect::<Vec<_>>(),
     });
     if args.comply {
-        let plans = maillage::plan::comply(&network, &demand, args.service, &candidates, 0.10)?;
+        let plans = {
+            let _progress = Progress::start("planning each département");
+            maillage::plan::comply(&network, &demand, args.service, &candidates, 0.10)?
+        };
         if plans.is_empty() {
             println!("every département already complies: no site to add");
         }
@@ -960,7 +1025,10 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
         if let Some(seconds) = args.exact {
             plan = plan.exact(seconds);
         }
-        let report = plan.run()?;
+        let report = {
+            let _progress = Progress::start("planning");
+            plan.run()?
+        };
         report.write_sites_csv(&sites_csv)?;
         println!(
             "{} site(s): reach {:.0} of {:.0} ({:.2} %; existing hosts {:.0}); upper bound {}; {}",
@@ -1011,7 +1079,10 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
         }
         json = j;
     }
-    let impact = maillage::plan::closure_impact(&network, &demand, args.service, 0.10);
+    let impact = {
+        let _progress = Progress::start("measuring what each closure would cost");
+        maillage::plan::closure_impact(&network, &demand, args.service, 0.10)
+    };
     let impact_csv = args.out.join("impact.csv");
     maillage::plan::write_impact_csv(&impact, &impact_csv)?;
     println!("── the sites whose closure would cost the most");

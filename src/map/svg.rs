@@ -193,13 +193,15 @@ fn areas(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
                     esc(id),
                     esc(layer)
                 );
-                if d.is_empty() {
-                    // Smaller than a pixel: a dot, so every territory can be found.
+                // Smaller than 3 pixels (a QPV on the national map): a dot
+                // that can be seen, hovered and clicked.
+                let tiny = r.width().max(r.height()) / f.scale < 3.0;
+                if d.is_empty() || tiny {
                     if let Some(c) = a.geometry.centroid() {
                         let (x, y) = f.px(c.0);
                         let _ = writeln!(
                             own,
-                            "<circle {attrs} cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"1.6\"/>"
+                            "<circle {attrs} cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"2.2\" stroke=\"#555\" stroke-width=\"0.4\"/>"
                         );
                     }
                 } else {
