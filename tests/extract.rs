@@ -38,10 +38,11 @@ fn in_13(ts: Vec<Territory>) -> Vec<Territory> {
         .collect()
 }
 
-/// `(territory, service) → (served, inside, within, nearest id, distance)`.
-fn rows(
-    report: &CoverageReport<'_>,
-) -> Vec<(String, Service, bool, u32, u32, Option<String>, Option<f64>)> {
+/// One result: territory, service, served, inside, within, nearest id, distance.
+type Row = (String, Service, bool, u32, u32, Option<String>, Option<f64>);
+
+/// Every result, in a fixed order.
+fn rows(report: &CoverageReport<'_>) -> Vec<Row> {
     let mut v: Vec<_> = report
         .iter()
         .map(|r| {
