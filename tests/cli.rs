@@ -245,6 +245,16 @@ fn access_on_the_demo_writes_departements_with_a_national_row() {
         "{stdout}"
     );
     assert!(stdout.contains("crow-flies estimate"), "{stdout}");
+    // The report: every demo commune drawn as its own element, the tables
+    // sortable and filterable.
+    let html = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    let communes = std::fs::read_to_string(demo("communes.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    assert_eq!(html.matches("data-layer=\"communes\"").count(), communes);
+    assert_eq!(html.matches("<input class=\"filter\"").count(), 2);
     let csv = std::fs::read_to_string(out.path().join("departements.csv")).unwrap();
     let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
     assert_eq!(

@@ -501,6 +501,18 @@ fn access(args: AccessArgs) -> maillage::Result<()> {
         report.write_territories_csv(&path)?;
         written.push(path);
     }
+    let map = GapMap::from_access(&report);
+    let path = args.out.join("report.html");
+    maillage::map::html_report(
+        &map.title,
+        &map.to_svg(&View::National)?,
+        &[
+            Table::departements(&report),
+            Table::communes_access(&report, 500),
+        ],
+    )
+    .write(&path)?;
+    written.push(path);
     println!("{}", report.compliance());
     print_written(&written);
     Ok(())
@@ -784,15 +796,24 @@ fn compare(args: CompareArgs) -> maillage::Result<()> {
         let mut services: Vec<Service> = changes.rows().iter().map(|r| r.service).collect();
         services.sort();
         services.dedup();
+        let mut first_map = None;
         for service in services {
             match GapMap::from_changes(&changes, service) {
                 Ok(map) => {
                     let path = args.out.join(format!("changes_{service}.svg"));
                     map.write(&args.view, &path)?;
+                    if first_map.is_none() {
+                        first_map = Some((map.title.clone(), map.to_svg(&args.view)?));
+                    }
                     written.push(path);
                 }
                 Err(e) => println!("no map for {service}: {e}"),
             }
+        }
+        if let Some((title, svg)) = first_map {
+            let path = args.out.join("report.html");
+            maillage::map::html_report(&title, &svg, &[Table::changes(&changes)]).write(&path)?;
+            written.push(path);
         }
     }
     if let (Some(before), Some(after)) = (&args.points_before, &args.points_after) {

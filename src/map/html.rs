@@ -167,6 +167,73 @@ impl Table {
         }
     }
 
+    /// Communes by share of their population beyond the thresholds,
+    /// largest share first: the places that weigh on the legal test.
+    pub fn communes_access(report: &AccessReport<'_>, limit: usize) -> Table {
+        let mut communes: Vec<_> = report.communes().filter(|(_, t)| t.beyond > 0.0).collect();
+        communes.sort_by(|a, b| {
+            b.1.beyond
+                .total_cmp(&a.1.beyond)
+                .then_with(|| a.0.id.cmp(&b.0.id))
+        });
+        communes.truncate(limit);
+        Table {
+            caption: format!("Communes with the most people beyond the thresholds (first {limit})"),
+            columns: [
+                "commune",
+                "name",
+                "dép.",
+                "population",
+                "beyond",
+                "share beyond (%)",
+            ]
+            .map(String::from)
+            .to_vec(),
+            numeric: vec![false, false, false, true, true, true],
+            row_ids: communes.iter().map(|(t, _)| t.id.clone()).collect(),
+            rows: communes
+                .iter()
+                .map(|(t, a)| {
+                    vec![
+                        t.id.clone(),
+                        t.name.clone(),
+                        t.departement.clone().unwrap_or_default(),
+                        format!("{:.0}", a.population),
+                        format!("{:.0}", a.beyond),
+                        format!("{:.2}", 100.0 * a.share_beyond()),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    /// What changed, per département and service.
+    pub fn changes(changes: &crate::compare::Comparison) -> Table {
+        use crate::compare::Change;
+        let mut columns: Vec<String> = ["dép.", "service"].map(String::from).to_vec();
+        columns.extend(Change::ALL.iter().map(|c| c.as_str().to_owned()));
+        columns.extend(["population gained", "population lost"].map(String::from));
+        let mut numeric = vec![false, false];
+        numeric.extend(std::iter::repeat_n(true, Change::ALL.len() + 2));
+        Table {
+            caption: "What changed, per département".into(),
+            columns,
+            numeric,
+            rows: changes
+                .by_departement()
+                .iter()
+                .map(|d| {
+                    let mut row = vec![d.departement.clone(), d.service.to_string()];
+                    row.extend(d.counts.iter().map(ToString::to_string));
+                    row.push(d.population_gained.to_string());
+                    row.push(d.population_lost.to_string());
+                    row
+                })
+                .collect(),
+            row_ids: Vec::new(),
+        }
+    }
+
     /// Per-département accessibility with the legal tests.
     pub fn departements(report: &AccessReport<'_>) -> Table {
         let t = report.thresholds();

@@ -37,6 +37,7 @@ mod view;
 
 pub use html::{HtmlReport, Table, html_report};
 pub use interactive::{InteractiveReport, MAX_INTERACTIVE_TERRITORIES};
+
 pub use raster::svg_to_png;
 pub use status::{GapClasses, Status};
 pub use view::View;
@@ -263,6 +264,49 @@ impl<'a> GapMap<'a> {
         map
     }
 
+    /// The map of population accessibility: each commune coloured by the
+    /// share of its population farther than the report's thresholds (the
+    /// law's yardstick: at most 10 % per département). Communes are their
+    /// own elements (`data-territory-id`) up to
+    /// [`MAX_INTERACTIVE_TERRITORIES`].
+    pub fn from_access(report: &crate::access::AccessReport<'a>) -> Self {
+        let mut map = GapMap::new(format!(
+            "Population farther than the thresholds ({})",
+            report.model_label()
+        ));
+        map.categories = [
+            ("nobody beyond", "beyond-none", "#cfe8cf"),
+            ("under 10 % beyond", "beyond-10", "#fdd49e"),
+            ("10–50 % beyond", "beyond-50", "#ef6548"),
+            ("over 50 % beyond", "beyond-most", "#7f0000"),
+            ("no population", "no-data", "#eeeeee"),
+        ]
+        .iter()
+        .map(|(l, c, f)| ((*l).to_owned(), (*c).to_owned(), *f))
+        .collect();
+        let own = report.communes().count() <= MAX_INTERACTIVE_TERRITORIES;
+        for (t, totals) in report.communes() {
+            let category = if totals.population <= 0.0 {
+                4
+            } else {
+                match totals.share_beyond() {
+                    s if s <= 0.0 => 0,
+                    s if s < 0.10 => 1,
+                    s if s < 0.50 => 2,
+                    _ => 3,
+                }
+            };
+            map.areas.push(Area {
+                zone: t.zone,
+                geometry: Cow::Borrowed(&t.geometry),
+                status: Status::Category(category),
+                departement: t.departement.clone(),
+                territory: own.then(|| (t.id.clone(), "communes".to_owned())),
+            });
+        }
+        map
+    }
+
     /// The map of what changed for one service between two runs: each
     /// territory that changed, coloured by its change (unchanged ones are
     /// left out). Fails when no changed territory of the service has a
@@ -297,7 +341,7 @@ impl<'a> GapMap<'a> {
                 geometry: Cow::Borrowed(geometry),
                 status: Status::Category(u8::try_from(i).unwrap_or(u8::MAX)),
                 departement: r.departement.clone(),
-                territory: None,
+                territory: Some((r.territory_id.clone(), r.kind.to_string())),
             });
         }
         if map.areas.is_empty() {
