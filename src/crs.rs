@@ -142,6 +142,103 @@ impl fmt::Display for Zone {
     }
 }
 
+/// The coordinate reference system of an input file's coordinates.
+///
+/// maillage measures in each zone's official CRS; inputs may come in any of
+/// these, read from the file (GeoJSON `crs`, Shapefile `.prj`) or given by
+/// the user ([`FieldMap::crs`](crate::FieldMap::crs), `--crs EPSG:<code>`),
+/// and are taken to WGS84 lon/lat first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Crs {
+    /// Longitude/latitude in degrees: WGS84 (EPSG:4326, OGC CRS84), and
+    /// ETRS89 (4258) and RGF93 (4171), which coincide with it at this
+    /// precision.
+    LonLat,
+    /// The official projected CRS of a zone (Lambert-93 EPSG:2154, 5490,
+    /// 2972, 2975, 4471, 4467).
+    Zone(Zone),
+    /// Web Mercator (EPSG:3857), the CRS of web maps and of many exports.
+    WebMercator,
+    /// ETRS89-LAEA Europe (EPSG:3035), the CRS of INSEE's and Eurostat's grids.
+    LaeaEurope,
+}
+
+impl Crs {
+    /// The CRS of an EPSG code maillage reads, if any.
+    pub fn from_epsg(code: u32) -> Option<Crs> {
+        match code {
+            4326 | 4258 | 4171 => Some(Crs::LonLat),
+            3857 | 900_913 => Some(Crs::WebMercator),
+            3035 => Some(Crs::LaeaEurope),
+            other => Zone::from_epsg(other).map(Crs::Zone),
+        }
+    }
+
+    /// Parses a CRS name as files and users write it: `EPSG:2154`, `2154`,
+    /// `urn:ogc:def:crs:EPSG::2154`, `http://www.opengis.net/def/crs/EPSG/0/2154`,
+    /// `CRS84`, `urn:ogc:def:crs:OGC:1.3:CRS84`.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the CRS maillage reads.
+    pub fn parse(text: &str) -> Result<Crs> {
+        let t = text.trim();
+        let upper = t.to_ascii_uppercase();
+        if upper.ends_with("CRS84") || upper.ends_with("CRS:84") {
+            return Ok(Crs::LonLat);
+        }
+        let digits: String = t
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        digits
+            .parse::<u32>()
+            .ok()
+            .and_then(Crs::from_epsg)
+            .ok_or_else(|| Error::Invalid {
+                what: "CRS",
+                message: format!(
+                    "{t:?} is not a CRS maillage reads: EPSG:4326 (or CRS84), the zones'                      2154, 5490, 2972, 2975, 4471, 4467, Web Mercator 3857 and LAEA Europe 3035"
+                ),
+            })
+    }
+
+    /// The EPSG code.
+    pub fn epsg(self) -> u32 {
+        match self {
+            Crs::LonLat => 4326,
+            Crs::WebMercator => 3857,
+            Crs::LaeaEurope => 3035,
+            Crs::Zone(z) => z
+                .epsg()
+                .strip_prefix("EPSG:")
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(0),
+        }
+    }
+
+    /// Whether coordinates are degrees (no transformation needed).
+    pub fn is_lonlat(self) -> bool {
+        self == Crs::LonLat
+    }
+}
+
+impl fmt::Display for Crs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "EPSG:{}", self.epsg())
+    }
+}
+
+impl std::str::FromStr for Crs {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Crs> {
+        Crs::parse(s)
+    }
+}
+
 /// True when a pair read as lon/lat is out of the lon/lat range and large
 /// enough to be projected metres (Lambert-93, UTM, Web Mercator...).
 pub fn looks_projected(x: f64, y: f64) -> bool {
@@ -152,6 +249,7 @@ pub fn looks_projected(x: f64, y: f64) -> bool {
 pub struct Projector {
     wgs84: Proj,
     laea_europe: Proj,
+    web_mercator: Proj,
     zones: Vec<Proj>,
 }
 
@@ -177,6 +275,10 @@ impl Projector {
             "+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
         )
         .map_err(|e| proj_err(Zone::Metropole, e))?;
+        let web_mercator = Proj::from_proj_string(
+            "+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +no_defs",
+        )
+        .map_err(|e| proj_err(Zone::Metropole, e))?;
         let zones = Zone::ALL
             .iter()
             .map(|z| Proj::from_proj_string(z.proj_string()).map_err(|e| proj_err(*z, e)))
@@ -184,6 +286,7 @@ impl Projector {
         Ok(Projector {
             wgs84,
             laea_europe,
+            web_mercator,
             zones,
         })
     }
@@ -241,6 +344,61 @@ impl Projector {
         finite(Zone::Metropole, (p.0.to_degrees(), p.1.to_degrees()))
     }
 
+    /// The projection of a projected input CRS (`None` for lon/lat).
+    fn source(&self, crs: Crs) -> Result<Option<&Proj>> {
+        Ok(match crs {
+            Crs::LonLat => None,
+            Crs::Zone(z) => Some(self.zone_proj(z)?),
+            Crs::WebMercator => Some(&self.web_mercator),
+            Crs::LaeaEurope => Some(&self.laea_europe),
+        })
+    }
+
+    /// One coordinate of an input in `crs` to WGS84 lon/lat (degrees).
+    pub fn to_lonlat(&self, crs: Crs, x: f64, y: f64) -> Result<Coord<f64>> {
+        let Some(from) = self.source(crs)? else {
+            return Ok(Coord { x, y });
+        };
+        let mut p = (x, y);
+        proj4rs::transform::transform(from, &self.wgs84, &mut p).map_err(|e| {
+            Error::Projection {
+                crs: crs_name(crs),
+                message: e.to_string(),
+            }
+        })?;
+        finite(Zone::Metropole, (p.0.to_degrees(), p.1.to_degrees()))
+    }
+
+    /// One WGS84 lon/lat (degrees) to `crs` (the inverse of [`to_lonlat`](Self::to_lonlat)).
+    pub fn from_lonlat(&self, crs: Crs, lon: f64, lat: f64) -> Result<Coord<f64>> {
+        let Some(to) = self.source(crs)? else {
+            return Ok(Coord { x: lon, y: lat });
+        };
+        let mut p = (lon.to_radians(), lat.to_radians());
+        proj4rs::transform::transform(&self.wgs84, to, &mut p).map_err(|e| Error::Projection {
+            crs: crs_name(crs),
+            message: e.to_string(),
+        })?;
+        finite(Zone::Metropole, p)
+    }
+
+    /// Every vertex of a multipolygon of an input in `crs` to WGS84 lon/lat, in place.
+    pub fn multipolygon_to_lonlat(&self, crs: Crs, mp: &mut MultiPolygon<f64>) -> Result<()> {
+        use geo::MapCoordsInPlace;
+        let Some(from) = self.source(crs)? else {
+            return Ok(());
+        };
+        proj4rs::transform::transform(from, &self.wgs84, mp).map_err(|e| Error::Projection {
+            crs: crs_name(crs),
+            message: e.to_string(),
+        })?;
+        mp.map_coords_in_place(|c| Coord {
+            x: c.x.to_degrees(),
+            y: c.y.to_degrees(),
+        });
+        check_finite(Zone::Metropole, mp)
+    }
+
     /// Projects every vertex of a lon/lat multipolygon in place.
     pub fn project_multipolygon(&self, zone: Zone, mp: &mut MultiPolygon<f64>) -> Result<()> {
         use geo::MapCoordsInPlace;
@@ -266,6 +424,15 @@ impl Projector {
     }
 }
 
+fn crs_name(crs: Crs) -> &'static str {
+    match crs {
+        Crs::LonLat => "EPSG:4326",
+        Crs::WebMercator => "EPSG:3857",
+        Crs::LaeaEurope => "EPSG:3035",
+        Crs::Zone(z) => z.epsg(),
+    }
+}
+
 fn finite(zone: Zone, (x, y): (f64, f64)) -> Result<Coord<f64>> {
     if x.is_finite() && y.is_finite() {
         Ok(Coord { x, y })
@@ -286,6 +453,80 @@ fn check_finite(zone: Zone, mp: &MultiPolygon<f64>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn web_mercator_and_laea_europe_agree_with_pyproj() {
+        // pyproj 3 (PROJ 9): EPSG:4326 → 3857 and 3035 of Paris, Pointe-à-Pitre, Saint-Denis.
+        let cases = [
+            (
+                Crs::WebMercator,
+                261_845.706_244,
+                6_250_564.349_543,
+                2.3522,
+                48.8566,
+            ),
+            (
+                Crs::WebMercator,
+                -6_849_833.358_932,
+                1_832_660.438_217,
+                -61.5331,
+                16.2411,
+            ),
+            (
+                Crs::WebMercator,
+                6_172_710.292_283,
+                -2_377_825.812_129,
+                55.4504,
+                -20.8821,
+            ),
+            (
+                Crs::LaeaEurope,
+                3_760_771.864_838,
+                2_889_484.801_901,
+                2.3522,
+                48.8566,
+            ),
+            (
+                Crs::LaeaEurope,
+                -2_601_729.820_176,
+                2_698_490.297_835,
+                -61.5331,
+                16.2411,
+            ),
+        ];
+        let p = Projector::new().unwrap();
+        for (crs, x, y, lon, lat) in cases {
+            let c = p.to_lonlat(crs, x, y).unwrap();
+            // 1e-7 degree is about 1 cm.
+            assert!(
+                (c.x - lon).abs() < 1e-7 && (c.y - lat).abs() < 1e-7,
+                "{crs}: {c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn crs_names_parse() {
+        for (text, crs) in [
+            ("EPSG:2154", Crs::Zone(Zone::Metropole)),
+            ("2154", Crs::Zone(Zone::Metropole)),
+            ("urn:ogc:def:crs:EPSG::3857", Crs::WebMercator),
+            (
+                "http://www.opengis.net/def/crs/EPSG/0/3035",
+                Crs::LaeaEurope,
+            ),
+            ("urn:ogc:def:crs:OGC:1.3:CRS84", Crs::LonLat),
+            ("EPSG:4326", Crs::LonLat),
+        ] {
+            assert_eq!(Crs::parse(text).unwrap(), crs, "{text}");
+        }
+        let err = Crs::parse("EPSG:27572").unwrap_err().to_string();
+        assert!(
+            err.contains("\"EPSG:27572\" is not a CRS maillage reads"),
+            "{err}"
+        );
+        assert_eq!(Crs::Zone(Zone::Reunion).to_string(), "EPSG:2975");
+    }
 
     #[test]
     fn zones_of_known_places() {

@@ -130,12 +130,15 @@ pub enum Error {
     },
     /// An input was read but nothing in it could be used: every row or
     /// feature was skipped (the load report says why).
-    #[error("{report}\nnothing usable in {source_name}: every row or feature was skipped")]
+    #[error("{report}\nnothing usable in {source_name}: every row or feature was skipped{hint}")]
     NothingKept {
         /// The input.
         source_name: String,
         /// Its load report, worded.
         report: String,
+        /// What to do about it, when the report makes it clear (e.g. a
+        /// projected file that does not declare its CRS); empty otherwise.
+        hint: String,
     },
 }
 

@@ -133,7 +133,7 @@ pub mod travel;
 pub mod write;
 
 pub use coverage::{Coverage, CoverageReport, Record, Rule, Rules, Summary};
-pub use crs::{Projector, Zone};
+pub use crs::{Crs, Projector, Zone};
 pub use error::{BoxError, Error, Location, Result};
 pub use model::{
     DensityClass, FrrClass, GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet,

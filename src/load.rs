@@ -227,9 +227,18 @@ fn reject_duplicate(report: &mut LoadReport, id: &str, why: &str) {
 /// Fails when a file gave nothing usable.
 pub(crate) fn require_some(report: &LoadReport) -> Result<()> {
     if report.kept == 0 {
+        let projected = report.skipped_for(SkipReason::ProjectedCoordinates);
+        let hint = if projected > 0 && projected == report.skipped_total() {
+            "; its coordinates are metres of a projected CRS it does not declare: give the CRS \
+             (`--crs EPSG:2154` for Lambert-93, or `FieldMap::crs` in the library)"
+                .to_owned()
+        } else {
+            String::new()
+        };
         return Err(Error::NothingKept {
             source_name: report.source.clone(),
             report: report.to_string(),
+            hint,
         });
     }
     Ok(())

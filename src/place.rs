@@ -11,7 +11,7 @@
 use geo::{BoundingRect, CoordsIter, MakeValid, Validation};
 use geo_types::{Coord, MultiPolygon, Polygon};
 
-use crate::crs::{Projector, Zone, looks_projected};
+use crate::crs::{Crs, Projector, Zone, looks_projected};
 use crate::key::parse_number;
 use crate::land::{any_on_land, is_on_land};
 use crate::report::SkipReason;
@@ -206,14 +206,11 @@ fn collinear_overlap(a: &geo_types::Line<f64>, b: &geo_types::Line<f64>) -> bool
     cross == 0.0 && dot < 0.0
 }
 
-/// Takes a multipolygon given in metres in `zone`'s official CRS (a file
-/// that declares it) back to WGS84 lon/lat.
-pub(crate) fn unproject(
-    mut mp: MultiPolygon<f64>,
-    zone: Zone,
-) -> Result<MultiPolygon<f64>, Problem> {
+/// Takes a multipolygon of an input in `crs` (a file that declares it, or
+/// the user's `--crs`) to WGS84 lon/lat.
+pub(crate) fn to_lonlat(mut mp: MultiPolygon<f64>, crs: Crs) -> Result<MultiPolygon<f64>, Problem> {
     projector()?
-        .unproject_multipolygon(zone, &mut mp)
+        .multipolygon_to_lonlat(crs, &mut mp)
         .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
     Ok(mp)
 }

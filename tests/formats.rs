@@ -9,7 +9,7 @@ use std::io::Write;
 
 use common::data;
 use maillage::load::Sources;
-use maillage::{Coverage, FieldMap, Projector, ServiceNetwork, Zone};
+use maillage::{Coverage, Crs, FieldMap, Projector, ServiceNetwork, Zone};
 use serde_json::Value;
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -18,38 +18,41 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
-/// The Occitanie QPV file with every position in Lambert-93 and a `crs` member.
-fn to_lambert93(geojson: &[u8]) -> Vec<u8> {
+/// The GeoJSON with every position in `crs`, declaring it in a `crs`
+/// member (`declare`) or not.
+fn reprojected(geojson: &[u8], crs: Crs, declare: bool) -> Vec<u8> {
     let mut doc: Value = serde_json::from_slice(geojson).unwrap();
     let p = Projector::shared().unwrap();
-    fn walk(v: &mut Value, p: &Projector) {
+    fn walk(v: &mut Value, p: &Projector, crs: Crs) {
         match v {
             Value::Array(a) if a.len() == 2 && a.iter().all(Value::is_f64) => {
                 let xy = p
-                    .project(
-                        Zone::Metropole,
-                        a[0].as_f64().unwrap(),
-                        a[1].as_f64().unwrap(),
-                    )
+                    .from_lonlat(crs, a[0].as_f64().unwrap(), a[1].as_f64().unwrap())
                     .unwrap();
                 *v = serde_json::json!([xy.x, xy.y]);
             }
-            Value::Array(a) => a.iter_mut().for_each(|x| walk(x, p)),
+            Value::Array(a) => a.iter_mut().for_each(|x| walk(x, p, crs)),
             _ => {}
         }
     }
     let features = doc["features"].as_array_mut().unwrap();
     for f in features {
-        walk(&mut f["geometry"]["coordinates"], p);
+        walk(&mut f["geometry"]["coordinates"], p, crs);
     }
     let mut out = serde_json::Map::new();
     out.insert("type".into(), "FeatureCollection".into());
-    out.insert(
-        "crs".into(),
-        serde_json::json!({"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::2154"}}),
-    );
+    if declare {
+        out.insert(
+            "crs".into(),
+            serde_json::json!({"type": "name", "properties": {"name": format!("urn:ogc:def:crs:EPSG::{}", crs.epsg())}}),
+        );
+    }
     out.insert("features".into(), doc["features"].take());
     serde_json::to_vec(&Value::Object(out)).unwrap()
+}
+
+fn to_lambert93(geojson: &[u8]) -> Vec<u8> {
+    reprojected(geojson, Crs::Zone(Zone::Metropole), true)
 }
 
 #[test]
@@ -62,14 +65,23 @@ fn lambert93_and_gzip_inputs_give_identical_coverage() {
         ("qpv_l93.geojson", to_lambert93(&qpv)),
         ("qpv_l93.geojson.gz", gzip(&to_lambert93(&qpv))),
         ("points.csv.gz", gzip(&points)),
+        (
+            "qpv_3857.geojson",
+            reprojected(&qpv, Crs::WebMercator, true),
+        ),
+        ("qpv_3035.geojson", reprojected(&qpv, Crs::LaeaEurope, true)),
+        (
+            "qpv_l93_bare.geojson",
+            reprojected(&qpv, Crs::Zone(Zone::Metropole), false),
+        ),
     ];
     for (name, bytes) in &files {
         std::fs::write(dir.path().join(name), bytes).unwrap();
     }
-    let run = |points: std::path::PathBuf, qpv: std::path::PathBuf| {
+    let run_with = |points: std::path::PathBuf, qpv: std::path::PathBuf, fields: FieldMap| {
         let inputs = Sources::new()
             .points(points)
-            .territories(qpv, FieldMap::qpv())
+            .territories(qpv, fields)
             .load()
             .unwrap();
         assert_eq!(inputs.reports[0].kept, 17_188);
@@ -88,12 +100,28 @@ fn lambert93_and_gzip_inputs_give_identical_coverage() {
             })
             .collect::<Vec<_>>()
     };
+    let run = |points, qpv| run_with(points, qpv, FieldMap::qpv());
     let original = run(
         data("laposte_points_contact_2016.csv"),
         data("qpv_2015_occitanie.geojson"),
     );
-    for qpv in ["qpv.geojson.gz", "qpv_l93.geojson", "qpv_l93.geojson.gz"] {
-        let other = run(dir.path().join("points.csv.gz"), dir.path().join(qpv));
+    let l93 = Crs::Zone(Zone::Metropole);
+    for (qpv, fields) in [
+        ("qpv.geojson.gz", FieldMap::qpv()),
+        ("qpv_l93.geojson", FieldMap::qpv()),
+        ("qpv_l93.geojson.gz", FieldMap::qpv()),
+        ("qpv_3857.geojson", FieldMap::qpv()),
+        ("qpv_3035.geojson", FieldMap::qpv()),
+        // No `crs` member: the CRS given by the user (`--crs EPSG:2154`).
+        ("qpv_l93_bare.geojson", FieldMap::qpv().crs(l93)),
+        // A declared CRS the user confirms.
+        ("qpv_l93.geojson", FieldMap::qpv().crs(l93)),
+    ] {
+        let other = run_with(
+            dir.path().join("points.csv.gz"),
+            dir.path().join(qpv),
+            fields,
+        );
         assert_eq!(other.len(), original.len());
         for (a, b) in original.iter().zip(&other) {
             assert_eq!((&a.0, a.1, a.2), (&b.0, b.1, b.2), "{qpv}");
@@ -106,6 +134,49 @@ fn lambert93_and_gzip_inputs_give_identical_coverage() {
             );
         }
     }
+}
+
+#[test]
+fn a_projected_file_without_its_crs_is_an_error_that_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let qpv = std::fs::read(data("qpv_2015_occitanie.geojson")).unwrap();
+    let bare = dir.path().join("qpv_l93.geojson");
+    std::fs::write(&bare, reprojected(&qpv, Crs::Zone(Zone::Metropole), false)).unwrap();
+    let load = |path: &std::path::Path, fields: FieldMap| {
+        Sources::new()
+            .points(data("laposte_points_contact_2016.csv"))
+            .territories(path, fields)
+            .load()
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    };
+    let err = load(&bare, FieldMap::qpv());
+    assert!(
+        err.contains("105 read, 0 kept")
+            && err.contains("nothing usable")
+            && err.contains("--crs EPSG:2154"),
+        "{err}"
+    );
+    // Declared Lambert-93, said to be Web Mercator: the two disagree.
+    let declared = dir.path().join("declared.geojson");
+    std::fs::write(&declared, to_lambert93(&qpv)).unwrap();
+    let err = load(&declared, FieldMap::qpv().crs(Crs::WebMercator));
+    assert!(
+        err.contains("declares EPSG:2154, but its CRS was given as EPSG:3857"),
+        "{err}"
+    );
+    // A CRS maillage does not read (NTF Lambert II étendu).
+    let text = String::from_utf8(to_lambert93(&qpv))
+        .unwrap()
+        .replace("EPSG::2154", "EPSG::27572");
+    let other = dir.path().join("ntf.geojson");
+    std::fs::write(&other, text).unwrap();
+    let err = load(&other, FieldMap::qpv());
+    assert!(
+        err.contains("declares CRS \"urn:ogc:def:crs:EPSG::27572\"") && err.contains("3857"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -181,21 +252,41 @@ fn a_lambert93_shapefile_gives_identical_coverage() {
 
     std::fs::write(
         shp.with_extension("prj"),
-        "PROJCS[\"WGS_84_Pseudo_Mercator\",PROJECTION[\"Mercator_Auxiliary_Sphere\"]]",
+        "PROJCS[\"NTF_Paris_Lambert_II_etendu\",PROJECTION[\"Lambert_Conformal_Conic\"]]",
     )
     .unwrap();
     let err = maillage::read::read_territories(&shp, &FieldMap::qpv())
         .unwrap_err()
         .to_string();
     assert!(err.contains("does not read"), "{err}");
+    // Said to be Web Mercator by its .prj, to be Lambert-93 by the user.
+    std::fs::write(
+        shp.with_extension("prj"),
+        "PROJCS[\"WGS_84_Pseudo_Mercator\",PROJECTION[\"Mercator_Auxiliary_Sphere\"]]",
+    )
+    .unwrap();
+    let err =
+        maillage::read::read_territories(&shp, &FieldMap::qpv().crs(Crs::Zone(Zone::Metropole)))
+            .unwrap_err()
+            .to_string();
+    assert!(
+        err.contains("declares EPSG:3857, but the CRS was given as EPSG:2154"),
+        "{err}"
+    );
     std::fs::remove_file(shp.with_extension("prj")).unwrap();
     let err = maillage::read::read_territories(&shp, &FieldMap::qpv())
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("the CRS of the coordinates is unknown"),
+        err.contains("the CRS of the coordinates is unknown") && err.contains("--crs"),
         "{err}"
     );
+    // Without .prj, the CRS given by the user.
+    let (given, r) =
+        maillage::read::read_territories(&shp, &FieldMap::qpv().crs(Crs::Zone(Zone::Metropole)))
+            .unwrap();
+    assert_eq!(r.kept, 105);
+    assert_eq!(measure(&given), b);
     std::fs::write(shp.with_extension("prj"), lambert93).unwrap();
     std::fs::remove_file(shp.with_extension("dbf")).unwrap();
     let err = maillage::read::read_territories(&shp, &FieldMap::qpv())

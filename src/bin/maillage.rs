@@ -12,7 +12,7 @@ use maillage::plan::{CandidateSpec, Demand, Plan, Reach, Weight, candidates as c
 use maillage::read::{self, CommuneSources, FieldMap};
 use maillage::travel::{RoadTravelTime, SpeedTable};
 use maillage::write::Features;
-use maillage::{Coverage, LoadReport, Rule, Service, ServiceNetwork, TerritoryKind};
+use maillage::{Coverage, Crs, LoadReport, Rule, Service, ServiceNetwork, TerritoryKind};
 
 #[derive(Parser)]
 #[command(
@@ -59,6 +59,10 @@ struct PlanArgs {
     /// Kind of the --territories (inferred from --id-field when omitted).
     #[arg(long, value_name = "KIND")]
     kind: Option<TerritoryKind>,
+    /// CRS of the --territories files that do not declare theirs (a GeoJSON
+    /// without `crs`, a Shapefile without `.prj`), e.g. `EPSG:2154`.
+    #[arg(long, value_name = "EPSG:<code>", value_parser = Crs::parse)]
+    crs: Option<Crs>,
     /// Property holding the territory id (optional for QPV and départements).
     #[arg(long, value_name = "FIELD")]
     id_field: Option<String>,
@@ -245,6 +249,10 @@ struct CoverageArgs {
     /// field when omitted (code_qp → qpv, insee_dep → departement, code_insee → commune).
     #[arg(long, value_name = "KIND")]
     kind: Option<TerritoryKind>,
+    /// CRS of the --territories files that do not declare theirs (a GeoJSON
+    /// without `crs`, a Shapefile without `.prj`), e.g. `EPSG:2154`.
+    #[arg(long, value_name = "EPSG:<code>", value_parser = Crs::parse)]
+    crs: Option<Crs>,
     /// Property holding the territory id. Optional for --kind qpv and departement.
     #[arg(long, value_name = "FIELD")]
     id_field: Option<String>,
@@ -585,6 +593,9 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
     let mut sources = args.sites.sources();
     if !args.territories.is_empty() {
         let mut fields = FieldMap::for_kind(args.kind, args.id_field.as_deref())?;
+        if let Some(crs) = args.crs {
+            fields = fields.crs(crs);
+        }
         if let Some(f) = &args.name_field {
             fields = fields.name(f);
         }
@@ -897,7 +908,10 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
     eprintln!("── loading");
     let mut sources = args.sites.sources();
     if !args.territories.is_empty() {
-        let fields = FieldMap::for_kind(args.kind, args.id_field.as_deref())?;
+        let mut fields = FieldMap::for_kind(args.kind, args.id_field.as_deref())?;
+        if let Some(crs) = args.crs {
+            fields = fields.crs(crs);
+        }
         for path in &args.territories {
             sources = sources.territories(path, fields.clone());
         }

@@ -50,8 +50,8 @@ fn conseillers_in(
             .unwrap_or_default();
         let placed = point_lonlat(&f.geometry)
             .and_then(|c| match f.crs {
-                Some(zone) => crate::Projector::shared()
-                    .and_then(|p| p.unproject(zone, c.x, c.y))
+                Some(crs) => crate::Projector::shared()
+                    .and_then(|p| p.to_lonlat(crs, c.x, c.y))
                     .map_err(|e| (crate::SkipReason::InvalidCoordinates, e.to_string())),
                 None => Ok(c),
             })

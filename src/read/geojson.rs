@@ -14,7 +14,7 @@ use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
-use crate::crs::Zone;
+use crate::crs::Crs;
 use crate::error::{Error, Location, Result};
 use crate::place::{Problem, Repair};
 use crate::report::{Note, SkipReason};
@@ -22,9 +22,8 @@ use crate::report::{Note, SkipReason};
 /// One feature as read: its 1-based position, properties and raw geometry.
 pub(crate) struct RawFeature {
     pub index: u64,
-    /// The projected CRS the document declared before its features (its
-    /// coordinates are metres in that zone's CRS), if any.
-    pub crs: Option<Zone>,
+    /// The CRS the document declared before its features, if any.
+    pub crs: Option<Crs>,
     pub properties: Map<String, Value>,
     pub geometry: Value,
 }
@@ -76,16 +75,15 @@ pub(crate) fn for_each_feature_in(
             "no \"features\" array: not a GeoJSON FeatureCollection",
         ));
     }
-    if let Some(crs) = top.crs
-        && !is_lonlat_crs(&crs)
-    {
+    if let Some(crs) = top.crs {
         let message = if top.zone_crs.is_none() {
             format!(
-                "declares CRS {crs:?}; maillage reads WGS84 longitude/latitude or the official \
-                 CRS of a French zone (EPSG:2154, 5490, 2972, 2975, 4471, 4467): reproject \
-                 first, e.g. `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
+                "declares CRS {crs:?}; maillage reads WGS84 longitude/latitude, the official \
+                 CRS of a French zone (EPSG:2154, 5490, 2972, 2975, 4471, 4467), Web Mercator \
+                 (3857) and LAEA Europe (3035): reproject first, e.g. \
+                 `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
             )
-        } else if top.crs_after_features {
+        } else if top.crs_after_features && top.zone_crs != Some(Crs::LonLat) {
             format!(
                 "declares CRS {crs:?} after its features, which were read as longitude/latitude: \
                  put the \"crs\" member before \"features\""
@@ -96,25 +94,6 @@ pub(crate) fn for_each_feature_in(
         return Err(Error::format(path, None, message));
     }
     Ok(())
-}
-
-/// The zone whose official CRS a `crs` name designates
-/// (`EPSG:2154`, `urn:ogc:def:crs:EPSG::2154`...).
-fn zone_of_crs(name: &str) -> Option<Zone> {
-    let digits: String = name
-        .chars()
-        .rev()
-        .take_while(char::is_ascii_digit)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    digits.parse::<u32>().ok().and_then(Zone::from_epsg)
-}
-
-fn is_lonlat_crs(name: &str) -> bool {
-    let n = name.to_ascii_uppercase();
-    n.ends_with("CRS84") || n.ends_with("4326") || n.ends_with("CRS:84") || n.ends_with("4258")
 }
 
 fn json_error(path: &Path, e: &serde_json::Error) -> Error {
@@ -141,7 +120,7 @@ struct TopLevel<'a, F> {
     kind: Option<String>,
     saw_features: bool,
     crs: Option<String>,
-    zone_crs: Option<Zone>,
+    zone_crs: Option<Crs>,
     crs_after_features: bool,
     count: u64,
 }
@@ -172,7 +151,7 @@ impl<'de, F: FnMut(RawFeature)> Visitor<'de> for &mut TopLevel<'_, F> {
                         .pointer("/properties/name")
                         .and_then(Value::as_str)
                         .map(str::to_owned);
-                    self.zone_crs = self.crs.as_deref().and_then(zone_of_crs);
+                    self.zone_crs = self.crs.as_deref().and_then(|n| Crs::parse(n).ok());
                     self.crs_after_features = self.count > 0;
                 }
                 _ => {

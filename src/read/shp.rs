@@ -13,10 +13,10 @@ use shapefile::dbase::FieldValue;
 
 use super::geojson::GeometryFixes;
 use super::territories::{FieldMap, parse_population};
-use crate::crs::Zone;
+use crate::crs::{Crs, Zone};
 use crate::error::{BoxError, Error, Location, Result};
 use crate::model::Territory;
-use crate::place::{place_multipolygon, unproject};
+use crate::place::{place_multipolygon, to_lonlat};
 use crate::report::{LoadReport, Note, SkipReason};
 
 /// True when `head` (the first bytes of a file) is a Shapefile's main file.
@@ -24,33 +24,71 @@ pub(crate) fn is_shapefile(head: &[u8]) -> bool {
     head.starts_with(&[0x00, 0x00, 0x27, 0x0A])
 }
 
-/// The CRS of a `.prj`: `None` for WGS84 lon/lat, `Some(zone)` for a French
-/// zone's projected CRS; an error for anything else.
-fn crs_of_prj(path: &Path) -> Result<Option<Zone>> {
+/// The CRS of the coordinates: the `.prj`'s, else `given` (the user's
+/// `--crs`); an error when neither says, when the `.prj` names a CRS
+/// maillage does not read, or when the two disagree.
+fn crs_of_prj(path: &Path, given: Option<Crs>) -> Result<Crs> {
     let prj = path.with_extension("prj");
-    let wkt = std::fs::read_to_string(&prj).map_err(|e| {
+    let wkt = match std::fs::read_to_string(&prj) {
+        Ok(wkt) => wkt,
+        Err(_) if given.is_some() => return Ok(given.unwrap_or(Crs::LonLat)),
+        Err(e) => {
+            return Err(Error::format(
+                path,
+                None,
+                format!(
+                    "cannot read {} ({e}): without it the CRS of the coordinates is unknown (give it with --crs EPSG:<code>)",
+                    prj.display()
+                ),
+            ));
+        }
+    };
+    let declared = crs_of_wkt(&wkt).ok_or_else(|| {
         Error::format(
             path,
             None,
             format!(
-                "cannot read {} ({e}): without it the CRS of the coordinates is unknown",
+                "{} declares a CRS maillage does not read (WGS84, Lambert-93, the overseas UTM-based CRS, Web Mercator and LAEA Europe are): reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.shp in.shp`",
                 prj.display()
             ),
         )
     })?;
+    match given {
+        Some(g) if g != declared => Err(Error::format(
+            path,
+            None,
+            format!(
+                "{} declares {declared}, but the CRS was given as {g} (--crs): drop one",
+                prj.display()
+            ),
+        )),
+        _ => Ok(declared),
+    }
+}
+
+/// The CRS an ESRI WKT names, among those maillage reads.
+fn crs_of_wkt(wkt: &str) -> Option<Crs> {
     let w = wkt.to_ascii_uppercase().replace([' ', '-'], "_");
     if !w.contains("PROJCS") {
         if w.contains("WGS_1984")
             || w.contains("WGS84")
             || w.contains("RGF_1993")
             || w.contains("RGF93")
+            || w.contains("ETRS_1989")
         {
-            return Ok(None);
+            return Some(Crs::LonLat);
         }
     } else if w.contains("LAMBERT_CONFORMAL_CONIC")
         && (w.contains("RGF") || w.contains("LAMBERT_93") || w.contains("2154"))
     {
-        return Ok(Some(Zone::Metropole));
+        return Some(Crs::Zone(Zone::Metropole));
+    } else if w.contains("PSEUDO_MERCATOR")
+        || w.contains("MERCATOR_AUXILIARY_SPHERE")
+        || w.contains("POPULAR_VISUALISATION")
+    {
+        return Some(Crs::WebMercator);
+    } else if w.contains("LAEA") || w.contains("LAMBERT_AZIMUTHAL_EQUAL_AREA") {
+        return Some(Crs::LaeaEurope);
     } else if w.contains("UTM") {
         let zones = [
             ("ZONE_20N", Zone::Antilles),
@@ -60,17 +98,10 @@ fn crs_of_prj(path: &Path) -> Result<Option<Zone>> {
             ("ZONE_21N", Zone::SaintPierreEtMiquelon),
         ];
         if let Some((_, z)) = zones.iter().find(|(k, _)| w.contains(k)) {
-            return Ok(Some(*z));
+            return Some(Crs::Zone(*z));
         }
     }
-    Err(Error::format(
-        path,
-        None,
-        format!(
-            "{} declares a CRS maillage does not read (WGS84, Lambert-93 and the overseas UTM-based CRS are): reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.shp in.shp`",
-            prj.display()
-        ),
-    ))
+    None
 }
 
 fn text_of(value: &FieldValue) -> Option<String> {
@@ -124,7 +155,7 @@ pub(crate) fn read_shapefile_territories(
     path: &Path,
     fields: &FieldMap,
 ) -> Result<(Vec<Territory>, LoadReport)> {
-    let zone_crs = crs_of_prj(path)?;
+    let crs = crs_of_prj(path, fields.crs)?;
     let mut reader = shapefile::Reader::from_path(path).map_err(|e| shp_error(path, e))?;
     let mut report = LoadReport::new(path.display().to_string());
     let mut out = Vec::new();
@@ -174,11 +205,7 @@ pub(crate) fn read_shapefile_territories(
                 continue;
             }
         };
-        let placed = match zone_crs {
-            Some(zone) => unproject(mp, zone),
-            None => Ok(mp),
-        }
-        .and_then(place_multipolygon);
+        let placed = to_lonlat(mp, crs).and_then(place_multipolygon);
         let placed = match placed {
             Ok(p) => p,
             Err((reason, detail)) => {

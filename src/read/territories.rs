@@ -3,6 +3,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
+use crate::crs::Crs;
 use crate::error::{Error, Location, Result};
 use crate::key::{normalize_key, parse_number};
 use crate::model::{Territory, TerritoryKind};
@@ -30,6 +31,10 @@ pub struct FieldMap {
     pub departement: Vec<String>,
     /// Properties copied into [`Territory::attributes`] when present.
     pub attributes: Vec<String>,
+    /// The CRS of the file's coordinates when the file does not say (a
+    /// GeoJSON without `crs`, a Shapefile without `.prj`); `None` means
+    /// lon/lat. A file that declares another CRS is an error.
+    pub crs: Option<Crs>,
 }
 
 fn strings(names: &[&str]) -> Vec<String> {
@@ -46,7 +51,15 @@ impl FieldMap {
             population: Vec::new(),
             departement: Vec::new(),
             attributes: Vec::new(),
+            crs: None,
         }
+    }
+
+    /// Sets the CRS of files that do not declare theirs (e.g. a Lambert-93
+    /// GeoJSON without a `crs` member): see [`crs`](Self::crs).
+    pub fn crs(mut self, crs: Crs) -> Self {
+        self.crs = Some(crs);
+        self
     }
 
     /// Sets the name field.
@@ -84,6 +97,7 @@ impl FieldMap {
             population: strings(&["pop_mun", "pop", "popmuni", "population", "pop_qp"]),
             departement: strings(&["code_departement", "insee_dep", "dep", "code_dep"]),
             attributes: strings(&["code_commune", "insee_com", "commune_qp", "lib_com", "tp60"]),
+            crs: None,
         }
     }
 
@@ -141,6 +155,7 @@ impl FieldMap {
             population: strings(&["population"]),
             departement: strings(&["insee_dep", "code", "code_insee", "dep"]),
             attributes: Vec::new(),
+            crs: None,
         }
     }
 }
@@ -222,20 +237,27 @@ fn territories_in(
     let mut no_population = 0usize;
     let mut bad_population = 0usize;
     let mut wrong_mapping: Option<Location> = None;
+    let mut conflict: Option<Crs> = None;
     for_each_feature_in(path, reader, |f| {
         report.read += 1;
         let loc = Location::Feature(f.index);
         if f.index == 1 && !has_any_key(&f.properties, &fields.id) {
             wrong_mapping = Some(loc);
         }
-        if wrong_mapping.is_some() {
+        if let (Some(declared), Some(given)) = (f.crs, fields.crs)
+            && declared != given
+        {
+            conflict = Some(declared);
+        }
+        if wrong_mapping.is_some() || conflict.is_some() {
             return;
         }
         let Some(id) = first_property(&f.properties, &fields.id) else {
             report.skip(SkipReason::MissingId, loc, None, None);
             return;
         };
-        let Some(placed) = place_feature_polygon(&f, &id, &mut fixes, &mut report) else {
+        let Some(placed) = place_feature_polygon(&f, &id, &mut fixes, &mut report, fields.crs)
+        else {
             return;
         };
         if !seen.insert(id.clone()) {
@@ -272,6 +294,13 @@ fn territories_in(
             location,
             field: fields.id.join(" or "),
         });
+    }
+    if let (Some(declared), Some(given)) = (conflict, fields.crs) {
+        return Err(Error::format(
+            path,
+            None,
+            format!("declares {declared}, but its CRS was given as {given} (--crs): drop one"),
+        ));
     }
     fixes.add_notes(&mut report);
     if no_population > 0 {
