@@ -349,14 +349,22 @@ fn geojson_not_a_collection_or_declared_projected_is_an_error() {
         (area - 100.0 * 100.0).abs() < 1.0,
         "a 100 m square stays one: {area}"
     );
-    // A CRS maillage does not know is an error that says what to do.
+    // Lambert-93 metres declared as Web Mercator land in the Netherlands:
+    // skipped as outside France, never taken for French land.
     let mercator = format!(
         "{{\"type\":\"FeatureCollection\",{},\"features\":[{square}]}}",
         crs("EPSG:3857")
     );
-    let err = read_territories(dir.file("m.geojson", mercator), &map()).unwrap_err();
+    let (t, r) = read_territories(dir.file("m.geojson", mercator), &map()).unwrap();
+    assert_eq!((t.len(), r.skipped_for(SkipReason::OutsideFrance)), (0, 1));
+    // A CRS maillage does not know is an error that says what to do.
+    let ntf = format!(
+        "{{\"type\":\"FeatureCollection\",{},\"features\":[{square}]}}",
+        crs("EPSG:27572")
+    );
+    let err = read_territories(dir.file("ntf.geojson", ntf), &map()).unwrap_err();
     assert!(
-        err.to_string().contains("declares CRS \"EPSG:3857\""),
+        err.to_string().contains("declares CRS \"EPSG:27572\""),
         "{err}"
     );
     assert!(err.to_string().contains("ogr2ogr"), "{err}");

@@ -200,7 +200,7 @@ fn read_polygon_groups(
             report.skip(SkipReason::MissingId, loc, None, None);
             return;
         };
-        let Some(placed) = place_feature_polygon(&f, &code, &mut fixes, &mut report, None) else {
+        let Some(placed) = place_feature_polygon(&f, &code, &mut fixes, &mut report) else {
             return;
         };
         let group = groups.entry(code.clone()).or_insert_with(|| Group {

@@ -61,7 +61,7 @@ fn from_geojson(path: &Path, reader: impl Read) -> Result<(Vec<Outcome>, LoadRep
             }
         };
         let Some(placed) =
-            place_feature_polygon(&f, &outcome.territory_id, &mut fixes, &mut report, None)
+            place_feature_polygon(&f, &outcome.territory_id, &mut fixes, &mut report)
         else {
             return;
         };

@@ -127,17 +127,15 @@ impl PointSink {
 /// Reads a feature's polygon and places it in its zone. A geometry that
 /// cannot be used is a counted skip (`None`); closed rings, dropped holes
 /// and repairs are recorded in `fixes` for the report's notes.
-///
-/// The feature's coordinates are in the CRS its document declares, else in
-/// `default_crs` (the user's), else lon/lat.
+/// The feature's coordinates are in the CRS its document declares, else
+/// lon/lat.
 pub(crate) fn place_feature_polygon(
     feature: &RawFeature,
     id: &str,
     fixes: &mut GeometryFixes,
     report: &mut LoadReport,
-    default_crs: Option<Crs>,
 ) -> Option<PlacedPolygon> {
-    let crs = feature.crs.or(default_crs).unwrap_or(Crs::LonLat);
+    let crs = feature.crs.unwrap_or(Crs::LonLat);
     let placed = multipolygon_lonlat(&feature.geometry, fixes)
         .and_then(|mp| crate::place::to_lonlat(mp, crs))
         .and_then(place_multipolygon);

@@ -4,20 +4,19 @@
 //! IGN ships it, the overseas UTM-based CRS). A file without `.dbf` or
 //! `.prj`, or with another CRS, is an error that names the problem.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::Path;
 
 use geo_types::MultiPolygon;
 use shapefile::Shape;
 use shapefile::dbase::FieldValue;
 
-use super::geojson::GeometryFixes;
-use super::territories::{FieldMap, parse_population};
+use super::territories::{FieldMap, TerritorySink};
 use crate::crs::{Crs, Zone};
 use crate::error::{BoxError, Error, Location, Result};
 use crate::model::Territory;
 use crate::place::{place_multipolygon, to_lonlat};
-use crate::report::{LoadReport, Note, SkipReason};
+use crate::report::{LoadReport, SkipReason};
 
 /// True when `head` (the first bytes of a file) is a Shapefile's main file.
 pub(crate) fn is_shapefile(head: &[u8]) -> bool {
@@ -157,78 +156,36 @@ pub(crate) fn read_shapefile_territories(
 ) -> Result<(Vec<Territory>, LoadReport)> {
     let crs = crs_of_prj(path, fields.crs)?;
     let mut reader = shapefile::Reader::from_path(path).map_err(|e| shp_error(path, e))?;
-    let mut report = LoadReport::new(path.display().to_string());
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    let mut fixes = GeometryFixes::default();
-    let mut no_population = 0usize;
+    let mut sink = TerritorySink::new(path, fields);
     for (index, item) in reader.iter_shapes_and_records().enumerate() {
         let (shape, record) = item.map_err(|e| shp_error(path, e))?;
         let record = texts(record);
-        report.read += 1;
+        sink.report.read += 1;
         let loc = Location::Feature(index as u64 + 1);
-        let Some(id) = field(&record, &fields.id) else {
-            if index == 0 {
-                return Err(Error::MissingField {
-                    path: path.to_path_buf(),
-                    location: loc,
-                    field: fields.id.join(" or "),
-                });
-            }
-            report.skip(SkipReason::MissingId, loc, None, None);
-            continue;
-        };
-        let mp: MultiPolygon<f64> = match shape {
-            Shape::Polygon(p) => match MultiPolygon::try_from(p) {
-                Ok(mp) => mp,
-                Err(e) => {
-                    report.skip(
-                        SkipReason::InvalidCoordinates,
-                        loc,
-                        Some(&id),
-                        Some(format!("{e:?}")),
-                    );
-                    continue;
-                }
-            },
-            Shape::NullShape => {
-                report.skip(SkipReason::NullGeometry, loc, Some(&id), None);
-                continue;
-            }
-            other => {
-                report.skip(
-                    SkipReason::WrongGeometryType,
-                    loc,
-                    Some(&id),
-                    Some(format!("expected a polygon, found {}", other.shapetype())),
-                );
-                continue;
-            }
-        };
-        let placed = to_lonlat(mp, crs).and_then(place_multipolygon);
-        let placed = match placed {
-            Ok(p) => p,
-            Err((reason, detail)) => {
-                report.skip(reason, loc, Some(&id), Some(detail));
-                continue;
-            }
-        };
-        fixes.record(&id, placed.repair);
-        if !seen.insert(id.clone()) {
-            report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
-            continue;
+        let get = |names: &[String]| field(&record, names);
+        if index == 0 && get(&fields.id).is_none() {
+            return Err(Error::MissingField {
+                path: path.to_path_buf(),
+                location: loc,
+                field: fields.id.join(" or "),
+            });
         }
-        let name = field(&record, &fields.name).unwrap_or_else(|| id.clone());
-        let mut t = Territory::projected(id, name, fields.kind, placed.zone, placed.geometry);
-        t.population = field(&record, &fields.population).and_then(|p| parse_population(&p));
-        no_population += usize::from(t.population.is_none() && !fields.population.is_empty());
-        t.departement = field(&record, &fields.departement);
-        out.push(t);
-        report.kept += 1;
+        let Some(id) = sink.id(loc, &get) else {
+            continue;
+        };
+        let mp = match shape {
+            Shape::Polygon(p) => MultiPolygon::try_from(p)
+                .map_err(|e| (SkipReason::InvalidCoordinates, format!("{e:?}"))),
+            Shape::NullShape => Err((SkipReason::NullGeometry, "null shape".to_owned())),
+            other => Err((
+                SkipReason::WrongGeometryType,
+                format!("expected a polygon, found {}", other.shapetype()),
+            )),
+        };
+        let placed = mp
+            .and_then(|mp| to_lonlat(mp, crs))
+            .and_then(place_multipolygon);
+        sink.keep(loc, id, placed, &get);
     }
-    fixes.add_notes(&mut report);
-    if no_population > 0 {
-        report.note(Note::NoPopulation(no_population));
-    }
-    Ok((out, report))
+    Ok(sink.finish())
 }

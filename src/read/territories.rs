@@ -7,9 +7,12 @@ use crate::crs::Crs;
 use crate::error::{Error, Location, Result};
 use crate::key::{normalize_key, parse_number};
 use crate::model::{Territory, TerritoryKind};
-use crate::read::geojson::{GeometryFixes, for_each_feature_in, property_text};
+use crate::place::{PlacedPolygon, Problem, place_multipolygon, to_lonlat};
+use crate::read::geojson::{
+    GeometryFixes, for_each_feature_in, multipolygon_lonlat, property_text,
+};
+use crate::read::read_keyed;
 use crate::read::text::CsvTable;
-use crate::read::{place_feature_polygon, read_keyed};
 use crate::report::{LoadReport, Note, SkipReason};
 
 /// Which properties of a territory file hold what.
@@ -225,21 +228,118 @@ pub fn read_territories_from(
     territories_in(Path::new(name), reader, fields)
 }
 
+/// What every territory reader does with a record once it has its id and
+/// its placed polygon: duplicates, name, population, département and
+/// attributes by the [`FieldMap`], counts and notes. The record's fields
+/// come through `get(names)`: the first of `names` it has, as text.
+pub(crate) struct TerritorySink<'f> {
+    fields: &'f FieldMap,
+    pub report: LoadReport,
+    pub fixes: GeometryFixes,
+    out: Vec<Territory>,
+    seen: HashSet<String>,
+    no_population: usize,
+    bad_population: usize,
+}
+
+impl<'f> TerritorySink<'f> {
+    pub fn new(path: &Path, fields: &'f FieldMap) -> Self {
+        TerritorySink {
+            fields,
+            report: LoadReport::new(path.display().to_string()),
+            fixes: GeometryFixes::default(),
+            out: Vec::new(),
+            seen: HashSet::new(),
+            no_population: 0,
+            bad_population: 0,
+        }
+    }
+
+    /// The record's id, or a counted skip.
+    pub fn id(
+        &mut self,
+        location: Location,
+        get: &dyn Fn(&[String]) -> Option<String>,
+    ) -> Option<String> {
+        let id = get(&self.fields.id);
+        if id.is_none() {
+            self.report
+                .skip(SkipReason::MissingId, location, None, None);
+        }
+        id
+    }
+
+    /// Keeps the territory of a record whose polygon was placed (or skips it
+    /// with the reason placing gave).
+    pub fn keep(
+        &mut self,
+        location: Location,
+        id: String,
+        placed: std::result::Result<PlacedPolygon, Problem>,
+        get: &dyn Fn(&[String]) -> Option<String>,
+    ) {
+        let placed = match placed {
+            Ok(p) => p,
+            Err((reason, detail)) => {
+                self.report.skip(reason, location, Some(&id), Some(detail));
+                return;
+            }
+        };
+        self.fixes.record(&id, placed.repair);
+        if !self.seen.insert(id.clone()) {
+            self.report
+                .skip(SkipReason::DuplicateId, location, Some(&id), None);
+            return;
+        }
+        let fields = self.fields;
+        let population = match get(&fields.population) {
+            Some(text) => {
+                let p = parse_population(&text);
+                self.bad_population += usize::from(p.is_none());
+                p
+            }
+            None => {
+                self.no_population += usize::from(!fields.population.is_empty());
+                None
+            }
+        };
+        let name = get(&fields.name).unwrap_or_else(|| id.clone());
+        let mut territory =
+            Territory::projected(id, name, fields.kind, placed.zone, placed.geometry);
+        territory.population = population;
+        territory.departement = get(&fields.departement);
+        territory.attributes = fields
+            .attributes
+            .iter()
+            .filter_map(|k| get(std::slice::from_ref(k)).map(|v| (k.clone(), v)))
+            .collect();
+        self.out.push(territory);
+        self.report.kept += 1;
+    }
+
+    pub fn finish(mut self) -> (Vec<Territory>, LoadReport) {
+        self.fixes.add_notes(&mut self.report);
+        if self.no_population > 0 {
+            self.report.note(Note::NoPopulation(self.no_population));
+        }
+        if self.bad_population > 0 {
+            self.report
+                .note(Note::UnreadablePopulation(self.bad_population));
+        }
+        (self.out, self.report)
+    }
+}
+
 fn territories_in(
     path: &Path,
     reader: impl std::io::Read,
     fields: &FieldMap,
 ) -> Result<(Vec<Territory>, LoadReport)> {
-    let mut report = LoadReport::new(path.display().to_string());
-    let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    let mut fixes = GeometryFixes::default();
-    let mut no_population = 0usize;
-    let mut bad_population = 0usize;
+    let mut sink = TerritorySink::new(path, fields);
     let mut wrong_mapping: Option<Location> = None;
     let mut conflict: Option<Crs> = None;
     for_each_feature_in(path, reader, |f| {
-        report.read += 1;
+        sink.report.read += 1;
         let loc = Location::Feature(f.index);
         if f.index == 1 && !has_any_key(&f.properties, &fields.id) {
             wrong_mapping = Some(loc);
@@ -252,41 +352,15 @@ fn territories_in(
         if wrong_mapping.is_some() || conflict.is_some() {
             return;
         }
-        let Some(id) = first_property(&f.properties, &fields.id) else {
-            report.skip(SkipReason::MissingId, loc, None, None);
+        let get = |names: &[String]| first_property(&f.properties, names);
+        let Some(id) = sink.id(loc, &get) else {
             return;
         };
-        let Some(placed) = place_feature_polygon(&f, &id, &mut fixes, &mut report, fields.crs)
-        else {
-            return;
-        };
-        if !seen.insert(id.clone()) {
-            report.skip(SkipReason::DuplicateId, loc, Some(&id), None);
-            return;
-        }
-        let population = match first_property(&f.properties, &fields.population) {
-            Some(text) => {
-                let p = parse_population(&text);
-                bad_population += usize::from(p.is_none());
-                p
-            }
-            None => {
-                no_population += usize::from(!fields.population.is_empty());
-                None
-            }
-        };
-        let name = first_property(&f.properties, &fields.name).unwrap_or_else(|| id.clone());
-        let mut territory =
-            Territory::projected(id, name, fields.kind, placed.zone, placed.geometry);
-        territory.population = population;
-        territory.departement = first_property(&f.properties, &fields.departement);
-        territory.attributes = fields
-            .attributes
-            .iter()
-            .filter_map(|k| property_text(&f.properties, k).map(|v| (k.clone(), v)))
-            .collect();
-        out.push(territory);
-        report.kept += 1;
+        let crs = f.crs.or(fields.crs).unwrap_or(Crs::LonLat);
+        let placed = multipolygon_lonlat(&f.geometry, &mut sink.fixes)
+            .and_then(|mp| to_lonlat(mp, crs))
+            .and_then(place_multipolygon);
+        sink.keep(loc, id, placed, &get);
     })?;
     if let Some(location) = wrong_mapping {
         return Err(Error::MissingField {
@@ -302,14 +376,7 @@ fn territories_in(
             format!("declares {declared}, but its CRS was given as {given} (--crs): drop one"),
         ));
     }
-    fixes.add_notes(&mut report);
-    if no_population > 0 {
-        report.note(Note::NoPopulation(no_population));
-    }
-    if bad_population > 0 {
-        report.note(Note::UnreadablePopulation(bad_population));
-    }
-    Ok((out, report))
+    Ok(sink.finish())
 }
 
 /// Reads a population table: one row per territory, its id in column
