@@ -672,3 +672,73 @@ fn a_population_table_without_its_column_is_refused() {
         text(&o.stderr)
     );
 }
+
+/// A Lambert-93 GeoJSON without its `crs` member: an error that says to
+/// give the CRS; with `--crs EPSG:2154`, the same summary as the original.
+#[test]
+fn coverage_takes_the_crs_of_a_file_that_does_not_declare_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(demo("qpv.geojson")).unwrap()).unwrap();
+    let p = maillage::Projector::shared().unwrap();
+    fn walk(v: &mut serde_json::Value, p: &maillage::Projector) {
+        match v {
+            serde_json::Value::Array(a) if a.len() == 2 && a.iter().all(|x| x.is_f64()) => {
+                let xy = p
+                    .from_lonlat(
+                        maillage::Crs::Zone(maillage::Zone::Metropole),
+                        a[0].as_f64().unwrap(),
+                        a[1].as_f64().unwrap(),
+                    )
+                    .unwrap();
+                *v = serde_json::json!([xy.x, xy.y]);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| walk(x, p)),
+            _ => {}
+        }
+    }
+    for f in doc["features"].as_array_mut().unwrap() {
+        walk(&mut f["geometry"]["coordinates"], p);
+    }
+    let bare = dir.path().join("qpv_l93.geojson");
+    std::fs::write(&bare, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let args = |territories: &Path, crs: Option<&str>| {
+        let mut a = vec![
+            "coverage".to_owned(),
+            "--points".into(),
+            demo("points.csv").display().to_string(),
+            "--territories".into(),
+            territories.display().to_string(),
+            "--kind".into(),
+            "qpv".into(),
+            "--out".into(),
+            dir.path().join("out").display().to_string(),
+        ];
+        if let Some(c) = crs {
+            a.extend(["--crs".to_owned(), c.to_owned()]);
+        }
+        a
+    };
+    let o = run(&args(&bare, None));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("give the CRS (`--crs EPSG:2154`"),
+        "{}",
+        text(&o.stderr)
+    );
+    let given = run(&args(&bare, Some("EPSG:2154")));
+    assert!(given.status.success(), "{}", text(&given.stderr));
+    let original = run(&args(&demo("qpv.geojson"), None));
+    let summary = |o: &Output| {
+        text(&o.stdout)
+            .lines()
+            .filter(|l| l.starts_with("qpv ×"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    assert!(!summary(&original).is_empty());
+    assert_eq!(summary(&given), summary(&original));
+    let o = run(&args(&bare, Some("EPSG:27572")));
+    assert_eq!(o.status.code(), Some(2), "clap refuses an unknown CRS");
+    assert!(text(&o.stderr).contains("is not a CRS maillage reads"));
+}

@@ -294,3 +294,232 @@ fn a_lambert93_shapefile_gives_identical_coverage() {
         .to_string();
     assert!(err.contains("qpv.dbf next to it"), "{err}");
 }
+
+/// The Occitanie QPV as the test writes them in other containers.
+#[cfg(any(feature = "geopackage", feature = "geoparquet"))]
+mod containers {
+    use super::*;
+
+    pub fn qpv() -> Vec<maillage::Territory> {
+        maillage::read::read_territories(data("qpv_2015_occitanie.geojson"), &FieldMap::qpv())
+            .unwrap()
+            .0
+    }
+
+    /// The territory's geometry in Lambert-93, as WKB.
+    pub fn wkb_l93(t: &maillage::Territory) -> Vec<u8> {
+        assert_eq!(t.zone, Zone::Metropole);
+        let mut out = Vec::new();
+        wkb::writer::write_geometry(&mut out, &t.geometry, &wkb::writer::WriteOptions::default())
+            .unwrap();
+        out
+    }
+
+    /// `(id, population, inside, within, nearest m)` of every QPV against
+    /// the 2016 network.
+    pub fn measure(t: &[maillage::Territory]) -> Vec<(String, Option<u64>, u32, u32, f64)> {
+        let (points, _) =
+            maillage::read::read_la_poste(data("laposte_points_contact_2016.csv")).unwrap();
+        let network = ServiceNetwork::new(points);
+        let mut v: Vec<_> = Coverage::new(&network, t)
+            .run()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r.territory.id.clone(),
+                    r.territory.population,
+                    r.points_inside,
+                    r.points_within,
+                    r.nearest_m().unwrap(),
+                )
+            })
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    pub fn same(
+        a: &[(String, Option<u64>, u32, u32, f64)],
+        b: &[(String, Option<u64>, u32, u32, f64)],
+        what: &str,
+    ) {
+        assert_eq!(a.len(), b.len(), "{what}");
+        for (x, y) in a.iter().zip(b) {
+            assert_eq!((&x.0, x.1, x.2, x.3), (&y.0, y.1, y.2, y.3), "{what}");
+            assert!(
+                (x.4 - y.4).abs() < 0.01,
+                "{what} {}: {} vs {}",
+                x.0,
+                x.4,
+                y.4
+            );
+        }
+    }
+}
+
+/// The QPV in a Lambert-93 GeoPackage with a second layer, as GDAL writes
+/// them (`gpkg_contents`, `gpkg_geometry_columns`, `gpkg_spatial_ref_sys`,
+/// GP blobs with an envelope): the same coverage as the GeoJSON; two layers
+/// need `--layer`; an undefined CRS needs `--crs`.
+#[cfg(feature = "geopackage")]
+#[test]
+fn a_lambert93_geopackage_gives_identical_coverage() {
+    use containers::*;
+    let qpv = qpv();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("qpv.gpkg");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT, srs_id INTEGER PRIMARY KEY, organization TEXT, organization_coordsys_id INTEGER, definition TEXT, description TEXT);
+         INSERT INTO gpkg_spatial_ref_sys VALUES ('Undefined', 0, 'NONE', 0, 'undefined', NULL);
+         INSERT INTO gpkg_spatial_ref_sys VALUES ('RGF93 v1 / Lambert-93', 2154, 'EPSG', 2154, '', NULL);
+         CREATE TABLE gpkg_contents (table_name TEXT PRIMARY KEY, data_type TEXT, identifier TEXT, srs_id INTEGER);
+         CREATE TABLE gpkg_geometry_columns (table_name TEXT, column_name TEXT, geometry_type_name TEXT, srs_id INTEGER, z INTEGER, m INTEGER);
+         INSERT INTO gpkg_contents VALUES ('qpv', 'features', 'qpv', 2154), ('other', 'features', 'other', 0);
+         INSERT INTO gpkg_geometry_columns VALUES ('qpv', 'geom', 'MULTIPOLYGON', 2154, 0, 0), ('other', 'shape', 'MULTIPOLYGON', 0, 0, 0);
+         CREATE TABLE qpv (fid INTEGER PRIMARY KEY, geom BLOB, code_qp TEXT, pop_mun INTEGER);
+         CREATE TABLE other (fid INTEGER PRIMARY KEY, shape BLOB, code_qp TEXT);",
+    )
+    .unwrap();
+    for t in &qpv {
+        // Header: GP, version 0, flags 0b0000_0011 (little-endian, 32-byte envelope), srs_id.
+        let mut blob = vec![b'G', b'P', 0, 0b0000_0011];
+        blob.extend(2154i32.to_le_bytes());
+        let r = geo::BoundingRect::bounding_rect(&t.geometry).unwrap();
+        for v in [r.min().x, r.max().x, r.min().y, r.max().y] {
+            blob.extend(v.to_le_bytes());
+        }
+        blob.extend(wkb_l93(t));
+        conn.execute(
+            "INSERT INTO qpv (geom, code_qp, pop_mun) VALUES (?1, ?2, ?3)",
+            rusqlite::params![blob, t.id, t.population.map(|p| p as i64)],
+        )
+        .unwrap();
+        let mut bare = vec![b'G', b'P', 0, 0b0000_0001];
+        bare.extend(0i32.to_le_bytes());
+        bare.extend(wkb_l93(t));
+        conn.execute(
+            "INSERT INTO other (shape, code_qp) VALUES (?1, ?2)",
+            rusqlite::params![bare, t.id],
+        )
+        .unwrap();
+    }
+    drop(conn);
+    let read = |fields: FieldMap| maillage::read::read_territories(&path, &fields);
+    let err = read(FieldMap::qpv()).unwrap_err().to_string();
+    assert!(
+        err.contains("has 2 feature layers: choose one with --layer") && err.contains("other, qpv"),
+        "{err}"
+    );
+    let err = read(FieldMap::qpv().layer("nope")).unwrap_err().to_string();
+    assert!(err.contains("no feature layer \"nope\""), "{err}");
+    let (from_gpkg, r) = read(FieldMap::qpv().layer("qpv")).unwrap();
+    assert_eq!((r.read, r.kept), (105, 105), "{r}");
+    same(&measure(&qpv), &measure(&from_gpkg), "GeoPackage");
+    // The layer of undefined CRS: an error, unless the CRS is given.
+    let err = read(FieldMap::qpv().layer("other"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("undefined CRS") && err.contains("--crs"),
+        "{err}"
+    );
+    let (given, _) = read(
+        FieldMap::qpv()
+            .layer("other")
+            .crs(Crs::Zone(Zone::Metropole)),
+    )
+    .unwrap();
+    assert_eq!(given.len(), 105);
+    // Not a GeoPackage after all: the error names the file.
+    let fake = dir.path().join("fake.gpkg");
+    std::fs::write(&fake, b"SQLite format 3\0 and then nothing").unwrap();
+    let err = maillage::read::read_territories(&fake, &FieldMap::qpv())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("fake.gpkg"), "{err}");
+}
+
+/// GeoParquet in: the QPV in Lambert-93 (PROJJSON id EPSG:2154), and the
+/// GeoParquet maillage writes (lon/lat), read back as territories: the same
+/// coverage. A corrupted footer is an error naming the file.
+#[cfg(feature = "geoparquet")]
+#[test]
+fn geoparquet_in_and_out_gives_identical_coverage() {
+    use containers::*;
+    use polars::prelude::*;
+    let qpv = qpv();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("qpv_l93.parquet");
+    let blobs: Vec<Vec<u8>> = qpv.iter().map(wkb_l93).collect();
+    let slices: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
+    let mut df = DataFrame::new_infer_height(vec![
+        Column::new(
+            "code_qp".into(),
+            qpv.iter().map(|t| t.id.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "pop_mun".into(),
+            qpv.iter().map(|t| t.population).collect::<Vec<_>>(),
+        ),
+        Column::new("geometry".into(), slices),
+    ])
+    .unwrap();
+    let geo = serde_json::json!({"version": "1.1.0", "primary_column": "geometry",
+        "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["MultiPolygon"],
+            "crs": {"id": {"authority": "EPSG", "code": 2154}}}}});
+    ParquetWriter::new(std::fs::File::create(&path).unwrap())
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![(
+            "geo".to_owned(),
+            geo.to_string(),
+        )])))
+        .finish(&mut df)
+        .unwrap();
+    let (from_parquet, r) = maillage::read::read_territories(&path, &FieldMap::qpv()).unwrap();
+    assert_eq!((r.read, r.kept), (105, 105), "{r}");
+    let original = measure(&qpv);
+    same(
+        &original,
+        &measure(&from_parquet),
+        "GeoParquet in Lambert-93",
+    );
+
+    // maillage's own GeoParquet output, read back.
+    let (points, _) =
+        maillage::read::read_la_poste(data("laposte_points_contact_2016.csv")).unwrap();
+    let network = ServiceNetwork::new(points);
+    let report = Coverage::new(&network, &qpv).run().unwrap();
+    let out = dir.path().join("coverage.parquet");
+    report
+        .write_geoparquet(&out, maillage::write::Features::All)
+        .unwrap();
+    let fields =
+        FieldMap::new(maillage::TerritoryKind::Qpv, "territory_id").population("population");
+    let (back, r) = maillage::read::read_territories(&out, &fields).unwrap();
+    assert_eq!(r.kept, 105, "{r}");
+    same(&original, &measure(&back), "maillage's GeoParquet");
+    let gaps = dir.path().join("gaps.parquet");
+    report
+        .write_geoparquet(&gaps, maillage::write::Features::Gaps)
+        .unwrap();
+    let df = ParquetReader::new(std::fs::File::open(&gaps).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(df.height(), report.gaps(maillage::Service::Postal).len());
+    assert_eq!(df.get_column_names()[0].as_str(), "rank");
+
+    // A corrupted footer.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let n = bytes.len();
+    bytes[n - 12..n - 4].fill(0xFF);
+    let bad = dir.path().join("bad.parquet");
+    std::fs::write(&bad, bytes).unwrap();
+    let err = maillage::read::read_territories(&bad, &FieldMap::qpv())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("bad.parquet") && err.contains("Parquet"),
+        "{err}"
+    );
+}

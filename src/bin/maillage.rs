@@ -63,6 +63,9 @@ struct PlanArgs {
     /// without `crs`, a Shapefile without `.prj`), e.g. `EPSG:2154`.
     #[arg(long, value_name = "EPSG:<code>", value_parser = Crs::parse)]
     crs: Option<Crs>,
+    /// Layer of the --territories files that hold several (a GeoPackage).
+    #[arg(long, value_name = "NAME")]
+    layer: Option<String>,
     /// Property holding the territory id (optional for QPV and départements).
     #[arg(long, value_name = "FIELD")]
     id_field: Option<String>,
@@ -253,6 +256,9 @@ struct CoverageArgs {
     /// without `crs`, a Shapefile without `.prj`), e.g. `EPSG:2154`.
     #[arg(long, value_name = "EPSG:<code>", value_parser = Crs::parse)]
     crs: Option<Crs>,
+    /// Layer of the --territories files that hold several (a GeoPackage).
+    #[arg(long, value_name = "NAME")]
+    layer: Option<String>,
     /// Property holding the territory id. Optional for --kind qpv and departement.
     #[arg(long, value_name = "FIELD")]
     id_field: Option<String>,
@@ -310,6 +316,11 @@ struct CoverageArgs {
     #[cfg(feature = "polars")]
     #[arg(long)]
     parquet: bool,
+    /// Also write the results as GeoParquet (`coverage.parquet` with every
+    /// result's geometry, `gaps.parquet`; built with the `geoparquet` feature).
+    #[cfg(feature = "geoparquet")]
+    #[arg(long)]
+    geoparquet: bool,
     /// Part of France drawn in report.html: `national`, `dep:<code>` or
     /// `bbox:<min lon>,<min lat>,<max lon>,<max lat>`.
     #[arg(long, value_name = "VIEW", default_value = "national", value_parser = View::parse)]
@@ -596,6 +607,9 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
         if let Some(crs) = args.crs {
             fields = fields.crs(crs);
         }
+        if let Some(layer) = &args.layer {
+            fields = fields.layer(layer);
+        }
         if let Some(f) = &args.name_field {
             fields = fields.name(f);
         }
@@ -668,6 +682,17 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
         let path = args.out.join("coverage.parquet");
         report.write_parquet(&path)?;
         written.push(path);
+    }
+    #[cfg(feature = "geoparquet")]
+    if args.geoparquet {
+        for (name, which) in [
+            ("coverage.parquet", Features::All),
+            ("gaps.parquet", Features::Gaps),
+        ] {
+            let path = args.out.join(name);
+            report.write_geoparquet(&path, which)?;
+            written.push(path);
+        }
     }
     let mut outlines = Vec::new();
     for path in &args.outlines {
@@ -911,6 +936,9 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
         let mut fields = FieldMap::for_kind(args.kind, args.id_field.as_deref())?;
         if let Some(crs) = args.crs {
             fields = fields.crs(crs);
+        }
+        if let Some(layer) = &args.layer {
+            fields = fields.layer(layer);
         }
         for path in &args.territories {
             sources = sources.territories(path, fields.clone());

@@ -10,6 +10,10 @@ mod conseillers;
 mod coverage;
 mod filosofi;
 mod france_services;
+#[cfg(feature = "geoparquet")]
+mod geoparquet;
+#[cfg(feature = "geopackage")]
+mod gpkg;
 mod laposte;
 #[cfg(feature = "osm")]
 mod osm;
@@ -18,6 +22,10 @@ mod records;
 #[cfg(feature = "shapefile")]
 mod shp;
 mod territories;
+#[cfg(any(feature = "geopackage", feature = "geoparquet"))]
+mod wkb_polygons;
+#[cfg(feature = "geoparquet")]
+pub(crate) use wkb_polygons::wkb_of;
 
 pub use assignments::{Assignment, apply_assignments, read_assignments, read_assignments_from};
 pub use communes::{CommuneSources, read_communes, read_communes_from};

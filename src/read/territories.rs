@@ -38,6 +38,8 @@ pub struct FieldMap {
     /// GeoJSON without `crs`, a Shapefile without `.prj`); `None` means
     /// lon/lat. A file that declares another CRS is an error.
     pub crs: Option<Crs>,
+    /// The layer to read in a file that holds several (a GeoPackage).
+    pub layer: Option<String>,
 }
 
 fn strings(names: &[&str]) -> Vec<String> {
@@ -55,6 +57,7 @@ impl FieldMap {
             departement: Vec::new(),
             attributes: Vec::new(),
             crs: None,
+            layer: None,
         }
     }
 
@@ -62,6 +65,12 @@ impl FieldMap {
     /// GeoJSON without a `crs` member): see [`crs`](Self::crs).
     pub fn crs(mut self, crs: Crs) -> Self {
         self.crs = Some(crs);
+        self
+    }
+
+    /// Sets the layer to read in a file that holds several (a GeoPackage).
+    pub fn layer(mut self, name: &str) -> Self {
+        self.layer = Some(name.to_owned());
         self
     }
 
@@ -101,6 +110,7 @@ impl FieldMap {
             departement: strings(&["code_departement", "insee_dep", "dep", "code_dep"]),
             attributes: strings(&["code_commune", "insee_com", "commune_qp", "lib_com", "tp60"]),
             crs: None,
+            layer: None,
         }
     }
 
@@ -159,6 +169,7 @@ impl FieldMap {
             departement: strings(&["insee_dep", "code", "code_insee", "dep"]),
             attributes: Vec::new(),
             crs: None,
+            layer: None,
         }
     }
 }
@@ -203,17 +214,41 @@ pub fn read_territories(
     fields: &FieldMap,
 ) -> Result<(Vec<Territory>, LoadReport)> {
     let path = path.as_ref();
+    // The format is told from the first bytes, not the extension.
+    let mut head = [0u8; 16];
+    let n = std::io::Read::read(
+        &mut std::fs::File::open(path).map_err(|e| Error::io(path, e))?,
+        &mut head,
+    )
+    .map_err(|e| Error::io(path, e))?;
+    let head = head.get(..n).unwrap_or_default();
     #[cfg(feature = "shapefile")]
-    {
-        let mut head = [0u8; 4];
-        let n = std::io::Read::read(
-            &mut std::fs::File::open(path).map_err(|e| Error::io(path, e))?,
-            &mut head,
-        )
-        .map_err(|e| Error::io(path, e))?;
-        if super::shp::is_shapefile(head.get(..n).unwrap_or_default()) {
-            return super::shp::read_shapefile_territories(path, fields);
-        }
+    if super::shp::is_shapefile(head) {
+        return super::shp::read_shapefile_territories(path, fields);
+    }
+    #[cfg(feature = "geopackage")]
+    if super::gpkg::is_sqlite(head) {
+        return super::gpkg::read_geopackage_territories(path, fields);
+    }
+    #[cfg(feature = "geoparquet")]
+    if super::geoparquet::is_parquet(head) {
+        return super::geoparquet::read_geoparquet_territories(path, fields);
+    }
+    let unsupported = |format: &str, feature: &str| {
+        Err(Error::format(
+            path,
+            None,
+            format!("is a {format}: build maillage with the `{feature}` feature to read it"),
+        ))
+    };
+    if head.starts_with(b"SQLite format 3\0") {
+        return unsupported("GeoPackage (SQLite)", "geopackage");
+    }
+    if head.starts_with(b"PAR1") {
+        return unsupported("Parquet file", "geoparquet");
+    }
+    if head.starts_with(&[0x00, 0x00, 0x27, 0x0A]) {
+        return unsupported("Shapefile", "shapefile");
     }
     let file = super::open_input(path)?;
     territories_in(path, file, fields)

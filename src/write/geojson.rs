@@ -38,7 +38,12 @@ fn properties(r: &Record<'_>, rank: Option<usize>) -> Map<String, Value> {
     p
 }
 
-fn feature(r: &Record<'_>, rank: Option<usize>, projector: &Projector) -> Result<Value> {
+/// A result's territory back in WGS84 lon/lat, rounded to 7 decimals and
+/// valid: what every geometry output writes.
+pub(crate) fn lonlat_geometry(
+    r: &Record<'_>,
+    projector: &Projector,
+) -> Result<geo_types::MultiPolygon<f64>> {
     let mut geometry = r.territory.geometry.clone();
     projector.unproject_multipolygon(r.territory.zone, &mut geometry)?;
     geometry.map_coords_in_place(|c| geo_types::Coord {
@@ -54,6 +59,11 @@ fn feature(r: &Record<'_>, rank: Option<usize>, projector: &Projector) -> Result
     {
         geometry = fixed;
     }
+    Ok(geometry)
+}
+
+fn feature(r: &Record<'_>, rank: Option<usize>, projector: &Projector) -> Result<Value> {
+    let geometry = lonlat_geometry(r, projector)?;
     let geometry = geojson::Geometry::from(&geometry);
     Ok(json!({
         "type": "Feature",

@@ -3,7 +3,7 @@
 //! come from one [schema](crate::coverage::schema).
 
 mod csv;
-mod geojson;
+pub(crate) mod geojson;
 #[cfg(feature = "polars")]
 mod polars;
 
