@@ -33,6 +33,7 @@ pub(crate) struct CsvTable<R: Read = Box<dyn Read + Send>> {
     headers: Vec<String>,
     raw_headers: Vec<String>,
     lines: RecordLines<BufReader<R>>,
+    parser: RecordParser,
     delimiter: u8,
     latin1_rows: usize,
     malformed: Vec<(u64, String)>,
@@ -45,15 +46,62 @@ impl CsvTable {
     }
 }
 
-/// Parses one raw record into `record`.
-fn parse_record(bytes: &[u8], delimiter: u8, record: &mut ByteRecord) -> csv::Result<bool> {
-    csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .has_headers(false)
-        .buffer_capacity(bytes.len().clamp(64, 1 << 16))
-        .from_reader(bytes)
-        .read_byte_record(record)
+/// Splits one raw record (already cut out of the file by [`RecordLines`])
+/// into fields. One `csv_core` state machine serves every record of a file:
+/// building it is costlier than parsing a short row.
+struct RecordParser {
+    core: csv_core::Reader,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl RecordParser {
+    fn new(delimiter: u8) -> Self {
+        RecordParser {
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            out: vec![0; 1024],
+            ends: vec![0; 64],
+        }
+    }
+
+    /// Parses `bytes` into `record` (cleared first); false when `bytes`
+    /// holds no record at all.
+    fn parse(&mut self, bytes: &[u8], record: &mut ByteRecord) -> bool {
+        use csv_core::ReadRecordResult;
+        self.core.reset();
+        record.clear();
+        let (mut input, mut nout, mut nend) = (bytes, 0, 0);
+        loop {
+            let (result, nin, o, e) = self.core.read_record(
+                input,
+                self.out.get_mut(nout..).unwrap_or_default(),
+                self.ends.get_mut(nend..).unwrap_or_default(),
+            );
+            input = input.get(nin..).unwrap_or_default();
+            nout += o;
+            nend += e;
+            match result {
+                // More input: none left, so signal the end with an empty slice.
+                ReadRecordResult::InputEmpty => input = &[],
+                ReadRecordResult::OutputFull => {
+                    let n = self.out.len().max(1024);
+                    self.out.resize(n * 2, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends.len().max(64);
+                    self.ends.resize(n * 2, 0);
+                }
+                ReadRecordResult::Record => break,
+                ReadRecordResult::End => return false,
+            }
+        }
+        let mut start = 0;
+        for &end in self.ends.get(..nend).unwrap_or_default() {
+            record.push_field(self.out.get(start..end).unwrap_or_default());
+            start = end;
+        }
+        true
+    }
 }
 
 impl<R: Read> CsvTable<R> {
@@ -99,8 +147,7 @@ impl<R: Read> CsvTable<R> {
         let header_record = match lines.next_raw().map_err(|e| Error::io(path, e))? {
             Some(Raw::Record { bytes, .. }) => {
                 let mut record = ByteRecord::new();
-                parse_record(&bytes, delimiter, &mut record)
-                    .map_err(|e| Error::format(path, Some(Location::Line(1)), e.to_string()))?;
+                RecordParser::new(delimiter).parse(&bytes, &mut record);
                 record
             }
             Some(Raw::Runaway { detail, .. }) => {
@@ -122,6 +169,7 @@ impl<R: Read> CsvTable<R> {
             headers,
             raw_headers,
             lines,
+            parser: RecordParser::new(delimiter),
             delimiter,
             latin1_rows: 0,
             malformed: Vec::new(),
@@ -185,10 +233,8 @@ impl<R: Read> CsvTable<R> {
                 }
                 Some(Raw::Record { line, bytes }) => (line, bytes),
             };
-            if let Err(e) = parse_record(&bytes, self.delimiter, record) {
-                self.malformed.push((line, e.to_string()));
-                self.lines.reject_last();
-                continue;
+            if !self.parser.parse(&bytes, record) {
+                continue; // nothing but a line end
             }
             if let Some(problem) = self.shape_problem(record) {
                 self.malformed.push((line, problem));
