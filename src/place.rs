@@ -126,18 +126,44 @@ pub(crate) fn place_lonlat(lon: f64, lat: f64) -> Result<Placed, Problem> {
 }
 
 /// Polygons up to this many vertices are checked with geo's `Validation`
-/// (quadratic in the vertex count); larger ones with [`crosses_itself`]
-/// (an R-tree of segments: n log n), so that a full-resolution IGN polygon
-/// of a million vertices reads in seconds, not hours.
+/// (quadratic in the vertex count; its verdicts are Shapely's on the QPV
+/// and communes, which the tests check); larger ones with
+/// [`crosses_itself`] (an R-tree of segments: n log n) and
+/// [`holes_in_place`], so that a full-resolution IGN polygon of a million
+/// vertices reads in seconds, not hours.
 const EXACT_VALIDATION_MAX_VERTICES: usize = 5_000;
 
-/// Whether a polygon is valid enough to be used as read.
+/// Whether a polygon is valid enough to be used as read: no ring crosses or
+/// touches itself or another ring, no repeated vertex or spike, every hole
+/// inside the shell and outside the other holes.
 fn is_valid(p: &Polygon<f64>) -> bool {
     let vertices = p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>();
     if vertices <= EXACT_VALIDATION_MAX_VERTICES {
         return p.is_valid();
     }
-    !crosses_itself(p)
+    let finite = std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .all(|r| r.0.len() >= 4 && r.0.iter().all(|c| c.x.is_finite() && c.y.is_finite()));
+    finite && !crosses_itself(p) && holes_in_place(p)
+}
+
+/// Every hole lies inside the shell and outside the other holes. Rings that
+/// do not cross ([`crosses_itself`] is false) are inside or outside each
+/// other as a whole, so one vertex of each hole decides.
+fn holes_in_place(p: &Polygon<f64>) -> bool {
+    use geo::Contains;
+    let inside = |ring: &geo_types::LineString<f64>, c: geo_types::Coord<f64>| {
+        Polygon::new(ring.clone(), vec![]).contains(&geo_types::Point(c))
+    };
+    let holes = p.interiors();
+    holes.iter().enumerate().all(|(i, h)| {
+        let Some(&c) = h.0.first() else { return true };
+        inside(p.exterior(), c)
+            && holes
+                .iter()
+                .enumerate()
+                .all(|(j, other)| i == j || !inside(other, c))
+    })
 }
 
 /// True when two segments of the polygon's rings meet anywhere but at the

@@ -11,10 +11,11 @@ use crate::crs::Zone;
 use crate::error::{Location, Result};
 use crate::key::departement_of;
 use crate::model::{DensityClass, FrrClass, Territory, TerritoryKind};
+use crate::read::geojson::RawFeature;
 use crate::read::geojson::{GeometryFixes, for_each_feature_in, property_text};
 use crate::read::territories::parse_population;
 use crate::read::text::CsvTable;
-use crate::read::{place_feature_polygon, read_keyed};
+use crate::read::{PLACE_BATCH, place_batch, read_keyed};
 use crate::report::{LoadReport, Note, SkipReason};
 
 /// The files that make up the commune layer.
@@ -185,44 +186,66 @@ fn read_polygon_groups(
     let mut report = LoadReport::new(path.display().to_string());
     let mut fixes = GeometryFixes::default();
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    for_each_feature_in(path, reader, |f| {
-        report.read += 1;
-        let loc = Location::Feature(f.index);
-        let Some(code) = [
-            "code_insee_2026",
-            "code_insee",
-            "codgeo",
-            "insee_com",
-            "code",
-        ]
-        .iter()
-        .find_map(|k| property_text(&f.properties, k)) else {
-            report.skip(SkipReason::MissingId, loc, None, None);
-            return;
-        };
-        let Some(placed) = place_feature_polygon(&f, &code, &mut fixes, &mut report) else {
-            return;
-        };
-        let group = groups.entry(code.clone()).or_insert_with(|| Group {
-            name: property_text(&f.properties, "nom").unwrap_or_else(|| code.clone()),
-            dep: property_text(&f.properties, "dep"),
-            zone: placed.zone,
-            parts: Vec::new(),
-            features: 0,
-        });
-        if group.zone != placed.zone {
-            report.skip(
-                SkipReason::SpansZones,
-                loc,
-                Some(&code),
-                Some("parts of one commune in two zones".into()),
-            );
-            return;
+    let mut pending: Vec<RawFeature> = Vec::with_capacity(PLACE_BATCH);
+    // Polygons are placed a batch at a time, in parallel, then grouped in
+    // file order.
+    let group_batch = |pending: &mut Vec<RawFeature>,
+                       groups: &mut BTreeMap<String, Group>,
+                       report: &mut LoadReport,
+                       fixes: &mut GeometryFixes| {
+        let placed = place_batch(pending, None);
+        for (f, (placed, ring_fixes)) in pending.drain(..).zip(placed) {
+            report.read += 1;
+            fixes.absorb_rings(&ring_fixes);
+            let loc = Location::Feature(f.index);
+            let Some(code) = [
+                "code_insee_2026",
+                "code_insee",
+                "codgeo",
+                "insee_com",
+                "code",
+            ]
+            .iter()
+            .find_map(|k| property_text(&f.properties, k)) else {
+                report.skip(SkipReason::MissingId, loc, None, None);
+                continue;
+            };
+            let placed = match placed {
+                Ok(p) => p,
+                Err((reason, detail)) => {
+                    report.skip(reason, loc, Some(&code), Some(detail));
+                    continue;
+                }
+            };
+            fixes.record(&code, placed.repair);
+            let group = groups.entry(code.clone()).or_insert_with(|| Group {
+                name: property_text(&f.properties, "nom").unwrap_or_else(|| code.clone()),
+                dep: property_text(&f.properties, "dep"),
+                zone: placed.zone,
+                parts: Vec::new(),
+                features: 0,
+            });
+            if group.zone != placed.zone {
+                report.skip(
+                    SkipReason::SpansZones,
+                    loc,
+                    Some(&code),
+                    Some("parts of one commune in two zones".into()),
+                );
+                continue;
+            }
+            group.parts.extend(placed.geometry.0);
+            group.features += 1;
+            report.kept += 1;
         }
-        group.parts.extend(placed.geometry.0);
-        group.features += 1;
-        report.kept += 1;
+    };
+    for_each_feature_in(path, reader, |f| {
+        pending.push(f);
+        if pending.len() >= PLACE_BATCH {
+            group_batch(&mut pending, &mut groups, &mut report, &mut fixes);
+        }
     })?;
+    group_batch(&mut pending, &mut groups, &mut report, &mut fixes);
     fixes.add_notes(&mut report);
     let merged: Vec<&Group> = groups.values().filter(|g| g.features > 1).collect();
     if !merged.is_empty() {

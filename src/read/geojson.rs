@@ -324,6 +324,12 @@ impl GeometryFixes {
         }
     }
 
+    /// Adds the ring fixes counted by `other` (placed apart, in parallel).
+    pub fn absorb_rings(&mut self, other: &GeometryFixes) {
+        self.unclosed_rings += other.unclosed_rings;
+        self.dropped_rings += other.dropped_rings;
+    }
+
     /// Adds one note per kind of fix to `report`.
     pub fn add_notes(self, report: &mut crate::LoadReport) {
         if self.unclosed_rings > 0 {

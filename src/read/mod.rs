@@ -132,11 +132,35 @@ impl PointSink {
     }
 }
 
-/// Reads a feature's polygon and places it in its zone. A geometry that
+/// Features read before their polygons are placed together, in parallel:
+/// enough to keep both cores busy, few enough to keep memory flat.
+pub(crate) const PLACE_BATCH: usize = 256;
+
+/// Places the polygons of a batch of features in parallel (parsing, ring
+/// checks, projection, validity and repair are per feature), in order,
+/// each with the ring fixes it made. A feature's coordinates are in the CRS
+/// its document declares, else in `default_crs`, else lon/lat.
+pub(crate) fn place_batch(
+    features: &[RawFeature],
+    default_crs: Option<Crs>,
+) -> Vec<(Result<PlacedPolygon, Problem>, GeometryFixes)> {
+    use rayon::prelude::*;
+    features
+        .par_iter()
+        .map(|f| {
+            let mut fixes = GeometryFixes::default();
+            let crs = f.crs.or(default_crs).unwrap_or(Crs::LonLat);
+            let placed = multipolygon_lonlat(&f.geometry, &mut fixes)
+                .and_then(|mp| crate::place::to_lonlat(mp, crs))
+                .and_then(place_multipolygon);
+            (placed, fixes)
+        })
+        .collect()
+}
+
+/// Places one feature's polygon (see [`place_batch`]); a geometry that
 /// cannot be used is a counted skip (`None`); closed rings, dropped holes
 /// and repairs are recorded in `fixes` for the report's notes.
-/// The feature's coordinates are in the CRS its document declares, else
-/// lon/lat.
 pub(crate) fn place_feature_polygon(
     feature: &RawFeature,
     id: &str,

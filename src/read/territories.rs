@@ -7,12 +7,10 @@ use crate::crs::Crs;
 use crate::error::{Error, Location, Result};
 use crate::key::{normalize_key, parse_number};
 use crate::model::{Territory, TerritoryKind};
-use crate::place::{PlacedPolygon, Problem, place_multipolygon, to_lonlat};
-use crate::read::geojson::{
-    GeometryFixes, for_each_feature_in, multipolygon_lonlat, property_text,
-};
-use crate::read::read_keyed;
+use crate::place::{PlacedPolygon, Problem};
+use crate::read::geojson::{GeometryFixes, RawFeature, for_each_feature_in, property_text};
 use crate::read::text::CsvTable;
+use crate::read::{PLACE_BATCH, place_batch, read_keyed};
 use crate::report::{LoadReport, Note, SkipReason};
 
 /// Which properties of a territory file hold what.
@@ -373,11 +371,10 @@ fn territories_in(
     let mut sink = TerritorySink::new(path, fields);
     let mut wrong_mapping: Option<Location> = None;
     let mut conflict: Option<Crs> = None;
+    let mut pending: Vec<RawFeature> = Vec::with_capacity(PLACE_BATCH);
     for_each_feature_in(path, reader, |f| {
-        sink.report.read += 1;
-        let loc = Location::Feature(f.index);
         if f.index == 1 && !has_any_key(&f.properties, &fields.id) {
-            wrong_mapping = Some(loc);
+            wrong_mapping = Some(Location::Feature(f.index));
         }
         if let (Some(declared), Some(given)) = (f.crs, fields.crs)
             && declared != given
@@ -385,18 +382,15 @@ fn territories_in(
             conflict = Some(declared);
         }
         if wrong_mapping.is_some() || conflict.is_some() {
+            sink.report.read += 1;
             return;
         }
-        let get = |names: &[String]| first_property(&f.properties, names);
-        let Some(id) = sink.id(loc, &get) else {
-            return;
-        };
-        let crs = f.crs.or(fields.crs).unwrap_or(Crs::LonLat);
-        let placed = multipolygon_lonlat(&f.geometry, &mut sink.fixes)
-            .and_then(|mp| to_lonlat(mp, crs))
-            .and_then(place_multipolygon);
-        sink.keep(loc, id, placed, &get);
+        pending.push(f);
+        if pending.len() >= PLACE_BATCH {
+            keep_batch(&mut sink, &mut pending, fields);
+        }
     })?;
+    keep_batch(&mut sink, &mut pending, fields);
     if let Some(location) = wrong_mapping {
         return Err(Error::MissingField {
             path: path.to_path_buf(),
@@ -412,6 +406,21 @@ fn territories_in(
         ));
     }
     Ok(sink.finish())
+}
+
+/// Places a batch of features in parallel, then keeps them in file order.
+fn keep_batch(sink: &mut TerritorySink<'_>, pending: &mut Vec<RawFeature>, fields: &FieldMap) {
+    let placed = place_batch(pending, fields.crs);
+    for (f, (placed, fixes)) in pending.drain(..).zip(placed) {
+        sink.report.read += 1;
+        sink.fixes.absorb_rings(&fixes);
+        let loc = Location::Feature(f.index);
+        let get = |names: &[String]| first_property(&f.properties, names);
+        let Some(id) = sink.id(loc, &get) else {
+            continue;
+        };
+        sink.keep(loc, id, placed, &get);
+    }
 }
 
 /// Reads a population table: one row per territory, its id in column

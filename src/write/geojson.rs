@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use geo::MapCoordsInPlace;
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 
 use crate::coverage::schema::{COVERAGE_COLUMNS, RANK, cells};
@@ -21,6 +22,9 @@ pub enum Features {
     /// [`CoverageReport::gaps`], with a `rank` property.
     Gaps,
 }
+
+/// Features built in parallel at a time.
+const CHUNK: usize = 1024;
 
 /// Coordinates are written with 7 decimals (about 1 cm).
 fn round7(v: f64) -> f64 {
@@ -83,26 +87,37 @@ impl CoverageReport<'_> {
         writer
             .write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")
             .map_err(io)?;
-        let mut first = true;
-        let mut emit = |value: Value, writer: &mut W| -> Result<()> {
-            if !first {
-                writer.write_all(b",\n").map_err(io)?;
-            }
-            first = false;
-            serde_json::to_writer(&mut *writer, &value).map_err(|e| Error::encode("GeoJSON", e))
+        // Features are built (unprojected, rounded, revalidated, serialised)
+        // in parallel, a chunk at a time, and written in order: memory stays
+        // bounded by the chunk.
+        let records: Vec<(Record<'_>, Option<usize>)> = match which {
+            Features::All => self.iter().map(|r| (r, None)).collect(),
+            Features::Gaps => self
+                .services()
+                .iter()
+                .flat_map(|&service| {
+                    self.gaps(service)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, r)| (r, Some(i + 1)))
+                })
+                .collect(),
         };
-        match which {
-            Features::All => {
-                for r in self.iter() {
-                    emit(feature(&r, None, projector)?, &mut writer)?;
+        let mut first = true;
+        for chunk in records.chunks(CHUNK) {
+            let encoded: Vec<Vec<u8>> = chunk
+                .par_iter()
+                .map(|(r, rank)| {
+                    let value = feature(r, *rank, projector)?;
+                    serde_json::to_vec(&value).map_err(|e| Error::encode("GeoJSON", e))
+                })
+                .collect::<Result<_>>()?;
+            for bytes in encoded {
+                if !first {
+                    writer.write_all(b",\n").map_err(io)?;
                 }
-            }
-            Features::Gaps => {
-                for &service in self.services() {
-                    for (i, r) in self.gaps(service).iter().enumerate() {
-                        emit(feature(r, Some(i + 1), projector)?, &mut writer)?;
-                    }
-                }
+                first = false;
+                writer.write_all(&bytes).map_err(io)?;
             }
         }
         writer.write_all(b"\n]}\n").map_err(io)?;
