@@ -313,6 +313,58 @@ pub(crate) fn place_multipolygon(mut mp: MultiPolygon<f64>) -> Result<PlacedPoly
     projector()?
         .project_multipolygon(zone, &mut mp)
         .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
+    Ok(repaired(mp, zone))
+}
+
+/// Places a multipolygon of an input in `crs`: lon/lat inputs by
+/// [`place_multipolygon`]; inputs in a zone's own CRS (a Lambert-93
+/// Shapefile or GeoPackage) stay in their metres, without the round trip
+/// through lon/lat: only the vertices needed to find one on French land are
+/// taken back to lon/lat. Other projected inputs go through lon/lat.
+pub(crate) fn place_in(mp: MultiPolygon<f64>, crs: Crs) -> Result<PlacedPolygon, Problem> {
+    let Crs::Zone(zone) = crs else {
+        return to_lonlat(mp, crs).and_then(place_multipolygon);
+    };
+    if mp.0.is_empty() {
+        return Err((SkipReason::EmptyGeometry, "no coordinates".to_owned()));
+    }
+    if let Some(c) = mp
+        .coords_iter()
+        .find(|c| !c.x.is_finite() || !c.y.is_finite())
+    {
+        return Err((
+            SkipReason::InvalidCoordinates,
+            format!("vertex ({}, {}) is not finite", c.x, c.y),
+        ));
+    }
+    let p = projector()?;
+    let mut on_land = false;
+    for c in mp.coords_iter() {
+        let ll = p
+            .unproject(zone, c.x, c.y)
+            .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
+        if Zone::of_lonlat(ll.x, ll.y) == Some(zone)
+            && is_on_land(zone, ll.x, ll.y).map_err(|e| (SkipReason::InvalidCoordinates, e))?
+        {
+            on_land = true;
+            break;
+        }
+    }
+    if !on_land {
+        return Err((
+            SkipReason::OutsideFrance,
+            format!(
+                "no vertex on French land of the {zone} zone its CRS ({}) covers",
+                zone.epsg()
+            ),
+        ));
+    }
+    Ok(repaired(mp, zone))
+}
+
+/// The multipolygon with its invalid parts repaired by geo's `MakeValid`,
+/// and what that did.
+fn repaired(mut mp: MultiPolygon<f64>, zone: Zone) -> PlacedPolygon {
     let mut repair = Repair::None;
     if mp.0.iter().any(|p| !is_valid(p)) {
         let mut parts = Vec::with_capacity(mp.0.len());
@@ -332,11 +384,11 @@ pub(crate) fn place_multipolygon(mut mp: MultiPolygon<f64>) -> Result<PlacedPoly
         }
         mp = MultiPolygon(parts);
     }
-    Ok(PlacedPolygon {
+    PlacedPolygon {
         zone,
         geometry: mp,
         repair,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use super::wkb_polygons::multipolygon_of_wkb;
 use crate::crs::Crs;
 use crate::error::{BoxError, Error, Location, Result};
 use crate::model::Territory;
-use crate::place::{place_multipolygon, to_lonlat};
+use crate::place::place_in;
 use crate::report::{LoadReport, SkipReason};
 
 /// True when `head` (the first bytes of a file) is a Parquet file.
@@ -190,8 +190,7 @@ pub(crate) fn read_geoparquet_territories(
         let placed = blob
             .ok_or((SkipReason::NullGeometry, "geometry is null".to_owned()))
             .and_then(multipolygon_of_wkb)
-            .and_then(|mp| to_lonlat(mp, crs))
-            .and_then(place_multipolygon);
+            .and_then(|mp| place_in(mp, crs));
         sink.keep(loc, id, placed, &get);
     }
     Ok(sink.finish())

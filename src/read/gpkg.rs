@@ -20,7 +20,7 @@ use super::wkb_polygons::multipolygon_of_wkb;
 use crate::crs::Crs;
 use crate::error::{BoxError, Error, Location, Result};
 use crate::model::Territory;
-use crate::place::{Problem, place_multipolygon, to_lonlat};
+use crate::place::{Problem, place_in};
 use crate::report::{LoadReport, SkipReason};
 
 /// True when `head` (the first bytes of a file) is an SQLite database.
@@ -247,8 +247,7 @@ pub(crate) fn read_geopackage_territories(
         let placed = blob
             .ok_or((SkipReason::NullGeometry, "geometry is null".to_owned()))
             .and_then(|b| wkb_of_blob(&b).and_then(multipolygon_of_wkb))
-            .and_then(|mp| to_lonlat(mp, crs))
-            .and_then(place_multipolygon);
+            .and_then(|mp| place_in(mp, crs));
         sink.keep(loc, id, placed, &get);
     }
     Ok(sink.finish())

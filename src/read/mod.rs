@@ -49,7 +49,7 @@ use std::collections::HashSet;
 use crate::crs::Crs;
 use crate::error::Location;
 use crate::model::ServicePoint;
-use crate::place::{Placed, PlacedPolygon, Problem, place_multipolygon};
+use crate::place::{Placed, PlacedPolygon, Problem};
 use crate::report::{LoadReport, Note, SkipReason};
 use geojson::{GeometryFixes, RawFeature, multipolygon_lonlat};
 
@@ -151,8 +151,7 @@ pub(crate) fn place_batch(
             let mut fixes = GeometryFixes::default();
             let crs = f.crs.or(default_crs).unwrap_or(Crs::LonLat);
             let placed = multipolygon_lonlat(&f.geometry, &mut fixes)
-                .and_then(|mp| crate::place::to_lonlat(mp, crs))
-                .and_then(place_multipolygon);
+                .and_then(|mp| crate::place::place_in(mp, crs));
             (placed, fixes)
         })
         .collect()
@@ -169,8 +168,7 @@ pub(crate) fn place_feature_polygon(
 ) -> Option<PlacedPolygon> {
     let crs = feature.crs.unwrap_or(Crs::LonLat);
     let placed = multipolygon_lonlat(&feature.geometry, fixes)
-        .and_then(|mp| crate::place::to_lonlat(mp, crs))
-        .and_then(place_multipolygon);
+        .and_then(|mp| crate::place::place_in(mp, crs));
     match placed {
         Ok(p) => {
             fixes.record(id, p.repair);

@@ -15,7 +15,7 @@ use super::territories::{FieldMap, TerritorySink};
 use crate::crs::{Crs, Zone};
 use crate::error::{BoxError, Error, Location, Result};
 use crate::model::Territory;
-use crate::place::{place_multipolygon, to_lonlat};
+use crate::place::place_in;
 use crate::report::{LoadReport, SkipReason};
 
 /// True when `head` (the first bytes of a file) is a Shapefile's main file.
@@ -182,9 +182,7 @@ pub(crate) fn read_shapefile_territories(
                 format!("expected a polygon, found {}", other.shapetype()),
             )),
         };
-        let placed = mp
-            .and_then(|mp| to_lonlat(mp, crs))
-            .and_then(place_multipolygon);
+        let placed = mp.and_then(|mp| place_in(mp, crs));
         sink.keep(loc, id, placed, &get);
     }
     Ok(sink.finish())
