@@ -8,7 +8,7 @@
 //! vertices in one zone. The result is projected to the zone's CRS, and an
 //! invalid polygon is repaired with geo's `MakeValid`.
 
-use geo::{BoundingRect, CoordsIter, MakeValid, Validation};
+use geo::{BoundingRect, CoordsIter, MakeValid};
 use geo_types::{Coord, MultiPolygon, Polygon};
 
 use crate::crs::{Crs, Projector, Zone, looks_projected};
@@ -133,18 +133,146 @@ pub(crate) fn place_lonlat(lon: f64, lat: f64) -> Result<Placed, Problem> {
 /// vertices reads in seconds, not hours.
 const EXACT_VALIDATION_MAX_VERTICES: usize = 5_000;
 
-/// Whether a polygon is valid enough to be used as read: no ring crosses or
-/// touches itself or another ring, no repeated vertex or spike, every hole
-/// inside the shell and outside the other holes.
+/// Whether a polygon is valid enough to be used as read.
 fn is_valid(p: &Polygon<f64>) -> bool {
     let vertices = p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>();
     if vertices <= EXACT_VALIDATION_MAX_VERTICES {
-        return p.is_valid();
+        return polygon_is_valid(p);
     }
     let finite = std::iter::once(p.exterior())
         .chain(p.interiors())
         .all(|r| r.0.len() >= 4 && r.0.iter().all(|c| c.x.is_finite() && c.y.is_finite()));
     finite && !crosses_itself(p) && holes_in_place(p)
+}
+
+/// geo's `Validation::is_valid` for a polygon, verdict for verdict, with
+/// its quadratic search for self-intersecting rings replaced by an R-tree
+/// of segments (segments whose boxes do not meet cannot intersect): the
+/// same rules — at least 4 distinct points per ring, finite coordinates, no
+/// ring crossing itself, holes inside the shell and not overlapping or
+/// sharing a line with it or each other (geo's own relate).
+pub(crate) fn polygon_is_valid(p: &Polygon<f64>) -> bool {
+    use geo::{
+        Relate, RemoveRepeatedPoints, coordinate_position::CoordPos, dimensions::Dimensions,
+    };
+    for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+        if ring.0.is_empty() {
+            continue;
+        }
+        if ring.remove_repeated_points().0.len() < 4
+            || ring_self_intersects(ring)
+            || ring.0.iter().any(|c| !c.x.is_finite() || !c.y.is_finite())
+        {
+            return false;
+        }
+    }
+    let holes: Vec<&geo_types::LineString<f64>> =
+        p.interiors().iter().filter(|r| !r.0.is_empty()).collect();
+    if holes.is_empty() {
+        return true;
+    }
+    let shell = Polygon::new(p.exterior().clone(), vec![]);
+    let shell = geo::PreparedGeometry::from(&shell);
+    for (i, h1) in holes.iter().enumerate() {
+        let h1 = Polygon::new((*h1).clone(), vec![]);
+        let prepared = geo::PreparedGeometry::from(&h1);
+        let m = shell.relate(&prepared);
+        if !m.is_contains()
+            || m.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional
+        {
+            return false;
+        }
+        for h2 in holes.iter().skip(i + 1) {
+            let m = prepared.relate(&Polygon::new((*h2).clone(), vec![]));
+            if m.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional
+                || m.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional
+            {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// geo's rule for a ring crossing itself: two different segments that
+/// intersect other than end-to-start. Pairs are found with an R-tree.
+fn ring_self_intersects(ring: &geo_types::LineString<f64>) -> bool {
+    use geo::Intersects;
+    use rstar::primitives::{GeomWithData, Rectangle};
+    let lines: Vec<geo_types::Line<f64>> = ring.lines().collect();
+    let crossing = |a: &geo_types::Line<f64>, b: &geo_types::Line<f64>| {
+        a.intersects(b) && a.start != b.end && a.end != b.start
+    };
+    if lines.len() <= 32 {
+        return lines.iter().enumerate().any(|(i, a)| {
+            lines
+                .iter()
+                .enumerate()
+                .any(|(j, b)| i != j && crossing(a, b))
+        });
+    }
+    let boxes: Vec<_> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            GeomWithData::new(
+                Rectangle::from_corners(
+                    [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
+                    [l.start.x.max(l.end.x), l.start.y.max(l.end.y)],
+                ),
+                i,
+            )
+        })
+        .collect();
+    let tree = rstar::RTree::bulk_load(boxes);
+    tree.iter().any(|a| {
+        tree.locate_in_envelope_intersecting(&rstar::RTreeObject::envelope(a.geom()))
+            .any(|b| {
+                a.data != b.data
+                    && match (lines.get(a.data), lines.get(b.data)) {
+                        (Some(x), Some(y)) => crossing(x, y) || crossing(y, x),
+                        _ => false,
+                    }
+            })
+    })
+}
+
+/// geo's `Validation::is_valid` for a multipolygon, verdict for verdict:
+/// every part valid ([`polygon_is_valid`]), and no two parts overlapping or
+/// sharing a line (geo's relate), checked only for the pairs whose boxes
+/// meet (the others can do neither) instead of every pair.
+pub(crate) fn multipolygon_is_valid(mp: &MultiPolygon<f64>) -> bool {
+    use geo::{Relate, coordinate_position::CoordPos, dimensions::Dimensions};
+    use rstar::primitives::{GeomWithData, Rectangle};
+    if !mp.0.iter().all(polygon_is_valid) {
+        return false;
+    }
+    let boxes: Vec<_> =
+        mp.0.iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                p.bounding_rect().map(|r| {
+                    GeomWithData::new(
+                        Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                        i,
+                    )
+                })
+            })
+            .collect();
+    let tree = rstar::RTree::bulk_load(boxes);
+    tree.iter().all(|a| {
+        tree.locate_in_envelope_intersecting(&rstar::RTreeObject::envelope(a.geom()))
+            .filter(|b| b.data > a.data)
+            .all(|b| match (mp.0.get(a.data), mp.0.get(b.data)) {
+                (Some(x), Some(y)) => {
+                    let m = x.relate(y);
+                    m.get(CoordPos::Inside, CoordPos::Inside) != Dimensions::TwoDimensional
+                        && m.get(CoordPos::OnBoundary, CoordPos::OnBoundary)
+                            != Dimensions::OneDimensional
+                }
+                _ => true,
+            })
+    })
 }
 
 /// Every hole lies inside the shell and outside the other holes. Rings that
@@ -394,6 +522,87 @@ fn repaired(mut mp: MultiPolygon<f64>, zone: Zone) -> PlacedPolygon {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    mod same_verdicts_as_geo {
+        use super::*;
+        use geo::Validation;
+        use proptest::prelude::*;
+
+        /// Rings on a small integer grid: plenty of crossings, touchings,
+        /// repeated vertices and spikes; long enough to use the R-tree.
+        fn ring(max: usize) -> impl Strategy<Value = geo_types::LineString<f64>> {
+            prop::collection::vec((0i32..7, 0i32..7), 3..max).prop_map(|pts| {
+                let mut c: Vec<(f64, f64)> = pts
+                    .into_iter()
+                    .map(|(x, y)| (f64::from(x), f64::from(y)))
+                    .collect();
+                if let Some(&first) = c.first() {
+                    c.push(first);
+                }
+                c.into()
+            })
+        }
+
+        fn polygon() -> impl Strategy<Value = Polygon<f64>> {
+            (ring(60), prop::collection::vec(ring(8), 0..3))
+                .prop_map(|(shell, holes)| Polygon::new(shell, holes))
+        }
+
+        /// Star-shaped rings (simple by construction) of 33 to 200 vertices,
+        /// sometimes with two vertices swapped (then often crossing).
+        fn star_ring() -> impl Strategy<Value = geo_types::LineString<f64>> {
+            (
+                prop::collection::vec(1.0f64..10.0, 33..200),
+                any::<bool>(),
+                0usize..1000,
+            )
+                .prop_map(|(radii, swap, at)| {
+                    let n = radii.len();
+                    let mut c: Vec<(f64, f64)> = radii
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| {
+                            let a = std::f64::consts::TAU * i as f64 / n as f64;
+                            (
+                                (r * a.cos() * 100.0).round() / 100.0,
+                                (r * a.sin() * 100.0).round() / 100.0,
+                            )
+                        })
+                        .collect();
+                    if swap {
+                        c.swap(at % n, (at + 2) % n);
+                    }
+                    c.push(c[0]);
+                    c.into()
+                })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2000))]
+            #[test]
+            fn stars(shell in star_ring()) {
+                let p = Polygon::new(shell, vec![]);
+                prop_assert_eq!(polygon_is_valid(&p), p.is_valid());
+            }
+
+            #[test]
+            fn polygons(p in polygon()) {
+                prop_assert_eq!(polygon_is_valid(&p), p.is_valid());
+            }
+
+            #[test]
+            fn multipolygons(parts in prop::collection::vec(polygon(), 1..4)) {
+                let mp = MultiPolygon(parts);
+                prop_assert_eq!(multipolygon_is_valid(&mp), mp.is_valid());
+            }
+        }
+
+        #[test]
+        fn valid_rings_of_many_vertices_agree() {
+            let p = Polygon::new(star(400, 0.0, 0.0).into(), vec![]);
+            assert!(p.is_valid() && polygon_is_valid(&p));
+        }
+    }
 
     fn reason(r: Result<Placed, Problem>) -> SkipReason {
         match r {

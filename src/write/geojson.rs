@@ -1,6 +1,7 @@
 //! GeoJSON output: territory geometry (back in WGS84 lon/lat, RFC 7946) with
 //! the coverage columns as properties.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -12,6 +13,7 @@ use crate::coverage::schema::{COVERAGE_COLUMNS, RANK, cells};
 use crate::coverage::{CoverageReport, Record};
 use crate::crs::Projector;
 use crate::error::{Error, Result};
+use crate::model::Territory;
 
 /// Which results [`CoverageReport::write_geojson`] writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,11 +47,11 @@ fn properties(r: &Record<'_>, rank: Option<usize>) -> Map<String, Value> {
 /// A result's territory back in WGS84 lon/lat, rounded to 7 decimals and
 /// valid: what every geometry output writes.
 pub(crate) fn lonlat_geometry(
-    r: &Record<'_>,
+    territory: &Territory,
     projector: &Projector,
 ) -> Result<geo_types::MultiPolygon<f64>> {
-    let mut geometry = r.territory.geometry.clone();
-    projector.unproject_multipolygon(r.territory.zone, &mut geometry)?;
+    let mut geometry = territory.geometry.clone();
+    projector.unproject_multipolygon(territory.zone, &mut geometry)?;
     geometry.map_coords_in_place(|c| geo_types::Coord {
         x: round7(c.x),
         y: round7(c.y),
@@ -57,7 +59,7 @@ pub(crate) fn lonlat_geometry(
     // Unprojecting and rounding can make a valid polygon invalid (parts
     // that touched now overlap by a centimetre, vertices that merge):
     // what is written is repaired again so that GIS tools accept it.
-    if !geo::Validation::is_valid(&geometry)
+    if !crate::place::multipolygon_is_valid(&geometry)
         && let Ok(fixed) = geo::MakeValid::make_valid(&geometry)
         && !fixed.0.is_empty()
     {
@@ -66,14 +68,16 @@ pub(crate) fn lonlat_geometry(
     Ok(geometry)
 }
 
-fn feature(r: &Record<'_>, rank: Option<usize>, projector: &Projector) -> Result<Value> {
-    let geometry = lonlat_geometry(r, projector)?;
-    let geometry = geojson::Geometry::from(&geometry);
-    Ok(json!({
-        "type": "Feature",
-        "properties": properties(r, rank),
-        "geometry": geometry,
-    }))
+/// One feature, its geometry already serialised (`geometry`).
+fn feature(r: &Record<'_>, rank: Option<usize>, geometry: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(geometry.len() + 512);
+    out.extend_from_slice(b"{\"type\":\"Feature\",\"properties\":");
+    serde_json::to_writer(&mut out, &properties(r, rank))
+        .map_err(|e| Error::encode("GeoJSON", e))?;
+    out.extend_from_slice(b",\"geometry\":");
+    out.extend_from_slice(geometry);
+    out.push(b'}');
+    Ok(out)
 }
 
 impl CoverageReport<'_> {
@@ -103,13 +107,41 @@ impl CoverageReport<'_> {
                 })
                 .collect(),
         };
+        // Each territory's geometry is taken back to lon/lat, revalidated and
+        // serialised once, in parallel, however many services it appears
+        // under (a QPV unserved by five services is written five times).
+        let mut slot: HashMap<*const Territory, usize> = HashMap::new();
+        let mut unique: Vec<&Territory> = Vec::new();
+        let slots: Vec<usize> = records
+            .iter()
+            .map(|(r, _)| {
+                *slot
+                    .entry(std::ptr::from_ref(r.territory))
+                    .or_insert_with(|| {
+                        unique.push(r.territory);
+                        unique.len() - 1
+                    })
+            })
+            .collect();
+        let geometries: Vec<Vec<u8>> = unique
+            .par_iter()
+            .map(|t| {
+                let g = lonlat_geometry(t, projector)?;
+                serde_json::to_vec(&geojson::Geometry::from(&g))
+                    .map_err(|e| Error::encode("GeoJSON", e))
+            })
+            .collect::<Result<_>>()?;
         let mut first = true;
-        for chunk in records.chunks(CHUNK) {
+        for (chunk, chunk_slots) in records.chunks(CHUNK).zip(slots.chunks(CHUNK)) {
             let encoded: Vec<Vec<u8>> = chunk
                 .par_iter()
-                .map(|(r, rank)| {
-                    let value = feature(r, *rank, projector)?;
-                    serde_json::to_vec(&value).map_err(|e| Error::encode("GeoJSON", e))
+                .zip(chunk_slots)
+                .map(|((r, rank), &s)| {
+                    feature(
+                        r,
+                        *rank,
+                        geometries.get(s).map_or(&b"null"[..], Vec::as_slice),
+                    )
                 })
                 .collect::<Result<_>>()?;
             for bytes in encoded {

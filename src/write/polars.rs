@@ -117,7 +117,7 @@ impl CoverageReport<'_> {
         let mut blobs = Vec::with_capacity(records.len());
         let mut bbox: Option<geo_types::Rect<f64>> = None;
         for r in &records {
-            let g = lonlat_geometry(r, projector)?;
+            let g = lonlat_geometry(r.territory, projector)?;
             if let Some(b) = g.bounding_rect() {
                 bbox = Some(bbox.map_or(b, |a| {
                     geo_types::Rect::new(
