@@ -19,12 +19,14 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use rayon::prelude::*;
+
 use maillage::access::Accessibility;
 use maillage::load::Sources;
 use maillage::population::PopulationModel;
-use maillage::read::{CommuneSources, FieldMap, read_communes, read_territories};
+use maillage::read::{CommuneSources, FieldMap};
 use maillage::write::Features;
-use maillage::{Coverage, Service, ServiceNetwork};
+use maillage::{Coverage, Service, ServiceNetwork, TerritoryKind};
 
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -50,23 +52,28 @@ fn main() -> maillage::Result<()> {
         *lap = Instant::now();
     };
 
-    // Read and project.
-    let (points, _) = Sources::new()
+    // Read and project: every file at once (`Sources::load` reads them
+    // concurrently, and each reader places its polygons in parallel).
+    let inputs = Sources::new()
         .points(data.join("laposte_points_contact_2025.csv"))
         .partners(data.join("france_services_2024-08.csv"))
         .partners(data.join("conseillers_numeriques_structures_2021.geojson"))
-        .load_points()?;
-    mark("read points (17,972 + 2,845 + 1,450 rows)", &mut lap);
-    let (communes, _) = read_communes(&CommuneSources::in_dir(&data))?;
-    mark("read communes (35,357 polygons + tables)", &mut lap);
-    let (qpv, _) = Sources::new()
         .territories(data.join("qpv_2024_national.geojson"), FieldMap::qpv())
-        .load_territories()?;
-    let (departements, _) = read_territories(
-        data.join("departements_2025.geojson"),
-        &FieldMap::departements(),
-    )?;
-    mark("read QPV and départements", &mut lap);
+        .territories(
+            data.join("departements_2025.geojson"),
+            FieldMap::departements(),
+        )
+        .communes(CommuneSources::in_dir(&data))
+        .load()?;
+    let (qpv, departements): (Vec<_>, Vec<_>) = inputs
+        .territories
+        .into_iter()
+        .partition(|t| t.kind == TerritoryKind::Qpv);
+    let (points, communes) = (inputs.points, inputs.communes);
+    mark(
+        "read everything (22,267 points, 35,357 commune polygons + tables, 1,584 QPV, 101 départements)",
+        &mut lap,
+    );
 
     // Index.
     let network = ServiceNetwork::new(points);
@@ -84,13 +91,19 @@ fn main() -> maillage::Result<()> {
     let access = Accessibility::new(&network, &communes, &grid).run()?;
     mark("population grid 200 m + accessibility", &mut lap);
 
-    // Write.
-    by_commune.write_csv(out.join("communes_coverage.csv"))?;
-    by_commune.write_geojson(out.join("communes_gaps.geojson"), Features::Gaps)?;
-    by_qpv.write_csv(out.join("qpv_coverage.csv"))?;
-    by_qpv.write_geojson(out.join("qpv_gaps.geojson"), Features::Gaps)?;
-    access.write_departements_csv(out.join("departements.csv"))?;
-    access.write_communes_csv(out.join("communes_access.csv"))?;
+    // Write: the files are independent, so they are written concurrently.
+    let writes: [&(dyn Fn() -> maillage::Result<()> + Sync); 6] = [
+        &|| by_commune.write_csv(out.join("communes_coverage.csv")),
+        &|| by_commune.write_geojson(out.join("communes_gaps.geojson"), Features::Gaps),
+        &|| by_qpv.write_csv(out.join("qpv_coverage.csv")),
+        &|| by_qpv.write_geojson(out.join("qpv_gaps.geojson"), Features::Gaps),
+        &|| access.write_departements_csv(out.join("departements.csv")),
+        &|| access.write_communes_csv(out.join("communes_access.csv")),
+    ];
+    writes
+        .par_iter()
+        .map(|write| write())
+        .collect::<maillage::Result<Vec<()>>>()?;
     mark("write outputs", &mut lap);
 
     let total = start.elapsed().as_secs_f64();

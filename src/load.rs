@@ -31,6 +31,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Location, Result};
 use crate::model::{ServicePoint, Territory};
 use crate::population::PopulationModel;
@@ -130,12 +132,24 @@ impl Sources {
 
     /// Reads every file.
     pub fn load(&self) -> Result<Inputs> {
-        let (points, mut reports) = self.load_points()?;
-        let (territories, more) = self.load_territories()?;
+        // The files are read concurrently (each reader also places its
+        // polygons in parallel); errors are reported in the order the files
+        // were given: points, territories, communes.
+        let (points, (territories, communes)) = rayon::join(
+            || self.load_points(),
+            || {
+                rayon::join(
+                    || self.load_territories(),
+                    || self.communes.as_ref().map(read::read_communes),
+                )
+            },
+        );
+        let (points, mut reports) = points?;
+        let (territories, more) = territories?;
         reports.extend(more);
-        let communes = match &self.communes {
-            Some(sources) => {
-                let (communes, more) = read::read_communes(sources)?;
+        let communes = match communes {
+            Some(result) => {
+                let (communes, more) = result?;
                 if let Some(polygons) = more.first() {
                     require_some(polygons)?;
                 }
@@ -158,12 +172,24 @@ impl Sources {
         let mut all: Vec<ServicePoint> = Vec::new();
         let mut reports = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
-        let files = self
+        // Every file read concurrently, then merged in the order given.
+        let files: Vec<(&PathBuf, bool)> = self
             .points
             .iter()
-            .map(|p| (p, read::read_la_poste(p)))
-            .chain(self.partners.iter().map(|p| (p, read::read_partners(p))));
-        for (_, result) in files {
+            .map(|p| (p, true))
+            .chain(self.partners.iter().map(|p| (p, false)))
+            .collect();
+        let results: Vec<_> = files
+            .par_iter()
+            .map(|(p, la_poste)| {
+                if *la_poste {
+                    read::read_la_poste(p)
+                } else {
+                    read::read_partners(p)
+                }
+            })
+            .collect();
+        for result in results {
             let (points, mut report) = result?;
             for p in points {
                 if seen.contains(&p.id) {
@@ -190,8 +216,13 @@ impl Sources {
         let mut all = Vec::new();
         let mut reports = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
-        for (path, fields) in &self.territories {
-            let (territories, mut report) = read::read_territories(path, fields)?;
+        let results: Vec<_> = self
+            .territories
+            .par_iter()
+            .map(|(path, fields)| read::read_territories(path, fields))
+            .collect();
+        for result in results {
+            let (territories, mut report) = result?;
             for t in territories {
                 if seen.insert(t.id.clone()) {
                     all.push(t);
