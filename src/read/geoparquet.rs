@@ -10,9 +10,8 @@ use polars::prelude::*;
 use super::territories::{FieldMap, TerritorySink};
 use super::wkb_polygons::multipolygon_of_wkb;
 use crate::crs::Crs;
-use crate::error::{BoxError, Error, Location, Result};
+use crate::error::{BoxError, Error, Result};
 use crate::model::Territory;
-use crate::place::place_in;
 use crate::report::{LoadReport, SkipReason};
 
 /// True when `head` (the first bytes of a file) is a Parquet file.
@@ -162,9 +161,6 @@ pub(crate) fn read_geoparquet_territories(
     }
     let mut sink = TerritorySink::new(path, fields);
     for i in 0..blobs.len() {
-        let blob = blobs.get(i);
-        sink.report.read += 1;
-        let loc = Location::Feature(i as u64 + 1);
         let get = |wanted: &[String]| {
             wanted.iter().find_map(|w| {
                 let w = w.to_ascii_lowercase();
@@ -177,21 +173,13 @@ pub(crate) fn read_geoparquet_territories(
                     .map(str::to_owned)
             })
         };
-        if i == 0 && get(&fields.id).is_none() {
-            return Err(Error::MissingField {
-                path: path.to_path_buf(),
-                location: loc,
-                field: fields.id.join(" or "),
-            });
-        }
-        let Some(id) = sink.id(loc, &get) else {
-            continue;
+        let geometry = || {
+            blobs
+                .get(i)
+                .ok_or((SkipReason::NullGeometry, "geometry is null".to_owned()))
+                .and_then(multipolygon_of_wkb)
         };
-        let placed = blob
-            .ok_or((SkipReason::NullGeometry, "geometry is null".to_owned()))
-            .and_then(multipolygon_of_wkb)
-            .and_then(|mp| place_in(mp, crs));
-        sink.keep(loc, id, placed, &get);
+        sink.record(path, i as u64 + 1, &get, geometry, crs)?;
     }
     Ok(sink.finish())
 }

@@ -18,9 +18,9 @@ use rusqlite::{Connection, OpenFlags};
 use super::territories::{FieldMap, TerritorySink};
 use super::wkb_polygons::multipolygon_of_wkb;
 use crate::crs::Crs;
-use crate::error::{BoxError, Error, Location, Result};
+use crate::error::{BoxError, Error, Result};
 use crate::model::Territory;
-use crate::place::{Problem, place_in};
+use crate::place::Problem;
 use crate::report::{LoadReport, SkipReason};
 
 /// True when `head` (the first bytes of a file) is an SQLite database.
@@ -215,8 +215,6 @@ pub(crate) fn read_geopackage_territories(
     let mut index = 0u64;
     while let Some(row) = rows.next().map_err(|e| sql_error(path, "row", e))? {
         index += 1;
-        sink.report.read += 1;
-        let loc = Location::Feature(index);
         let mut record: HashMap<&str, String> = HashMap::new();
         let mut blob: Option<Vec<u8>> = None;
         for (i, name) in names.iter().enumerate() {
@@ -234,21 +232,11 @@ pub(crate) fn read_geopackage_territories(
                 .iter()
                 .find_map(|w| record.get(w.to_ascii_lowercase().as_str()).cloned())
         };
-        if index == 1 && get(&fields.id).is_none() {
-            return Err(Error::MissingField {
-                path: path.to_path_buf(),
-                location: loc,
-                field: fields.id.join(" or "),
-            });
-        }
-        let Some(id) = sink.id(loc, &get) else {
-            continue;
+        let geometry = || {
+            blob.ok_or((SkipReason::NullGeometry, "geometry is null".to_owned()))
+                .and_then(|b| wkb_of_blob(&b).and_then(multipolygon_of_wkb))
         };
-        let placed = blob
-            .ok_or((SkipReason::NullGeometry, "geometry is null".to_owned()))
-            .and_then(|b| wkb_of_blob(&b).and_then(multipolygon_of_wkb))
-            .and_then(|mp| place_in(mp, crs));
-        sink.keep(loc, id, placed, &get);
+        sink.record(path, index, &get, geometry, crs)?;
     }
     Ok(sink.finish())
 }

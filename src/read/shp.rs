@@ -13,9 +13,8 @@ use shapefile::dbase::FieldValue;
 
 use super::territories::{FieldMap, TerritorySink};
 use crate::crs::{Crs, Zone};
-use crate::error::{BoxError, Error, Location, Result};
+use crate::error::{BoxError, Error, Result};
 use crate::model::Territory;
-use crate::place::place_in;
 use crate::report::{LoadReport, SkipReason};
 
 /// True when `head` (the first bytes of a file) is a Shapefile's main file.
@@ -160,20 +159,8 @@ pub(crate) fn read_shapefile_territories(
     for (index, item) in reader.iter_shapes_and_records().enumerate() {
         let (shape, record) = item.map_err(|e| shp_error(path, e))?;
         let record = texts(record);
-        sink.report.read += 1;
-        let loc = Location::Feature(index as u64 + 1);
         let get = |names: &[String]| field(&record, names);
-        if index == 0 && get(&fields.id).is_none() {
-            return Err(Error::MissingField {
-                path: path.to_path_buf(),
-                location: loc,
-                field: fields.id.join(" or "),
-            });
-        }
-        let Some(id) = sink.id(loc, &get) else {
-            continue;
-        };
-        let mp = match shape {
+        let geometry = || match shape {
             Shape::Polygon(p) => MultiPolygon::try_from(p)
                 .map_err(|e| (SkipReason::InvalidCoordinates, format!("{e:?}"))),
             Shape::NullShape => Err((SkipReason::NullGeometry, "null shape".to_owned())),
@@ -182,8 +169,7 @@ pub(crate) fn read_shapefile_territories(
                 format!("expected a polygon, found {}", other.shapetype()),
             )),
         };
-        let placed = mp.and_then(|mp| place_in(mp, crs));
-        sink.keep(loc, id, placed, &get);
+        sink.record(path, index as u64 + 1, &get, geometry, crs)?;
     }
     Ok(sink.finish())
 }

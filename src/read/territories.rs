@@ -288,6 +288,37 @@ impl<'f> TerritorySink<'f> {
         }
     }
 
+    /// One record of a file read row by row (Shapefile, GeoPackage,
+    /// GeoParquet): counted, its id checked (a first record without any of
+    /// the id fields means the mapping is wrong for this file: an error
+    /// naming them), its polygon — read lazily by `geometry`, in `crs` —
+    /// placed, and the territory kept or skipped.
+    #[cfg(any(feature = "shapefile", feature = "geopackage", feature = "geoparquet"))]
+    pub fn record(
+        &mut self,
+        path: &Path,
+        index: u64,
+        get: &dyn Fn(&[String]) -> Option<String>,
+        geometry: impl FnOnce() -> std::result::Result<geo_types::MultiPolygon<f64>, Problem>,
+        crs: Crs,
+    ) -> Result<()> {
+        self.report.read += 1;
+        let location = Location::Feature(index);
+        if index == 1 && get(&self.fields.id).is_none() {
+            return Err(Error::MissingField {
+                path: path.to_path_buf(),
+                location,
+                field: self.fields.id.join(" or "),
+            });
+        }
+        let Some(id) = self.id(location, get) else {
+            return Ok(());
+        };
+        let placed = geometry().and_then(|mp| crate::place::place_in(mp, crs));
+        self.keep(location, id, placed, get);
+        Ok(())
+    }
+
     /// The record's id, or a counted skip.
     pub fn id(
         &mut self,
