@@ -95,24 +95,12 @@ fn geo_metadata(path: &Path, geo: Option<&str>, given: Option<Crs>) -> Result<(S
             }
         }
     };
-    let crs = match (declared, given) {
-        (Some(d), Some(g)) if d != g => {
-            return Err(Error::format(
-                path,
-                None,
-                format!("declares {d}, but the CRS was given as {g} (--crs): drop one"),
-            ));
-        }
-        (Some(d), _) => d,
-        (None, Some(g)) => g,
-        (None, None) => {
-            return Err(Error::format(
-                path,
-                None,
-                "its geometry's CRS is undefined (null): give it with --crs EPSG:<code>",
-            ));
-        }
-    };
+    let crs = super::resolve_crs(
+        path,
+        &format!("its geometry column {column}"),
+        declared,
+        given,
+    )?;
     Ok((column, crs))
 }
 

@@ -115,28 +115,12 @@ fn geometry_column(
         // srs_id 0 and -1 are the spec's "undefined" systems.
         _ => None,
     };
-    let crs = match (declared, given) {
-        (Some(d), Some(g)) if d != g => {
-            return Err(Error::format(
-                path,
-                None,
-                format!(
-                    "layer {layer} declares {d}, but the CRS was given as {g} (--crs): drop one"
-                ),
-            ));
-        }
-        (Some(d), _) => d,
-        (None, Some(g)) => g,
-        (None, None) => {
-            return Err(Error::format(
-                path,
-                None,
-                format!(
-                    "layer {layer} has an undefined CRS (srs_id {srs_id}): give it with --crs EPSG:<code>"
-                ),
-            ));
-        }
-    };
+    let crs = super::resolve_crs(
+        path,
+        &format!("layer {layer} (srs_id {srs_id})"),
+        declared,
+        given,
+    )?;
     Ok((column, crs))
 }
 

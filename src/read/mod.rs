@@ -132,6 +132,32 @@ impl PointSink {
     }
 }
 
+/// The CRS of a file's coordinates: the one it declares, else the one the
+/// user gave (`--crs`); an error when the two disagree or neither says.
+/// `what` names the part of the file that declares it ("layer qpv").
+#[cfg(any(feature = "geopackage", feature = "geoparquet"))]
+pub(crate) fn resolve_crs(
+    path: &std::path::Path,
+    what: &str,
+    declared: Option<Crs>,
+    given: Option<Crs>,
+) -> crate::Result<Crs> {
+    match (declared, given) {
+        (Some(d), Some(g)) if d != g => Err(crate::Error::format(
+            path,
+            None,
+            format!("{what} declares {d}, but the CRS was given as {g} (--crs): drop one"),
+        )),
+        (Some(d), _) => Ok(d),
+        (None, Some(g)) => Ok(g),
+        (None, None) => Err(crate::Error::format(
+            path,
+            None,
+            format!("{what} has an undefined CRS: give it with --crs EPSG:<code>"),
+        )),
+    }
+}
+
 /// Features read before their polygons are placed together, in parallel:
 /// enough to keep both cores busy, few enough to keep memory flat.
 pub(crate) const PLACE_BATCH: usize = 256;
