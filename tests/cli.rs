@@ -742,3 +742,99 @@ fn coverage_takes_the_crs_of_a_file_that_does_not_declare_it() {
     assert_eq!(o.status.code(), Some(2), "clap refuses an unknown CRS");
     assert!(text(&o.stderr).contains("is not a CRS maillage reads"));
 }
+
+/// GeoParquet outputs of coverage, access and plan: the CSV's columns (codes
+/// kept as text), then a WKB `geometry` column described by `geo`
+/// metadata, one row per CSV row.
+#[cfg(feature = "geoparquet")]
+#[test]
+fn geoparquet_outputs_carry_the_csv_columns_and_a_geometry() {
+    use polars::prelude::*;
+    let read = |path: &Path| {
+        let mut reader = ParquetReader::new(std::fs::File::open(path).unwrap());
+        let geo = reader
+            .get_metadata()
+            .unwrap()
+            .key_value_metadata()
+            .as_ref()
+            .and_then(|kv| {
+                kv.iter()
+                    .find(|k| k.key == "geo")
+                    .and_then(|k| k.value.clone())
+            })
+            .expect("geo metadata");
+        (reader.finish().unwrap(), geo)
+    };
+    let csv_header = |path: &Path| {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let columns = |df: &DataFrame| {
+        df.get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+    };
+    let out = tempfile::tempdir().unwrap();
+    let access = out.path().join("access");
+    let o = maillage(&[
+        "access",
+        "--points",
+        demo("points.csv").to_str().unwrap(),
+        "--communes",
+        demo("communes.geojson").to_str().unwrap(),
+        "--population",
+        demo("communes.csv").to_str().unwrap(),
+        "--geoparquet",
+        "--out",
+        access.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (df, geo) = read(&access.join("communes.parquet"));
+    let mut expected = csv_header(&access.join("communes.csv"));
+    expected.push("geometry".into());
+    assert_eq!(columns(&df), expected);
+    let rows = std::fs::read_to_string(access.join("communes.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    assert_eq!(df.height(), rows);
+    assert_eq!(df.column("dep").unwrap().dtype(), &DataType::String);
+    assert!(
+        geo.contains("\"MultiPolygon\"") && geo.contains("\"WKB\""),
+        "{geo}"
+    );
+    // The communes read back as territories: every one, in the demo's place.
+    let (back, _) = maillage::read::read_territories(
+        access.join("communes.parquet"),
+        &maillage::FieldMap::new(maillage::TerritoryKind::Commune, "id"),
+    )
+    .unwrap();
+    assert_eq!(back.len(), rows);
+
+    let plan = out.path().join("plan");
+    let o = run(&plan_args(
+        plan.to_str().unwrap(),
+        &[
+            "--candidates",
+            "bureau_de_poste",
+            "--add",
+            "2",
+            "--geoparquet",
+        ],
+    ));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (df, geo) = read(&plan.join("sites.parquet"));
+    let mut expected = csv_header(&plan.join("sites.csv"));
+    expected.push("geometry".into());
+    assert_eq!(columns(&df), expected);
+    assert_eq!(df.height(), 2);
+    assert!(geo.contains("\"Point\""), "{geo}");
+}

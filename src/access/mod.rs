@@ -10,7 +10,7 @@
 //! - the universal-service decree (CPCE R.1-1): 95 % of each département's
 //!   population and 99 % of the national population within 10 km.
 
-mod report;
+pub(crate) mod report;
 
 pub use report::{AccessReport, AccessTotals, Compliance, DepartementAccess};
 

@@ -259,8 +259,16 @@ fn write_totals_csv<'t>(
     path: &Path,
     rows: impl Iterator<Item = (&'t Territory, &'t AccessTotals)>,
 ) -> Result<()> {
-    crate::outfile::write_file(path, |file| {
-        let mut w = csv::Writer::from_writer(file);
+    crate::outfile::write_file(path, |file| totals_csv(file, rows))
+}
+
+/// The rows of [`AccessReport::write_communes_csv`] as CSV into `out`.
+pub(crate) fn totals_csv<'t>(
+    out: impl std::io::Write,
+    rows: impl Iterator<Item = (&'t Territory, &'t AccessTotals)>,
+) -> Result<()> {
+    {
+        let mut w = csv::Writer::from_writer(out);
         let err = |e: csv::Error| Error::encode("CSV", e);
         w.write_record([
             "id",
@@ -298,7 +306,7 @@ fn write_totals_csv<'t>(
             .map_err(err)?;
         }
         w.flush().map_err(|e| Error::encode("CSV", e))
-    })
+    }
 }
 
 /// The verdicts of an accessibility analysis in words: the rule, the

@@ -120,6 +120,11 @@ struct PlanArgs {
     #[cfg(feature = "exact")]
     #[arg(long, value_name = "SECONDS")]
     exact: Option<f64>,
+    /// Also write the chosen sites as GeoParquet points (`sites.parquet`;
+    /// built with the `geoparquet` feature).
+    #[cfg(feature = "geoparquet")]
+    #[arg(long)]
+    geoparquet: bool,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -219,6 +224,11 @@ struct AccessArgs {
     /// Id property of the --by territories (QPV fields are known).
     #[arg(long, value_name = "FIELD")]
     by_id_field: Option<String>,
+    /// Also write the communes' results with their polygons as GeoParquet
+    /// (`communes.parquet`; built with the `geoparquet` feature).
+    #[cfg(feature = "geoparquet")]
+    #[arg(long)]
+    geoparquet: bool,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -515,6 +525,12 @@ fn access(args: AccessArgs) -> maillage::Result<()> {
     ];
     report.write_departements_csv(&written[0])?;
     report.write_communes_csv(&written[1])?;
+    #[cfg(feature = "geoparquet")]
+    if args.geoparquet {
+        let path = args.out.join("communes.parquet");
+        report.write_communes_geoparquet(&path)?;
+        written.push(path);
+    }
     if !inputs.territories.is_empty() {
         let path = args.out.join("territories.csv");
         report.write_territories_csv(&path)?;
@@ -1093,6 +1109,10 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
             plan.run()?
         };
         report.write_sites_csv(&sites_csv)?;
+        #[cfg(feature = "geoparquet")]
+        if args.geoparquet {
+            report.write_sites_geoparquet(args.out.join("sites.parquet"))?;
+        }
         println!(
             "{} site(s): reach {:.0} of {:.0} ({:.2} %; existing hosts {:.0}); upper bound {}; {}",
             report.sites().len(),

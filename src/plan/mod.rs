@@ -39,7 +39,7 @@ pub(crate) mod demand;
 #[cfg(feature = "exact")]
 mod exact;
 mod impact;
-mod report;
+pub(crate) mod report;
 mod sets;
 
 pub use candidates::{Candidate, CandidateSpec};

@@ -147,8 +147,16 @@ pub(crate) fn write_sites<'s>(
     path: &Path,
     sites: impl Iterator<Item = &'s PlannedSite>,
 ) -> Result<()> {
-    crate::outfile::write_file(path, |file| {
-        let mut w = csv::Writer::from_writer(file);
+    crate::outfile::write_file(path, |file| sites_csv(file, sites))
+}
+
+/// The rows of `sites.csv` as CSV into `out`.
+pub(crate) fn sites_csv<'s>(
+    out: impl std::io::Write,
+    sites: impl Iterator<Item = &'s PlannedSite>,
+) -> Result<()> {
+    {
+        let mut w = csv::Writer::from_writer(out);
         let err = |e: csv::Error| Error::encode("CSV", e);
         w.write_record([
             "rank",
@@ -180,7 +188,7 @@ pub(crate) fn write_sites<'s>(
             .map_err(err)?;
         }
         w.flush().map_err(|e| Error::encode("CSV", e))
-    })
+    }
 }
 
 /// The compliance plan of one département.

@@ -79,9 +79,11 @@ fn type_name(g: &Geometry<f64>) -> &'static str {
     }
 }
 
-/// The WKB (little-endian) of a multipolygon.
+/// The WKB (little-endian) of a geometry.
 #[cfg(any(test, feature = "geoparquet"))]
-pub(crate) fn wkb_of(geometry: &MultiPolygon<f64>) -> Result<Vec<u8>, wkb::error::WkbError> {
+pub(crate) fn wkb_of(
+    geometry: &impl geo_traits::GeometryTrait<T = f64>,
+) -> Result<Vec<u8>, wkb::error::WkbError> {
     let mut out = Vec::new();
     wkb::writer::write_geometry(&mut out, geometry, &wkb::writer::WriteOptions::default())?;
     Ok(out)

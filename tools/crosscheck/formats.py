@@ -75,6 +75,28 @@ def main(data, maillage):
     print(f"maillage's GeoParquet in GeoPandas: CRS {gp.crs.to_string()} ({'OK' if crs_ok else 'WRONG'}), "
           f"{len(gp)} rows, geometries equal the GeoJSON output: {geom_ok}, same columns: {cols_ok}, valid: {valid}/{len(gp)}")
     bad += not (crs_ok and geom_ok and cols_ok and valid == len(gp))
+
+    # access and plan outputs as GeoParquet (the 2016 network, the Occitanie QPV).
+    acc = os.path.join(tmp, "access")
+    subprocess.run([maillage, "access", "--points", f"{data}/laposte_points_contact_2016.csv",
+                    "--communes", f"{data}/communes_2018_simplified.geojson",
+                    "--population", f"{data}/communes_france.csv", "--geoparquet", "--out", acc],
+                   check=True, capture_output=True)
+    plan = os.path.join(tmp, "plan")
+    subprocess.run([maillage, "plan", "--points", f"{data}/laposte_points_contact_2016.csv",
+                    "--territories", f"{data}/qpv_2015_occitanie.geojson", "--kind", "qpv",
+                    "--service", "france_services", "--candidates", "bureau_de_poste", "--add", "5",
+                    "--geoparquet", "--out", plan],
+                   check=True, capture_output=True)
+    for name, parquet, csv in [("access communes", os.path.join(acc, "communes.parquet"), os.path.join(acc, "communes.csv")),
+                               ("plan sites", os.path.join(plan, "sites.parquet"), os.path.join(plan, "sites.csv"))]:
+        g = gpd.read_parquet(parquet)
+        c = pd.read_csv(csv, dtype=str)
+        ok = g.crs.equals("OGC:CRS84") and len(g) == len(c) and list(g.columns[:-1]) == list(c.columns) \
+            and bool(g.geometry.notna().all())
+        bad += not ok
+        print(f"{name} GeoParquet in GeoPandas: CRS {g.crs.to_string()}, {len(g)} rows (CSV {len(c)}), "
+              f"{g.geom_type.unique().tolist()}, same columns: {list(g.columns[:-1]) == list(c.columns)} {'OK' if ok else 'DIFFERS'}")
     return 1 if bad else 0
 
 
