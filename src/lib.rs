@@ -83,7 +83,7 @@
 //!
 //! Plain data in [`model`] (points, territories, services), readers in
 //! [`read`] and the loading layer in [`load`], the analyses ([`coverage`],
-//! [`access`], [`population`], [`travel`]), outputs in [`write`] and [`map`].
+//! [`access`], [`population`], [`travel`]), outputs in [`write`](mod@write) and [`map`].
 //! `ARCHITECTURE.md` maps the modules and what each may use.
 //!
 //! ## Bad input

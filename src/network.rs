@@ -224,7 +224,7 @@ impl ServiceNetwork {
     ///
     /// Exact, and much faster than one tree query per coordinate when the
     /// coordinates are spatially compact (the cells of a commune): the batch
-    /// is cut into square tiles of about [`BLOCK`] coordinates (split k-d
+    /// is cut into square tiles of about 256 coordinates (split k-d
     /// style where still fuller); for
     /// each block, every point within `R + d` of its bounding box is a
     /// candidate, where `R` is the box's half-diagonal and `d` the distance

@@ -1,5 +1,5 @@
 //! Readers: one module per input format. Each returns its data and a
-//! [`LoadReport`](crate::LoadReport) saying what was read, kept and skipped.
+//! [`LoadReport`] saying what was read, kept and skipped.
 
 pub(crate) mod geojson;
 pub(crate) mod text;
