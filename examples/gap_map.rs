@@ -13,18 +13,18 @@
 //! yardstick on a 200 m population grid, and writes `out/gap_map.svg`,
 //! `out/gap_map.png` and the interactive `out/report.html`.
 //!
-//! The folder holds the official file names, so the same program runs on
-//! the full national files: pass their folder and a département code, e.g.
+//! The same program runs on the full national files (`TerritoryFiles`
+//! knows both sets of names): pass their folder and a département code, e.g.
 //! `cargo run --release --features map --example gap_map -- ../shared/data 31`.
 
 use std::path::PathBuf;
 
 use maillage::access::Accessibility;
-use maillage::load::Sources;
+use maillage::load::TerritoryFiles;
 use maillage::map::{GapMap, InteractiveReport, Table, View};
 use maillage::population::PopulationModel;
 use maillage::read::read_territories;
-use maillage::{CommuneSources, Coverage, FieldMap, Rule, Service, ServiceNetwork, TerritoryKind};
+use maillage::{Coverage, FieldMap, Rule, Service, ServiceNetwork, TerritoryKind};
 
 fn main() -> maillage::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -38,22 +38,14 @@ fn main() -> maillage::Result<()> {
     //    conseillers numériques structures) and the territories (QPV of the
     //    2024 list; communes with population, density and FRR class). Every
     //    file's load report says what it kept and what it skipped.
-    let inputs = Sources::new()
-        .points(dir.join("laposte_points_contact_2025.csv"))
-        .partners(dir.join("france_services_2024-08.csv"))
-        .partners(dir.join("conseillers_numeriques_structures_2021.geojson"))
-        .territories(dir.join("qpv_2024_national.geojson"), FieldMap::qpv())
-        .communes(CommuneSources::in_dir(&dir))
-        .load()?;
+    let files = TerritoryFiles::in_dir(&dir);
+    let inputs = files.sources().load()?;
     inputs.reports.iter().for_each(|r| println!("{r}"));
     let in_dep = |t: &maillage::Territory| t.departement.as_deref() == Some(dep.as_str());
     let qpv: Vec<_> = inputs.territories.into_iter().filter(in_dep).collect();
     let communes: Vec<_> = inputs.communes.into_iter().filter(in_dep).collect();
     let network = ServiceNetwork::new(inputs.points);
-    let (departements, _) = read_territories(
-        dir.join("departements_2025.geojson"),
-        &FieldMap::departements(),
-    )?;
+    let (departements, _) = read_territories(&files.departements, &FieldMap::departements())?;
     let departements: Vec<_> = departements.into_iter().filter(|d| d.id == dep).collect();
 
     // 2. Coverage: a commune is served when a point lies within 5 km, a QPV

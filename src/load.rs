@@ -338,3 +338,75 @@ impl PopulationSpec {
         }
     }
 }
+
+/// The files of one territory's analysis, by role: points de contact,
+/// France Services, conseillers numériques, QPV, communes (polygons,
+/// commune table, FRR) and départements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TerritoryFiles {
+    /// La Poste points de contact.
+    pub points: PathBuf,
+    /// France Services sites.
+    pub france_services: PathBuf,
+    /// Conseillers numériques host structures.
+    pub conseillers: PathBuf,
+    /// QPV polygons.
+    pub qpv: PathBuf,
+    /// Commune polygons, table and FRR zoning.
+    pub communes: CommuneSources,
+    /// Département polygons.
+    pub departements: PathBuf,
+}
+
+impl TerritoryFiles {
+    /// The names of the official files of the shared open data (the folder
+    /// of `MAILLAGE_DATA`).
+    pub fn official(dir: impl AsRef<Path>) -> Self {
+        let dir = dir.as_ref();
+        TerritoryFiles {
+            points: dir.join("laposte_points_contact_2025.csv"),
+            france_services: dir.join("france_services_2024-08.csv"),
+            conseillers: dir.join("conseillers_numeriques_structures_2021.geojson"),
+            qpv: dir.join("qpv_2024_national.geojson"),
+            communes: CommuneSources::in_dir(dir),
+            departements: dir.join("departements_2025.geojson"),
+        }
+    }
+
+    /// The names of an extract made by `tools/extract/make_extract.py`
+    /// (`data/bouches-du-rhone/`).
+    pub fn extract(dir: impl AsRef<Path>) -> Self {
+        let dir = dir.as_ref();
+        TerritoryFiles {
+            points: dir.join("points_de_contact.csv"),
+            france_services: dir.join("france_services.csv"),
+            conseillers: dir.join("conseillers_numeriques.geojson"),
+            qpv: dir.join("qpv.geojson"),
+            communes: CommuneSources::new(dir.join("communes.geojson"))
+                .table(dir.join("communes.csv"))
+                .frr(dir.join("frr.csv")),
+            departements: dir.join("departement.geojson"),
+        }
+    }
+
+    /// The official names when the folder holds them, else an extract's.
+    pub fn in_dir(dir: impl AsRef<Path>) -> Self {
+        let official = TerritoryFiles::official(dir.as_ref());
+        if official.points.is_file() {
+            official
+        } else {
+            TerritoryFiles::extract(dir)
+        }
+    }
+
+    /// The sources to load: the points and both partner files, the QPV
+    /// and the communes (the départements are outlines, read apart).
+    pub fn sources(&self) -> Sources {
+        Sources::new()
+            .points(&self.points)
+            .partners(&self.france_services)
+            .partners(&self.conseillers)
+            .territories(&self.qpv, FieldMap::qpv())
+            .communes(self.communes.clone())
+    }
+}

@@ -8,12 +8,9 @@ mod common;
 use std::path::Path;
 
 use maillage::access::Accessibility;
-use maillage::load::{Inputs, Sources};
+use maillage::load::{Inputs, TerritoryFiles};
 use maillage::population::PopulationModel;
-use maillage::{
-    CommuneSources, Coverage, CoverageReport, FieldMap, Rule, Service, ServiceNetwork, Territory,
-    TerritoryKind,
-};
+use maillage::{Coverage, CoverageReport, Rule, Service, ServiceNetwork, Territory, TerritoryKind};
 
 const SERVICES: [Service; 3] = [
     Service::Postal,
@@ -21,15 +18,8 @@ const SERVICES: [Service; 3] = [
     Service::DigitalInclusion,
 ];
 
-fn load(dir: &Path) -> Inputs {
-    Sources::new()
-        .points(dir.join("laposte_points_contact_2025.csv"))
-        .partners(dir.join("france_services_2024-08.csv"))
-        .partners(dir.join("conseillers_numeriques_structures_2021.geojson"))
-        .territories(dir.join("qpv_2024_national.geojson"), FieldMap::qpv())
-        .communes(CommuneSources::in_dir(dir))
-        .load()
-        .expect("inputs load")
+fn load(files: TerritoryFiles) -> Inputs {
+    files.sources().load().expect("inputs load")
 }
 
 fn in_13(ts: Vec<Territory>) -> Vec<Territory> {
@@ -63,8 +53,10 @@ fn rows(report: &CoverageReport<'_>) -> Vec<Row> {
 
 #[test]
 fn the_extract_gives_the_figures_of_the_full_files() {
-    let extract = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/bouches-du-rhone"));
-    let full = load(&common::data_dir());
+    let extract = load(TerritoryFiles::extract(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("data/bouches-du-rhone"),
+    ));
+    let full = load(TerritoryFiles::official(common::data_dir()));
     let runs: Vec<_> = [extract, full]
         .into_iter()
         .map(|inputs| {

@@ -7,10 +7,10 @@ the département, so that the nearest point of every territory, and of every
 cell of the population grid, is in the extract (tests/extract.rs checks that
 the figures equal a run on the full files).
 
-Each output keeps the name, columns and format of its official file, so the
-folder can stand in for `MAILLAGE_DATA` (only `departements_2025.geojson` is
-cut to the one département). Rows and features are copied unchanged: no
-geometry is simplified or rounded.
+Each output keeps the columns and format of its official file under a short
+name of its own (`maillage::load::TerritoryFiles::extract` knows them), so
+that the extract is never mistaken for a copy of the official files. Rows and
+features are copied unchanged: no geometry is simplified or rounded.
 
     MAILLAGE_DATA=../shared/data python3 tools/extract/make_extract.py
 
@@ -84,7 +84,7 @@ def main():
 
     deps = read_json(os.path.join(data, "departements_2025.geojson"))
     dep = [f for f in deps["features"] if f["properties"]["insee_dep"] == DEP]
-    write_json("departements_2025.geojson", deps, dep)
+    write_json("departement.geojson", deps, dep)
     area = gpd.GeoSeries([shapely.geometry.shape(dep[0]["geometry"])], crs=4326).to_crs(2154)
     reach = area.buffer(MARGIN_M).iloc[0]
     shapely.prepare(reach)
@@ -98,26 +98,26 @@ def main():
 
     communes = read_json(os.path.join(data, "communes_2018_simplified.geojson"))
     mine = [f for f in communes["features"] if str(f["properties"].get("code_insee_2026", "")).startswith(DEP)]
-    write_json("communes_2018_simplified.geojson", communes, mine)
+    write_json("communes.geojson", communes, mine)
     codes = {f["properties"]["code_insee"] for f in mine} | {f["properties"]["code_insee_2026"] for f in mine}
-    n_table = copy_csv_rows(os.path.join(data, "communes_france.csv"), "communes_france.csv",
+    n_table = copy_csv_rows(os.path.join(data, "communes_france.csv"), "communes.csv",
                             lambda r: r.get("code_insee") in codes)
-    n_frr = copy_csv_rows(os.path.join(data, "frr_communes.csv"), "frr_communes.csv",
+    n_frr = copy_csv_rows(os.path.join(data, "frr_communes.csv"), "frr.csv",
                           lambda r: r.get("code_insee") in codes)
 
     qpv = read_json(os.path.join(data, "qpv_2024_national.geojson"))
     qmine = [f for f in qpv["features"] if f["properties"].get("code_departement") == DEP]
-    write_json("qpv_2024_national.geojson", qpv, qmine)
+    write_json("qpv.geojson", qpv, qmine)
 
-    n_lp = copy_csv_rows(os.path.join(data, "laposte_points_contact_2025.csv"), "laposte_points_contact_2025.csv",
+    n_lp = copy_csv_rows(os.path.join(data, "laposte_points_contact_2025.csv"), "points_de_contact.csv",
                          lambda r: near(r.get("longitude", ""), r.get("latitude", "")))
-    n_fs = copy_csv_rows(os.path.join(data, "france_services_2024-08.csv"), "france_services_2024-08.csv",
+    n_fs = copy_csv_rows(os.path.join(data, "france_services_2024-08.csv"), "france_services.csv",
                          lambda r: near(r.get("longitude", ""), r.get("latitude", "")))
     cn = read_json(os.path.join(data, "conseillers_numeriques_structures_2021.geojson"))
     cmine = [f for f in cn["features"]
              if f.get("geometry") and f["geometry"].get("coordinates")
              and near(*f["geometry"]["coordinates"][:2])]
-    write_json("conseillers_numeriques_structures_2021.geojson", cn, cmine)
+    write_json("conseillers_numeriques.geojson", cn, cmine)
 
     print(f"communes {len(mine)} polygons, table {n_table} rows, FRR {n_frr} rows; QPV {len(qmine)}; "
           f"points de contact {n_lp}; France Services {n_fs}; conseillers numériques {len(cmine)}", file=sys.stderr)
