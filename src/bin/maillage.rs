@@ -417,6 +417,24 @@ impl Drop for Progress {
     }
 }
 
+/// The field mapping of `--territories` files: kind and id field, and the
+/// CRS and layer for files that do not say.
+fn territory_fields(
+    kind: Option<TerritoryKind>,
+    id_field: Option<&str>,
+    crs: Option<Crs>,
+    layer: Option<&str>,
+) -> maillage::Result<FieldMap> {
+    let mut fields = FieldMap::for_kind(kind, id_field)?;
+    if let Some(crs) = crs {
+        fields = fields.crs(crs);
+    }
+    if let Some(layer) = layer {
+        fields = fields.layer(layer);
+    }
+    Ok(fields)
+}
+
 fn show(reports: &[LoadReport]) {
     for r in reports {
         eprintln!("{r}");
@@ -619,13 +637,12 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
     eprintln!("── loading");
     let mut sources = args.sites.sources();
     if !args.territories.is_empty() {
-        let mut fields = FieldMap::for_kind(args.kind, args.id_field.as_deref())?;
-        if let Some(crs) = args.crs {
-            fields = fields.crs(crs);
-        }
-        if let Some(layer) = &args.layer {
-            fields = fields.layer(layer);
-        }
+        let mut fields = territory_fields(
+            args.kind,
+            args.id_field.as_deref(),
+            args.crs,
+            args.layer.as_deref(),
+        )?;
         if let Some(f) = &args.name_field {
             fields = fields.name(f);
         }
@@ -949,13 +966,12 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
     eprintln!("── loading");
     let mut sources = args.sites.sources();
     if !args.territories.is_empty() {
-        let mut fields = FieldMap::for_kind(args.kind, args.id_field.as_deref())?;
-        if let Some(crs) = args.crs {
-            fields = fields.crs(crs);
-        }
-        if let Some(layer) = &args.layer {
-            fields = fields.layer(layer);
-        }
+        let fields = territory_fields(
+            args.kind,
+            args.id_field.as_deref(),
+            args.crs,
+            args.layer.as_deref(),
+        )?;
         for path in &args.territories {
             sources = sources.territories(path, fields.clone());
         }
