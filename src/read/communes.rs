@@ -3,7 +3,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use geo_types::{MultiPolygon, Polygon};
 
@@ -15,7 +18,7 @@ use crate::read::geojson::RawFeature;
 use crate::read::geojson::{GeometryFixes, for_each_feature_in, property_text};
 use crate::read::territories::parse_population;
 use crate::read::text::CsvTable;
-use crate::read::{PLACE_BATCH, place_batch, read_keyed};
+use crate::read::{place_polygon, read_keyed};
 use crate::report::{LoadReport, Note, SkipReason};
 
 /// The files that make up the commune layer.
@@ -126,42 +129,57 @@ pub fn read_communes(sources: &CommuneSources) -> Result<(Vec<Territory>, Vec<Lo
 /// commune table and the FRR table, each with the name that labels its
 /// report and errors.
 pub fn read_communes_from(
-    polygons: (&str, impl Read),
-    table: Option<(&str, impl Read)>,
-    frr: Option<(&str, impl Read)>,
+    polygons: (&str, impl Read + Send),
+    table: Option<(&str, impl Read + Send)>,
+    frr: Option<(&str, impl Read + Send)>,
 ) -> Result<(Vec<Territory>, Vec<LoadReport>)> {
-    let (mut groups, polygons_report) = read_polygon_groups(Path::new(polygons.0), polygons.1)?;
+    // The three files are read concurrently.
+    let (groups, (table, frr)) = rayon::join(
+        || read_polygon_groups(Path::new(polygons.0), polygons.1),
+        || {
+            rayon::join(
+                || table.map(|(name, reader)| read_commune_table(Path::new(name), reader)),
+                || frr.map(|(name, reader)| read_frr_table(Path::new(name), reader)),
+            )
+        },
+    );
+    let (mut groups, polygons_report) = groups?;
     let mut reports = vec![polygons_report];
-    let table = match table {
-        Some((name, reader)) => {
-            let (rows, r) = read_commune_table(Path::new(name), reader)?;
+    let table = match table.transpose()? {
+        Some((rows, r)) => {
             reports.push(r);
             Some(rows)
         }
         None => None,
     };
-    let frr = match frr {
-        Some((name, reader)) => {
-            let (rows, r) = read_frr_table(Path::new(name), reader)?;
+    let frr = match frr.transpose()? {
+        Some((rows, r)) => {
             reports.push(r);
             Some(rows)
         }
         None => None,
     };
 
-    let mut without_row = Vec::new();
-    let mut communes = Vec::with_capacity(groups.len());
-    for (code, group) in &mut groups {
-        let mut territory = commune_of(code, group);
-        if let Some(rows) = &table {
-            match rows.get(code) {
-                Some(row) => row.apply(&mut territory),
-                None => without_row.push(code.clone()),
+    // Communes of several polygons are dissolved: in parallel.
+    let communes: Vec<Territory> = groups
+        .par_iter_mut()
+        .map(|(code, group)| {
+            let mut territory = commune_of(code, group);
+            if let Some(row) = table.as_ref().and_then(|rows| rows.get(code)) {
+                row.apply(&mut territory);
             }
-        }
-        territory.frr = frr.as_ref().and_then(|rows| rows.get(code)).copied();
-        communes.push(territory);
-    }
+            territory.frr = frr.as_ref().and_then(|rows| rows.get(code)).copied();
+            territory
+        })
+        .collect();
+    let without_row: Vec<String> = match &table {
+        Some(rows) => groups
+            .keys()
+            .filter(|code| !rows.contains_key(*code))
+            .cloned()
+            .collect(),
+        None => Vec::new(),
+    };
 
     if let (Some(rows), Some(table_report)) = (&table, reports.get_mut(1)) {
         report_rows_without_polygon(rows, &groups, table_report);
@@ -186,66 +204,53 @@ fn read_polygon_groups(
     let mut report = LoadReport::new(path.display().to_string());
     let mut fixes = GeometryFixes::default();
     let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    let mut pending: Vec<RawFeature> = Vec::with_capacity(PLACE_BATCH);
-    // Polygons are placed a batch at a time, in parallel, then grouped in
-    // file order.
-    let group_batch = |pending: &mut Vec<RawFeature>,
-                       groups: &mut BTreeMap<String, Group>,
-                       report: &mut LoadReport,
-                       fixes: &mut GeometryFixes| {
-        let placed = place_batch(pending, None);
-        for (f, (placed, ring_fixes)) in pending.drain(..).zip(placed) {
-            report.read += 1;
-            fixes.absorb_rings(&ring_fixes);
-            let loc = Location::Feature(f.index);
-            let Some(code) = [
-                "code_insee_2026",
-                "code_insee",
-                "codgeo",
-                "insee_com",
-                "code",
-            ]
-            .iter()
-            .find_map(|k| property_text(&f.properties, k)) else {
-                report.skip(SkipReason::MissingId, loc, None, None);
-                continue;
-            };
-            let placed = match placed {
-                Ok(p) => p,
-                Err((reason, detail)) => {
-                    report.skip(reason, loc, Some(&code), Some(detail));
-                    continue;
-                }
-            };
-            fixes.record(&code, placed.repair);
-            let group = groups.entry(code.clone()).or_insert_with(|| Group {
-                name: property_text(&f.properties, "nom").unwrap_or_else(|| code.clone()),
-                dep: property_text(&f.properties, "dep"),
-                zone: placed.zone,
-                parts: Vec::new(),
-                features: 0,
-            });
-            if group.zone != placed.zone {
-                report.skip(
-                    SkipReason::SpansZones,
-                    loc,
-                    Some(&code),
-                    Some("parts of one commune in two zones".into()),
-                );
-                continue;
+    // Polygons are placed in parallel, then grouped in file order.
+    let place = |f: &mut RawFeature| place_polygon(f, None);
+    for_each_feature_in(path, reader, place, |f, (placed, ring_fixes)| {
+        report.read += 1;
+        fixes.absorb_rings(&ring_fixes);
+        let loc = Location::Feature(f.index);
+        let Some(code) = [
+            "code_insee_2026",
+            "code_insee",
+            "codgeo",
+            "insee_com",
+            "code",
+        ]
+        .iter()
+        .find_map(|k| property_text(&f.properties, k)) else {
+            report.skip(SkipReason::MissingId, loc, None, None);
+            return ControlFlow::Continue(());
+        };
+        let placed = match placed {
+            Ok(p) => p,
+            Err((reason, detail)) => {
+                report.skip(reason, loc, Some(&code), Some(detail));
+                return ControlFlow::Continue(());
             }
-            group.parts.extend(placed.geometry.0);
-            group.features += 1;
-            report.kept += 1;
+        };
+        fixes.record(&code, placed.repair);
+        let group = groups.entry(code.clone()).or_insert_with(|| Group {
+            name: property_text(&f.properties, "nom").unwrap_or_else(|| code.clone()),
+            dep: property_text(&f.properties, "dep"),
+            zone: placed.zone,
+            parts: Vec::new(),
+            features: 0,
+        });
+        if group.zone != placed.zone {
+            report.skip(
+                SkipReason::SpansZones,
+                loc,
+                Some(&code),
+                Some("parts of one commune in two zones".into()),
+            );
+            return ControlFlow::Continue(());
         }
-    };
-    for_each_feature_in(path, reader, |f| {
-        pending.push(f);
-        if pending.len() >= PLACE_BATCH {
-            group_batch(&mut pending, &mut groups, &mut report, &mut fixes);
-        }
+        group.parts.extend(placed.geometry.0);
+        group.features += 1;
+        report.kept += 1;
+        ControlFlow::Continue(())
     })?;
-    group_batch(&mut pending, &mut groups, &mut report, &mut fixes);
     fixes.add_notes(&mut report);
     let merged: Vec<&Group> = groups.values().filter(|g| g.features > 1).collect();
     if !merged.is_empty() {

@@ -1,12 +1,13 @@
 //! Structures hosting conseillers numériques (ANCT, GeoJSON points).
 
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::error::{Location, Result};
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
 use crate::place::place_repairing_swap;
 use crate::read::PointSink;
-use crate::read::geojson::{for_each_feature_in, point_lonlat, property_text};
+use crate::read::geojson::{for_each_feature_in, point_of, property_text};
 use crate::report::{LoadReport, Note};
 
 /// Prefix given to conseiller numérique structure ids.
@@ -41,42 +42,49 @@ fn conseillers_in(
 ) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let mut sink = PointSink::new(path);
     let mut with_qpv_flag = 0usize;
-    for_each_feature_in(path, reader, |f| {
-        sink.report.read += 1;
-        let loc = Location::Feature(f.index);
-        let id = property_text(&f.properties, "id")
-            .or_else(|| property_text(&f.properties, "siret"))
-            .map(|raw| format!("{CONSEILLER_NUMERIQUE_ID_PREFIX}{raw}"))
-            .unwrap_or_default();
-        let placed = point_lonlat(&f.geometry)
-            .and_then(|c| match f.crs {
-                Some(crs) => crate::Projector::shared()
-                    .and_then(|p| p.to_lonlat(crs, c.x, c.y))
-                    .map_err(|e| (crate::SkipReason::InvalidCoordinates, e.to_string())),
-                None => Ok(c),
-            })
-            .and_then(|c| place_repairing_swap(c.x, c.y));
-        let Some(placed) = sink.accept(loc, &id, placed) else {
-            return;
-        };
-        with_qpv_flag += usize::from(property_text(&f.properties, "qpv").as_deref() == Some("oui"));
-        let name = ["raison_sociale", "nom", "name"]
-            .iter()
-            .find_map(|k| property_text(&f.properties, k))
-            .unwrap_or_default();
-        sink.keep(ServicePoint {
-            id,
-            name,
-            kind: PointKind::ConseillerNumerique,
-            commune: property_text(&f.properties, "insee_com"),
-            precision: GeocodePrecision::Unknown,
-            lonlat: placed.lonlat,
-            zone: placed.zone,
-            xy: placed.xy,
-            services: ServiceSet::only(Service::DigitalInclusion),
-            at_la_poste: false,
-        });
-    })?;
+    for_each_feature_in(
+        path,
+        reader,
+        |_| (),
+        |f, ()| {
+            sink.report.read += 1;
+            let loc = Location::Feature(f.index);
+            let id = property_text(&f.properties, "id")
+                .or_else(|| property_text(&f.properties, "siret"))
+                .map(|raw| format!("{CONSEILLER_NUMERIQUE_ID_PREFIX}{raw}"))
+                .unwrap_or_default();
+            let placed = point_of(&f.geometry)
+                .and_then(|c| match f.crs {
+                    Some(crs) => crate::Projector::shared()
+                        .and_then(|p| p.to_lonlat(crs, c.x, c.y))
+                        .map_err(|e| (crate::SkipReason::InvalidCoordinates, e.to_string())),
+                    None => Ok(c),
+                })
+                .and_then(|c| place_repairing_swap(c.x, c.y));
+            let Some(placed) = sink.accept(loc, &id, placed) else {
+                return ControlFlow::Continue(());
+            };
+            with_qpv_flag +=
+                usize::from(property_text(&f.properties, "qpv").as_deref() == Some("oui"));
+            let name = ["raison_sociale", "nom", "name"]
+                .iter()
+                .find_map(|k| property_text(&f.properties, k))
+                .unwrap_or_default();
+            sink.keep(ServicePoint {
+                id,
+                name,
+                kind: PointKind::ConseillerNumerique,
+                commune: property_text(&f.properties, "insee_com"),
+                precision: GeocodePrecision::Unknown,
+                lonlat: placed.lonlat,
+                zone: placed.zone,
+                xy: placed.xy,
+                services: ServiceSet::only(Service::DigitalInclusion),
+                at_la_poste: false,
+            });
+            ControlFlow::Continue(())
+        },
+    )?;
     if with_qpv_flag > 0 {
         sink.report.note(Note::FlaggedQpv(with_qpv_flag));
     }

@@ -3,6 +3,7 @@
 //! [coverage schema](crate::coverage::schema).
 
 use std::io::{BufRead, BufReader, Read};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::coverage::schema::rule_name;
@@ -10,8 +11,8 @@ use crate::coverage::{NearestPoint, Outcome, Rule};
 use crate::error::{Error, Location, Result};
 use crate::key::parse_number;
 use crate::model::{Service, TerritoryKind};
-use crate::read::geojson::{GeometryFixes, for_each_feature_in, property_text};
-use crate::read::place_feature_polygon;
+use crate::read::geojson::{GeometryFixes, RawFeature, for_each_feature_in, property_text};
+use crate::read::place_polygon;
 use crate::read::text::CsvTable;
 use crate::report::{LoadReport, SkipReason};
 
@@ -49,7 +50,8 @@ fn from_geojson(path: &Path, reader: impl Read) -> Result<(Vec<Outcome>, LoadRep
     let mut report = LoadReport::new(path.display().to_string());
     let mut fixes = GeometryFixes::default();
     let mut out = Vec::new();
-    for_each_feature_in(path, reader, |f| {
+    let place = |f: &mut RawFeature| place_polygon(f, None);
+    for_each_feature_in(path, reader, place, |f, (placed, ring_fixes)| {
         report.read += 1;
         let loc = Location::Feature(f.index);
         let mut outcome = match outcome_of(|k| property_text(&f.properties, k)) {
@@ -57,17 +59,22 @@ fn from_geojson(path: &Path, reader: impl Read) -> Result<(Vec<Outcome>, LoadRep
             Err((reason, detail)) => {
                 let id = property_text(&f.properties, "territory_id");
                 report.skip(reason, loc, id.as_deref(), Some(detail));
-                return;
+                return ControlFlow::Continue(());
             }
         };
-        let Some(placed) =
-            place_feature_polygon(&f, &outcome.territory_id, &mut fixes, &mut report)
-        else {
-            return;
-        };
-        outcome.geometry = Some((placed.zone, placed.geometry));
-        out.push(outcome);
-        report.kept += 1;
+        fixes.absorb_rings(&ring_fixes);
+        match placed {
+            Ok(placed) => {
+                fixes.record(&outcome.territory_id, placed.repair);
+                outcome.geometry = Some((placed.zone, placed.geometry));
+                out.push(outcome);
+                report.kept += 1;
+            }
+            Err((reason, detail)) => {
+                report.skip(reason, loc, Some(&outcome.territory_id), Some(detail));
+            }
+        }
+        ControlFlow::Continue(())
     })?;
     fixes.add_notes(&mut report);
     Ok((out, report))

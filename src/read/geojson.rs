@@ -6,17 +6,18 @@
 //! column. A broken feature (null, empty or wrong-type geometry, projected
 //! coordinates, coordinates outside France) is a counted skip.
 
-use std::fmt;
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use crate::crs::Crs;
 use crate::error::{Error, Location, Result};
 use crate::place::{Problem, Repair};
+use crate::read::json_scan::{Member, Pos, Scanner, value_error};
 use crate::report::{Note, SkipReason};
 
 /// One feature as read: its 1-based position, properties and raw geometry.
@@ -25,41 +26,112 @@ pub(crate) struct RawFeature {
     /// The CRS the document declared before its features, if any.
     pub crs: Option<Crs>,
     pub properties: Map<String, Value>,
-    pub geometry: Value,
+    pub geometry: Geometry,
 }
 
-/// Calls `on_feature` for every feature of the FeatureCollection read from
-/// `reader`, in file order, holding one feature in memory at a time;
-/// `path` labels errors.
-pub(crate) fn for_each_feature_in(
+/// A feature's geometry as read. Polygons and points written the usual way
+/// (`type` before `coordinates`, positions of numbers) are read straight
+/// into coordinates; anything else is kept as JSON for the general path,
+/// which names what is wrong with it.
+#[derive(Debug, Default)]
+pub(crate) enum Geometry {
+    /// Absent or null.
+    #[default]
+    Null,
+    /// A Polygon (`multi` false, one polygon) or a MultiPolygon: rings of positions.
+    Polygons {
+        multi: bool,
+        polygons: Vec<Vec<Vec<Coord<f64>>>>,
+    },
+    /// A Point.
+    Point(Coord<f64>),
+    /// Any other geometry, or one written otherwise.
+    Json(Value),
+}
+
+/// Features whose bytes are gathered before they are parsed together, in
+/// parallel: enough to keep every core busy, few enough to keep memory
+/// flat (a batch also ends when its bytes pass [`BATCH_BYTES`]).
+pub(crate) const BATCH_FEATURES: usize = 256;
+
+/// Bytes of features gathered at most before a batch is parsed.
+const BATCH_BYTES: usize = 8 << 20;
+
+/// Reads the FeatureCollection of `reader` feature by feature, without ever
+/// holding the whole document: a scanner copies the bytes of a batch of
+/// features, the batch is parsed in parallel, `prepare` runs on each parsed
+/// feature in parallel too (placing its geometry, say), then `on_feature`
+/// receives each feature and what `prepare` made of it, in file order, and
+/// may stop the reading with [`ControlFlow::Break`]. `path` labels errors.
+pub(crate) fn for_each_feature_in<T: Send>(
     path: &Path,
     reader: impl Read,
-    mut on_feature: impl FnMut(RawFeature),
+    prepare: impl Fn(&mut RawFeature) -> T + Sync,
+    mut on_feature: impl FnMut(RawFeature, T) -> ControlFlow<()>,
 ) -> Result<()> {
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
-    let head = reader.fill_buf().map_err(|e| Error::io(path, e))?;
-    if head.is_empty() {
-        return Err(Error::format(path, None, "empty file"));
+    let mut scanner = Scanner::new(path, reader)?;
+    scanner.open()?;
+    let mut kind: Option<String> = None;
+    let mut saw_features = false;
+    let mut crs: Option<String> = None;
+    let mut zone_crs: Option<Crs> = None;
+    let mut crs_after_features = false;
+    let mut count = 0u64;
+    let mut value = Vec::new();
+    let mut batch = Batch::default();
+    loop {
+        match scanner.next_member(&mut value)? {
+            (Member::End, _) => break,
+            (Member::Other(key), at) => match key.as_str() {
+                "type" => {
+                    kind = Some(
+                        serde_json::from_slice(&value).map_err(|e| scanner.value_error(at, &e))?,
+                    );
+                }
+                "crs" => {
+                    let v: Value =
+                        serde_json::from_slice(&value).map_err(|e| scanner.value_error(at, &e))?;
+                    crs = v
+                        .pointer("/properties/name")
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                    zone_crs = crs.as_deref().and_then(|n| Crs::parse(n).ok());
+                    crs_after_features = count > 0;
+                }
+                _ => {
+                    serde_json::from_slice::<IgnoredAny>(&value)
+                        .map_err(|e| scanner.value_error(at, &e))?;
+                }
+            },
+            (Member::Features, _) => {
+                saw_features = true;
+                loop {
+                    let start = batch.bytes.len();
+                    let Some(at) = scanner.next_feature(&mut batch.bytes)? else {
+                        break;
+                    };
+                    count += 1;
+                    batch.features.push(Pending {
+                        start,
+                        end: batch.bytes.len(),
+                        at,
+                        index: count,
+                        crs: zone_crs,
+                    });
+                    if batch.features.len() >= BATCH_FEATURES || batch.bytes.len() >= BATCH_BYTES {
+                        if batch.flush(path, &prepare, &mut on_feature)?.is_break() {
+                            return Ok(());
+                        }
+                    }
+                }
+                if batch.flush(path, &prepare, &mut on_feature)?.is_break() {
+                    return Ok(());
+                }
+            }
+        }
     }
-    // A UTF-8 byte-order mark (written by some Windows tools) is not JSON: skip it.
-    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        reader.consume(3);
-    }
-    let mut de = serde_json::Deserializer::from_reader(reader);
-    let mut top = TopLevel {
-        on_feature: &mut on_feature,
-        kind: None,
-        saw_features: false,
-        crs: None,
-        zone_crs: None,
-        crs_after_features: false,
-        count: 0,
-    };
-    (&mut top)
-        .deserialize(&mut de)
-        .map_err(|e| json_error(path, &e))?;
-    de.end().map_err(|e| json_error(path, &e))?;
-    if let Some(kind) = &top.kind
+    scanner.finish()?;
+    if let Some(kind) = &kind
         && kind != "FeatureCollection"
     {
         return Err(Error::format(
@@ -68,22 +140,22 @@ pub(crate) fn for_each_feature_in(
             format!("expected a GeoJSON FeatureCollection, found type {kind:?}"),
         ));
     }
-    if !top.saw_features {
+    if !saw_features {
         return Err(Error::format(
             path,
             None,
             "no \"features\" array: not a GeoJSON FeatureCollection",
         ));
     }
-    if let Some(crs) = top.crs {
-        let message = if top.zone_crs.is_none() {
+    if let Some(crs) = crs {
+        let message = if zone_crs.is_none() {
             format!(
                 "declares CRS {crs:?}; maillage reads WGS84 longitude/latitude, the official \
                  CRS of a French zone (EPSG:2154, 5490, 2972, 2975, 4471, 4467), Web Mercator \
                  (3857) and LAEA Europe (3035): reproject first, e.g. \
                  `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
             )
-        } else if top.crs_after_features && top.zone_crs != Some(Crs::LonLat) {
+        } else if crs_after_features && zone_crs != Some(Crs::LonLat) {
             format!(
                 "declares CRS {crs:?} after its features, which were read as longitude/latitude: \
                  put the \"crs\" member before \"features\""
@@ -96,111 +168,264 @@ pub(crate) fn for_each_feature_in(
     Ok(())
 }
 
-fn json_error(path: &Path, e: &serde_json::Error) -> Error {
-    let text = e.to_string();
-    // serde_json appends " at line L column C"; the location is given separately.
-    let message = match text.rfind(" at line ") {
-        Some(i) => text.get(..i).unwrap_or(&text).to_owned(),
-        None => text,
-    };
-    let location = (e.line() > 0).then(|| Location::Position {
-        line: e.line() as u64,
-        column: e.column() as u64,
-    });
-    let message = if e.is_eof() {
-        format!("truncated JSON ({message})")
-    } else {
-        format!("invalid JSON ({message})")
-    };
-    Error::format(path, location, message)
+/// A feature whose bytes were gathered, not yet parsed.
+struct Pending {
+    start: usize,
+    end: usize,
+    at: Pos,
+    index: u64,
+    crs: Option<Crs>,
 }
 
-struct TopLevel<'a, F> {
-    on_feature: &'a mut F,
-    kind: Option<String>,
-    saw_features: bool,
-    crs: Option<String>,
-    zone_crs: Option<Crs>,
-    crs_after_features: bool,
-    count: u64,
+/// The bytes of a batch of features and where each one lies.
+#[derive(Default)]
+struct Batch {
+    bytes: Vec<u8>,
+    features: Vec<Pending>,
 }
 
-impl<'de, F: FnMut(RawFeature)> DeserializeSeed<'de> for &mut TopLevel<'_, F> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de, F: FnMut(RawFeature)> Visitor<'de> for &mut TopLevel<'_, F> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a GeoJSON FeatureCollection object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "type" => self.kind = Some(map.next_value::<String>()?),
-                "features" => {
-                    self.saw_features = true;
-                    map.next_value_seed(Features { top: &mut *self })?;
-                }
-                "crs" => {
-                    let v: Value = map.next_value()?;
-                    self.crs = v
-                        .pointer("/properties/name")
-                        .and_then(Value::as_str)
-                        .map(str::to_owned);
-                    self.zone_crs = self.crs.as_deref().and_then(|n| Crs::parse(n).ok());
-                    self.crs_after_features = self.count > 0;
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+impl Batch {
+    /// Parses and prepares the batch's features in parallel, hands them to
+    /// `on_feature` in order, and empties the batch.
+    fn flush<T: Send>(
+        &mut self,
+        path: &Path,
+        prepare: &(impl Fn(&mut RawFeature) -> T + Sync),
+        on_feature: &mut impl FnMut(RawFeature, T) -> ControlFlow<()>,
+    ) -> Result<ControlFlow<()>> {
+        use rayon::prelude::*;
+        let bytes = &self.bytes;
+        let parsed: Vec<Result<(RawFeature, T)>> = self
+            .features
+            .par_iter()
+            .map(|p| {
+                let mut feature = parse_feature(path, bytes.get(p.start..p.end).unwrap_or(&[]), p)?;
+                let prepared = prepare(&mut feature);
+                Ok((feature, prepared))
+            })
+            .collect();
+        self.bytes.clear();
+        self.features.clear();
+        for item in parsed {
+            let (feature, prepared) = item?;
+            if on_feature(feature, prepared).is_break() {
+                return Ok(ControlFlow::Break(()));
             }
         }
-        Ok(())
+        Ok(ControlFlow::Continue(()))
     }
 }
 
-struct Features<'t, 'a, F> {
-    top: &'t mut TopLevel<'a, F>,
+/// One feature from its bytes: its properties (an empty map unless an
+/// object) and its geometry (null when absent). The usual layout is read
+/// straight into coordinates; anything else (or anything invalid) is read
+/// again as JSON values, which gives the general path its input, or the
+/// JSON error with its position.
+fn parse_feature(path: &Path, bytes: &[u8], p: &Pending) -> Result<RawFeature> {
+    if let Ok(fast) = serde_json::from_slice::<fast::Feature>(bytes) {
+        return Ok(RawFeature {
+            index: p.index,
+            crs: p.crs,
+            properties: fast.properties,
+            geometry: fast.geometry,
+        });
+    }
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| value_error(path, p.at, &e))?;
+    let Value::Object(mut obj) = value else {
+        return Err(Error::format(
+            path,
+            Some(Location::Position {
+                line: p.at.line,
+                column: p.at.column,
+            }),
+            format!("invalid JSON (feature #{} is not a JSON object)", p.index),
+        ));
+    };
+    let properties = match obj.remove("properties") {
+        Some(Value::Object(p)) => p,
+        _ => Map::new(),
+    };
+    let geometry = match obj.remove("geometry") {
+        None | Some(Value::Null) => Geometry::Null,
+        Some(v) => Geometry::Json(v),
+    };
+    Ok(RawFeature {
+        index: p.index,
+        crs: p.crs,
+        properties,
+        geometry,
+    })
 }
 
-impl<'de, F: FnMut(RawFeature)> DeserializeSeed<'de> for Features<'_, '_, F> {
-    type Value = ();
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
+/// The typed reading of a feature: any departure from the usual layout is
+/// an error, upon which the feature is read again as JSON values.
+mod fast {
+    use std::fmt;
 
-impl<'de, F: FnMut(RawFeature)> Visitor<'de> for Features<'_, '_, F> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of GeoJSON features")
+    use geo_types::Coord;
+    use serde::Deserialize;
+    use serde::de::{
+        self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+    };
+    use serde_json::{Map, Value};
+
+    use super::Geometry;
+
+    pub(super) struct Feature {
+        pub properties: Map<String, Value>,
+        pub geometry: Geometry,
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        while let Some(feature) = seq.next_element::<Value>()? {
-            self.top.count += 1;
-            let Value::Object(mut obj) = feature else {
-                return Err(de::Error::custom(format!(
-                    "feature #{} is not a JSON object",
-                    self.top.count
-                )));
-            };
-            let properties = match obj.remove("properties") {
-                Some(Value::Object(p)) => p,
-                _ => Map::new(),
-            };
-            let geometry = obj.remove("geometry").unwrap_or(Value::Null);
-            (self.top.on_feature)(RawFeature {
-                index: self.top.count,
-                crs: self.top.zone_crs,
-                properties,
-                geometry,
-            });
+
+    impl<'de> Deserialize<'de> for Feature {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(FeatureVisitor)
         }
-        Ok(())
+    }
+
+    struct FeatureVisitor;
+
+    impl<'de> Visitor<'de> for FeatureVisitor {
+        type Value = Feature;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a feature")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Feature, A::Error> {
+            let mut properties = None;
+            let mut geometry = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                match key.as_ref() {
+                    "properties" if properties.is_none() => {
+                        properties = Some(match map.next_value::<Value>()? {
+                            Value::Object(p) => p,
+                            _ => Map::new(),
+                        });
+                    }
+                    "geometry" if geometry.is_none() => {
+                        geometry = Some(map.next_value::<Option<GeometryDe>>()?);
+                    }
+                    "properties" | "geometry" => return Err(de::Error::custom("duplicate key")),
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(Feature {
+                properties: properties.unwrap_or_default(),
+                geometry: geometry.flatten().map_or(Geometry::Null, |g| g.0),
+            })
+        }
+    }
+
+    struct GeometryDe(Geometry);
+
+    impl<'de> Deserialize<'de> for GeometryDe {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_map(GeometryVisitor)
+        }
+    }
+
+    struct GeometryVisitor;
+
+    #[derive(Clone, Copy)]
+    enum Kind {
+        Point,
+        Polygon,
+        MultiPolygon,
+    }
+
+    impl<'de> Visitor<'de> for GeometryVisitor {
+        type Value = GeometryDe;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a geometry with its type first")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<GeometryDe, A::Error> {
+            let mut kind = None;
+            let mut geometry = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                match (key.as_ref(), kind) {
+                    ("type", None) => {
+                        let name = map.next_value::<std::borrow::Cow<'de, str>>()?;
+                        kind = Some(match name.as_ref() {
+                            "Point" => Kind::Point,
+                            "Polygon" => Kind::Polygon,
+                            "MultiPolygon" => Kind::MultiPolygon,
+                            _ => return Err(de::Error::custom("another type")),
+                        });
+                    }
+                    ("coordinates", Some(k)) if geometry.is_none() => {
+                        geometry = Some(match k {
+                            Kind::Point => Geometry::Point(map.next_value_seed(Position)?),
+                            Kind::Polygon => Geometry::Polygons {
+                                multi: false,
+                                polygons: vec![map.next_value_seed(List(List(Position)))?],
+                            },
+                            Kind::MultiPolygon => Geometry::Polygons {
+                                multi: true,
+                                polygons: map.next_value_seed(List(List(List(Position))))?,
+                            },
+                        });
+                    }
+                    ("bbox", _) => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                    _ => return Err(de::Error::custom("another layout")),
+                }
+            }
+            geometry
+                .map(GeometryDe)
+                .ok_or_else(|| de::Error::custom("no coordinates"))
+        }
+    }
+
+    /// A position: two numbers (more, such as an altitude, are ignored).
+    #[derive(Clone, Copy)]
+    struct Position;
+
+    impl<'de> DeserializeSeed<'de> for Position {
+        type Value = Coord<f64>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Coord<f64>, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Position {
+        type Value = Coord<f64>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a position")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Coord<f64>, A::Error> {
+            let (Some(x), Some(y)) = (seq.next_element::<f64>()?, seq.next_element::<f64>()?)
+            else {
+                return Err(de::Error::custom("short position"));
+            };
+            while seq.next_element::<f64>()?.is_some() {}
+            Ok(Coord { x, y })
+        }
+    }
+
+    /// A JSON array of what `T` reads.
+    #[derive(Clone, Copy)]
+    struct List<T>(T);
+
+    impl<'de, T: DeserializeSeed<'de> + Copy> DeserializeSeed<'de> for List<T> {
+        type Value = Vec<T::Value>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+
+    impl<'de, T: DeserializeSeed<'de> + Copy> Visitor<'de> for List<T> {
+        type Value = Vec<T::Value>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(item) = seq.next_element_seed(self.0)? {
+                out.push(item);
+            }
+            Ok(out)
+        }
     }
 }
 
@@ -243,21 +468,15 @@ fn position(v: &Value) -> std::result::Result<Coord<f64>, Problem> {
     }
 }
 
-/// Ring as read, and whether it had to be closed.
-fn ring(v: &Value) -> std::result::Result<(LineString<f64>, bool), Problem> {
+/// A ring's positions as read.
+fn ring(v: &Value) -> std::result::Result<Vec<Coord<f64>>, Problem> {
     let arr = v.as_array().ok_or_else(|| {
         (
             SkipReason::InvalidCoordinates,
             "a ring is not an array".to_owned(),
         )
     })?;
-    let coords = arr
-        .iter()
-        .map(position)
-        .collect::<std::result::Result<Vec<_>, _>>()?;
-    let closed = coords.first() == coords.last();
-    // LineString → Polygon closes the ring; a ring needs 3 distinct corners.
-    Ok((LineString::from(coords), !closed))
+    arr.iter().map(position).collect()
 }
 
 fn polygon(
@@ -270,19 +489,33 @@ fn polygon(
             "polygon coordinates are not an array".to_owned(),
         )
     })?;
-    let mut it = rings.iter();
-    let Some(first) = it.next() else {
+    polygon_of_rings(rings.iter().map(ring), stats)
+}
+
+/// The polygon of rings read one by one: rings are closed (and counted),
+/// holes of fewer than 3 distinct vertices dropped (and counted); `None`
+/// when the exterior has fewer than 3 distinct vertices (later rings are
+/// then not read).
+fn polygon_of_rings(
+    mut rings: impl Iterator<Item = std::result::Result<Vec<Coord<f64>>, Problem>>,
+    stats: &mut GeometryFixes,
+) -> std::result::Result<Option<Polygon<f64>>, Problem> {
+    // LineString → Polygon closes the ring; a ring needs 3 distinct corners.
+    let mut closed = |coords: Vec<Coord<f64>>| {
+        let opened = coords.first() != coords.last();
+        stats.unclosed_rings += usize::from(opened && coords.len() > 1);
+        LineString::from(coords)
+    };
+    let Some(first) = rings.next() else {
         return Ok(None);
     };
-    let (exterior, opened) = ring(first)?;
-    stats.unclosed_rings += usize::from(opened && exterior.0.len() > 1);
+    let exterior = closed(first?);
     if ring_too_short(&exterior) {
         return Ok(None);
     }
     let mut interiors = Vec::new();
-    for r in it {
-        let (interior, opened) = ring(r)?;
-        stats.unclosed_rings += usize::from(opened && interior.0.len() > 1);
+    for r in rings {
+        let interior = closed(r?);
         if ring_too_short(&interior) {
             stats.dropped_rings += 1;
         } else {
@@ -345,6 +578,39 @@ impl GeometryFixes {
             report.note(Note::RepairFailed(self.failed));
         }
     }
+}
+
+/// The Polygon or MultiPolygon (or GeometryCollection of them) of a
+/// feature, in the coordinates of its file.
+pub(crate) fn multipolygon_of(
+    geometry: Geometry,
+    stats: &mut GeometryFixes,
+) -> std::result::Result<MultiPolygon<f64>, Problem> {
+    match geometry {
+        Geometry::Null => Err((SkipReason::NullGeometry, "geometry is null".to_owned())),
+        Geometry::Point(_) => Err((
+            SkipReason::WrongGeometryType,
+            "expected Polygon or MultiPolygon, found \"Point\"".to_owned(),
+        )),
+        Geometry::Polygons { polygons, .. } => {
+            let mut polys = Vec::with_capacity(polygons.len());
+            for rings in polygons {
+                polys.extend(polygon_of_rings(rings.into_iter().map(Ok), stats)?);
+            }
+            non_empty(polys)
+        }
+        Geometry::Json(v) => multipolygon_lonlat(&v, stats),
+    }
+}
+
+fn non_empty(polys: Vec<Polygon<f64>>) -> std::result::Result<MultiPolygon<f64>, Problem> {
+    if polys.is_empty() {
+        return Err((
+            SkipReason::EmptyGeometry,
+            "no polygon with 3 distinct vertices".to_owned(),
+        ));
+    }
+    Ok(MultiPolygon(polys))
 }
 
 /// Reads a Polygon or MultiPolygon (or a GeometryCollection of them) as lon/lat.
@@ -412,17 +678,27 @@ pub(crate) fn multipolygon_lonlat(
             ));
         }
     }
-    if polys.is_empty() {
-        return Err((
-            SkipReason::EmptyGeometry,
-            "no polygon with 3 distinct vertices".to_owned(),
-        ));
+    non_empty(polys)
+}
+
+/// The Point of a feature, in the coordinates of its file.
+pub(crate) fn point_of(geometry: &Geometry) -> std::result::Result<Coord<f64>, Problem> {
+    match geometry {
+        Geometry::Null => Err((SkipReason::NullGeometry, "geometry is null".to_owned())),
+        Geometry::Point(c) => Ok(*c),
+        Geometry::Polygons { multi, .. } => Err((
+            SkipReason::WrongGeometryType,
+            format!(
+                "expected Point, found {:?}",
+                if *multi { "MultiPolygon" } else { "Polygon" }
+            ),
+        )),
+        Geometry::Json(v) => point_lonlat(v),
     }
-    Ok(MultiPolygon(polys))
 }
 
 /// Reads a Point geometry as lon/lat.
-pub(crate) fn point_lonlat(geometry: &Value) -> std::result::Result<Coord<f64>, Problem> {
+fn point_lonlat(geometry: &Value) -> std::result::Result<Coord<f64>, Problem> {
     if geometry.is_null() {
         return Err((SkipReason::NullGeometry, "geometry is null".to_owned()));
     }

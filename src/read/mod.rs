@@ -2,6 +2,7 @@
 //! [`LoadReport`] saying what was read, kept and skipped.
 
 pub(crate) mod geojson;
+mod json_scan;
 pub(crate) mod text;
 
 mod assignments;
@@ -51,7 +52,7 @@ use crate::error::Location;
 use crate::model::ServicePoint;
 use crate::place::{Placed, PlacedPolygon, Problem};
 use crate::report::{LoadReport, Note, SkipReason};
-use geojson::{GeometryFixes, RawFeature, multipolygon_lonlat};
+use geojson::{GeometryFixes, RawFeature, multipolygon_of};
 
 /// Opens an input file, decompressing it on the fly when it is gzip
 /// (`.geojson.gz`, `.csv.gz`: told from its first bytes, not its name).
@@ -158,58 +159,20 @@ pub(crate) fn resolve_crs(
     }
 }
 
-/// Features read before their polygons are placed together, in parallel:
-/// enough to keep both cores busy, few enough to keep memory flat.
-pub(crate) const PLACE_BATCH: usize = 256;
-
-/// Places the polygons of a batch of features in parallel (parsing, ring
-/// checks, projection, validity and repair are per feature), in order,
-/// each with the ring fixes it made. A feature's coordinates are in the CRS
-/// its document declares, else in `default_crs`, else lon/lat.
-pub(crate) fn place_batch(
-    features: &[RawFeature],
+/// Places one feature's polygon, taking its geometry (parsing, ring checks, projection, validity
+/// and repair; readers run it on features in parallel), with the ring fixes
+/// it made. The coordinates are in the CRS the document declares, else in
+/// `default_crs`, else lon/lat.
+pub(crate) fn place_polygon(
+    feature: &mut RawFeature,
     default_crs: Option<Crs>,
-) -> Vec<(Result<PlacedPolygon, Problem>, GeometryFixes)> {
-    use rayon::prelude::*;
-    features
-        .par_iter()
-        .map(|f| {
-            let mut fixes = GeometryFixes::default();
-            let crs = f.crs.or(default_crs).unwrap_or(Crs::LonLat);
-            let placed = multipolygon_lonlat(&f.geometry, &mut fixes)
-                .and_then(|mp| crate::place::place_in(mp, crs));
-            (placed, fixes)
-        })
-        .collect()
-}
-
-/// Places one feature's polygon (see [`place_batch`]); a geometry that
-/// cannot be used is a counted skip (`None`); closed rings, dropped holes
-/// and repairs are recorded in `fixes` for the report's notes.
-pub(crate) fn place_feature_polygon(
-    feature: &RawFeature,
-    id: &str,
-    fixes: &mut GeometryFixes,
-    report: &mut LoadReport,
-) -> Option<PlacedPolygon> {
-    let crs = feature.crs.unwrap_or(Crs::LonLat);
-    let placed = multipolygon_lonlat(&feature.geometry, fixes)
-        .and_then(|mp| crate::place::place_in(mp, crs));
-    match placed {
-        Ok(p) => {
-            fixes.record(id, p.repair);
-            Some(p)
-        }
-        Err((reason, detail)) => {
-            report.skip(
-                reason,
-                Location::Feature(feature.index),
-                Some(id),
-                Some(detail),
-            );
-            None
-        }
-    }
+) -> (Result<PlacedPolygon, Problem>, GeometryFixes) {
+    let mut fixes = GeometryFixes::default();
+    let crs = feature.crs.or(default_crs).unwrap_or(Crs::LonLat);
+    let geometry = std::mem::take(&mut feature.geometry);
+    let placed =
+        multipolygon_of(geometry, &mut fixes).and_then(|mp| crate::place::place_in(mp, crs));
+    (placed, fixes)
 }
 
 /// Reads the rows of a table keyed by a code (commune code, QPV code...),

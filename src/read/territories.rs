@@ -1,6 +1,7 @@
 //! Territories from any GeoJSON FeatureCollection of polygons, with a field mapping.
 
 use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::crs::Crs;
@@ -10,7 +11,7 @@ use crate::model::{Territory, TerritoryKind};
 use crate::place::{PlacedPolygon, Problem};
 use crate::read::geojson::{GeometryFixes, RawFeature, for_each_feature_in, property_text};
 use crate::read::text::CsvTable;
-use crate::read::{PLACE_BATCH, place_batch, read_keyed};
+use crate::read::{place_polygon, read_keyed};
 use crate::report::{LoadReport, Note, SkipReason};
 
 /// Which properties of a territory file hold what.
@@ -402,26 +403,27 @@ fn territories_in(
     let mut sink = TerritorySink::new(path, fields);
     let mut wrong_mapping: Option<Location> = None;
     let mut conflict: Option<Crs> = None;
-    let mut pending: Vec<RawFeature> = Vec::with_capacity(PLACE_BATCH);
-    for_each_feature_in(path, reader, |f| {
+    let place = |f: &mut RawFeature| place_polygon(f, fields.crs);
+    for_each_feature_in(path, reader, place, |f, (placed, fixes)| {
+        sink.report.read += 1;
+        let loc = Location::Feature(f.index);
         if f.index == 1 && !has_any_key(&f.properties, &fields.id) {
-            wrong_mapping = Some(Location::Feature(f.index));
+            wrong_mapping = Some(loc);
+            return ControlFlow::Break(());
         }
         if let (Some(declared), Some(given)) = (f.crs, fields.crs)
             && declared != given
         {
             conflict = Some(declared);
+            return ControlFlow::Break(());
         }
-        if wrong_mapping.is_some() || conflict.is_some() {
-            sink.report.read += 1;
-            return;
+        sink.fixes.absorb_rings(&fixes);
+        let get = |names: &[String]| first_property(&f.properties, names);
+        if let Some(id) = sink.id(loc, &get) {
+            sink.keep(loc, id, placed, &get);
         }
-        pending.push(f);
-        if pending.len() >= PLACE_BATCH {
-            keep_batch(&mut sink, &mut pending, fields);
-        }
+        ControlFlow::Continue(())
     })?;
-    keep_batch(&mut sink, &mut pending, fields);
     if let Some(location) = wrong_mapping {
         return Err(Error::MissingField {
             path: path.to_path_buf(),
@@ -437,21 +439,6 @@ fn territories_in(
         ));
     }
     Ok(sink.finish())
-}
-
-/// Places a batch of features in parallel, then keeps them in file order.
-fn keep_batch(sink: &mut TerritorySink<'_>, pending: &mut Vec<RawFeature>, fields: &FieldMap) {
-    let placed = place_batch(pending, fields.crs);
-    for (f, (placed, fixes)) in pending.drain(..).zip(placed) {
-        sink.report.read += 1;
-        sink.fixes.absorb_rings(&fixes);
-        let loc = Location::Feature(f.index);
-        let get = |names: &[String]| first_property(&f.properties, names);
-        let Some(id) = sink.id(loc, &get) else {
-            continue;
-        };
-        sink.keep(loc, id, placed, &get);
-    }
 }
 
 /// Reads a population table: one row per territory, its id in column
