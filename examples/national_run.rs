@@ -16,6 +16,9 @@
 //! Reading includes projecting every coordinate (projection happens as
 //! features are read). The last line gives the process's peak memory.
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::PathBuf;
 use std::time::Instant;
 

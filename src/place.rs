@@ -200,16 +200,16 @@ fn ring_self_intersects(ring: &geo_types::LineString<f64>) -> bool {
     use geo::Intersects;
     use rstar::primitives::{GeomWithData, Rectangle};
     let lines: Vec<geo_types::Line<f64>> = ring.lines().collect();
+    // Symmetric in `a` and `b`; the end-to-start test first spares the
+    // exact test for consecutive segments, which always meet.
     let crossing = |a: &geo_types::Line<f64>, b: &geo_types::Line<f64>| {
-        a.intersects(b) && a.start != b.end && a.end != b.start
+        a.start != b.end && a.end != b.start && a.intersects(b)
     };
     if lines.len() <= 32 {
-        return lines.iter().enumerate().any(|(i, a)| {
-            lines
-                .iter()
-                .enumerate()
-                .any(|(j, b)| i != j && crossing(a, b))
-        });
+        return lines
+            .iter()
+            .enumerate()
+            .any(|(i, a)| lines.iter().skip(i + 1).any(|b| crossing(a, b)));
     }
     let boxes: Vec<_> = lines
         .iter()
@@ -228,9 +228,9 @@ fn ring_self_intersects(ring: &geo_types::LineString<f64>) -> bool {
     tree.iter().any(|a| {
         tree.locate_in_envelope_intersecting(&rstar::RTreeObject::envelope(a.geom()))
             .any(|b| {
-                a.data != b.data
+                b.data > a.data
                     && match (lines.get(a.data), lines.get(b.data)) {
-                        (Some(x), Some(y)) => crossing(x, y) || crossing(y, x),
+                        (Some(x), Some(y)) => crossing(x, y),
                         _ => false,
                     }
             })

@@ -160,9 +160,16 @@ impl PopulationModel {
                 let Some(population) = commune.population else {
                     return;
                 };
-                let mut cells = Vec::new();
-                grid_cells(&commune.geometry, *cell_m, &mut cells);
-                if cells.is_empty() {
+                // Cells are written straight into `out` (no buffer per
+                // commune), then given their shares.
+                for_each_grid_cell(&commune.geometry, *cell_m, |xy| {
+                    out.push(PopulationUnit {
+                        commune: id,
+                        xy,
+                        population: 0.0,
+                    });
+                });
+                if out.is_empty() {
                     if let Some(c) = commune
                         .geometry
                         .interior_point()
@@ -177,17 +184,21 @@ impl PopulationModel {
                     }
                     return;
                 }
-                let n = cells.len() as u128;
-                let p = u128::from(population);
-                out.extend(cells.iter().enumerate().map(|(k, &xy)| {
-                    let k = k as u128;
-                    let share = ((k + 1) * p / n) - (k * p / n);
-                    PopulationUnit {
-                        commune: id,
-                        xy,
-                        population: share as f64,
+                // Cell k of n holds ⌊(k+1)·P/n⌋ − ⌊k·P/n⌋, computed in
+                // u64 when n·P fits (always, for real communes), else u128.
+                let n = out.len() as u64;
+                let share_of = |k: u64| -> f64 {
+                    match n.checked_mul(population) {
+                        Some(_) => ((k + 1) * population / n - k * population / n) as f64,
+                        None => {
+                            let (k, p, n) = (u128::from(k), u128::from(population), u128::from(n));
+                            ((k + 1) * p / n - k * p / n) as f64
+                        }
                     }
-                }));
+                };
+                for (k, unit) in out.iter_mut().enumerate() {
+                    unit.population = share_of(k as u64);
+                }
             }
         }
     }
@@ -204,6 +215,11 @@ pub fn representative_point(geometry: &MultiPolygon<f64>) -> Option<Coord<f64>> 
 /// multipolygons are handled; a centre on a boundary is inside on the
 /// west and south edges and outside on the east and north edges.
 pub fn grid_cells(geometry: &MultiPolygon<f64>, cell_m: f64, out: &mut Vec<Coord<f64>>) {
+    for_each_grid_cell(geometry, cell_m, |c| out.push(c));
+}
+
+/// Calls `cell` with each centre [`grid_cells`] gives, in its order.
+fn for_each_grid_cell(geometry: &MultiPolygon<f64>, cell_m: f64, mut cell: impl FnMut(Coord<f64>)) {
     let Some(bbox) = geometry.bounding_rect() else {
         return;
     };
@@ -234,10 +250,12 @@ pub fn grid_cells(geometry: &MultiPolygon<f64>, cell_m: f64, out: &mut Vec<Coord
             let &[x0, x1] = pair else { continue };
             let first = (x0 / cell_m - 0.5).ceil() as i64;
             let end = (x1 / cell_m - 0.5).ceil() as i64;
-            out.extend((first..end).map(|col| Coord {
-                x: (col as f64 + 0.5) * cell_m,
-                y,
-            }));
+            for col in first..end {
+                cell(Coord {
+                    x: (col as f64 + 0.5) * cell_m,
+                    y,
+                });
+            }
         }
     }
 }

@@ -1,5 +1,9 @@
 //! The `maillage` command: a thin layer over the library.
 
+// mimalloc, as in the command-line tool: reading allocates many small vectors
+// from both threads, which the system allocator serves more slowly.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -68,6 +68,52 @@ pub(crate) fn lonlat_geometry(
     Ok(geometry)
 }
 
+/// A GeoJSON MultiPolygon geometry object, written straight from the
+/// coordinates (the bytes `serde_json` writes for the `geojson` crate's
+/// geometry, without building its tree of JSON values first).
+pub(crate) fn multipolygon_json(mp: &geo_types::MultiPolygon<f64>) -> Result<Vec<u8>> {
+    let coordinates =
+        mp.0.iter()
+            .map(|p| {
+                1 + p.interiors().len()
+                    + p.exterior().0.len()
+                    + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()
+            })
+            .sum::<usize>();
+    let mut out = Vec::with_capacity(48 + 24 * coordinates);
+    out.extend_from_slice(b"{\"type\":\"MultiPolygon\",\"coordinates\":[");
+    let encode = |e| Error::encode("GeoJSON", e);
+    for (i, polygon) in mp.0.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'[');
+        for (j, ring) in std::iter::once(polygon.exterior())
+            .chain(polygon.interiors())
+            .enumerate()
+        {
+            if j > 0 {
+                out.push(b',');
+            }
+            out.push(b'[');
+            for (k, c) in ring.0.iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                out.push(b'[');
+                serde_json::to_writer(&mut out, &c.x).map_err(encode)?;
+                out.push(b',');
+                serde_json::to_writer(&mut out, &c.y).map_err(encode)?;
+                out.push(b']');
+            }
+            out.push(b']');
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b"]}");
+    Ok(out)
+}
+
 /// One feature, its geometry already serialised (`geometry`).
 fn feature(r: &Record<'_>, rank: Option<usize>, geometry: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(geometry.len() + 512);
@@ -127,8 +173,7 @@ impl CoverageReport<'_> {
             .par_iter()
             .map(|t| {
                 let g = lonlat_geometry(t, projector)?;
-                serde_json::to_vec(&geojson::Geometry::from(&g))
-                    .map_err(|e| Error::encode("GeoJSON", e))
+                multipolygon_json(&g)
             })
             .collect::<Result<_>>()?;
         let mut first = true;
@@ -160,5 +205,30 @@ impl CoverageReport<'_> {
     pub fn write_geojson(&self, path: impl AsRef<Path>, which: Features) -> Result<()> {
         let path = path.as_ref();
         crate::outfile::write_file(path, |file| self.to_geojson(file, which))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipolygon_json_is_what_the_geojson_crate_writes() {
+        let square = |x: f64, y: f64, d: f64| -> geo_types::LineString<f64> {
+            vec![(x, y), (x + d, y), (x + d, y + d), (x, y + d), (x, y)].into()
+        };
+        let mp = geo_types::MultiPolygon(vec![
+            geo_types::Polygon::new(
+                square(2.0, 48.0, 1.0),
+                vec![square(2.25, 48.25, 0.125), square(2.5, 48.5, 0.1234567)],
+            ),
+            geo_types::Polygon::new(square(-52.2496, 4.8677, 1e-7), vec![]),
+        ]);
+        let ours = multipolygon_json(&mp).unwrap();
+        let theirs = serde_json::to_vec(&geojson::Geometry::from(&mp)).unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs).unwrap()
+        );
     }
 }
