@@ -123,7 +123,7 @@ pub enum Note {
     UnclosedRings(usize),
     /// Holes with fewer than 3 distinct vertices, dropped.
     DegenerateHoles(usize),
-    /// Ids of the invalid polygons repaired with geo's `MakeValid`.
+    /// Ids of the invalid polygons repaired (even-odd rule, as geo's `MakeValid`).
     Repaired(Vec<String>),
     /// Ids of the invalid polygons whose repair failed: kept as read.
     RepairFailed(Vec<String>),
@@ -222,7 +222,7 @@ impl fmt::Display for Note {
             ),
             Note::Repaired(list) => write!(
                 f,
-                "{} invalid polygon(s) (self-intersections, bad rings) were repaired with geo's MakeValid: {}",
+                "{} invalid polygon(s) (self-intersections, bad rings) were repaired (even-odd rule): {}",
                 list.len(),
                 ids(list)
             ),

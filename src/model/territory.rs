@@ -228,7 +228,7 @@ pub struct Territory {
 impl Territory {
     /// A territory from a WGS84 lon/lat (multi)polygon, with the readers'
     /// checks: every vertex in one supported zone, projected to the zone's
-    /// CRS, repaired with geo's `MakeValid` when invalid.
+    /// CRS, repaired (even-odd rule) when invalid.
     ///
     /// ```
     /// use geo_types::polygon;

@@ -202,7 +202,7 @@ pub(crate) fn parse_population(text: &str) -> Option<u64> {
 /// geometries, projected or out-of-range coordinates, coordinates outside
 /// France, polygons straddling two zones, missing and duplicate ids are
 /// skipped and counted. Invalid polygons (self-intersections) are repaired
-/// with geo's `MakeValid` and noted; unclosed rings are closed and noted.
+/// (even-odd rule) and noted; unclosed rings are closed and noted.
 /// A population that is null or unreadable leaves the territory without
 /// population, noted with its count.
 ///
@@ -274,6 +274,23 @@ pub(crate) struct TerritorySink<'f> {
     seen: HashSet<String>,
     no_population: usize,
     bad_population: usize,
+    /// Records read whose polygon is not placed yet, with their CRS.
+    #[allow(clippy::type_complexity)]
+    pending: Vec<(
+        Location,
+        RecordFields,
+        std::result::Result<geo_types::MultiPolygon<f64>, Problem>,
+        Crs,
+    )>,
+}
+
+/// What a territory takes from its record besides its polygon.
+struct RecordFields {
+    id: String,
+    population: Option<String>,
+    name: Option<String>,
+    departement: Option<String>,
+    attributes: std::collections::BTreeMap<String, String>,
 }
 
 impl<'f> TerritorySink<'f> {
@@ -286,6 +303,7 @@ impl<'f> TerritorySink<'f> {
             seen: HashSet::new(),
             no_population: 0,
             bad_population: 0,
+            pending: Vec::new(),
         }
     }
 
@@ -315,9 +333,32 @@ impl<'f> TerritorySink<'f> {
         let Some(id) = self.id(location, get) else {
             return Ok(());
         };
-        let placed = geometry().and_then(|mp| crate::place::place_in(mp, crs));
-        self.keep(location, id, placed, get);
+        // Placing (projection, land check, validity, repair) is most of the
+        // work: records wait in a batch that is placed in parallel.
+        let fields = self.snapshot(id, get);
+        self.pending.push((location, fields, geometry(), crs));
+        if self.pending.len() >= crate::read::geojson::BATCH_FEATURES {
+            self.place_pending();
+        }
         Ok(())
+    }
+
+    /// Places the waiting records in parallel and keeps them in file order.
+    fn place_pending(&mut self) {
+        use rayon::prelude::*;
+        let placed: Vec<std::result::Result<PlacedPolygon, Problem>> = self
+            .pending
+            .par_iter_mut()
+            .map(|(_, _, geometry, crs)| {
+                let geometry =
+                    std::mem::replace(geometry, Err((SkipReason::EmptyGeometry, String::new())));
+                geometry.and_then(|mp| crate::place::place_in(mp, *crs))
+            })
+            .collect();
+        let pending = std::mem::take(&mut self.pending);
+        for ((location, fields, _, _), placed) in pending.into_iter().zip(placed) {
+            self.keep_fields(location, fields, placed);
+        }
     }
 
     /// The record's id, or a counted skip.
@@ -343,6 +384,40 @@ impl<'f> TerritorySink<'f> {
         placed: std::result::Result<PlacedPolygon, Problem>,
         get: &dyn Fn(&[String]) -> Option<String>,
     ) {
+        let fields = self.snapshot(id, get);
+        self.keep_fields(location, fields, placed);
+    }
+
+    /// What the [`FieldMap`] takes from a record, read through `get`.
+    fn snapshot(&self, id: String, get: &dyn Fn(&[String]) -> Option<String>) -> RecordFields {
+        let fields = self.fields;
+        RecordFields {
+            id,
+            population: get(&fields.population),
+            name: get(&fields.name),
+            departement: get(&fields.departement),
+            attributes: fields
+                .attributes
+                .iter()
+                .filter_map(|k| get(std::slice::from_ref(k)).map(|v| (k.clone(), v)))
+                .collect(),
+        }
+    }
+
+    /// Keeps the territory of a record (see [`keep`](Self::keep)).
+    fn keep_fields(
+        &mut self,
+        location: Location,
+        record: RecordFields,
+        placed: std::result::Result<PlacedPolygon, Problem>,
+    ) {
+        let RecordFields {
+            id,
+            population,
+            name,
+            departement,
+            attributes,
+        } = record;
         let placed = match placed {
             Ok(p) => p,
             Err((reason, detail)) => {
@@ -357,7 +432,7 @@ impl<'f> TerritorySink<'f> {
             return;
         }
         let fields = self.fields;
-        let population = match get(&fields.population) {
+        let population = match population {
             Some(text) => {
                 let p = parse_population(&text);
                 self.bad_population += usize::from(p.is_none());
@@ -368,21 +443,20 @@ impl<'f> TerritorySink<'f> {
                 None
             }
         };
-        let name = get(&fields.name).unwrap_or_else(|| id.clone());
+        let name = name.unwrap_or_else(|| id.clone());
         let mut territory =
             Territory::projected(id, name, fields.kind, placed.zone, placed.geometry);
         territory.population = population;
-        territory.departement = get(&fields.departement);
-        territory.attributes = fields
-            .attributes
-            .iter()
-            .filter_map(|k| get(std::slice::from_ref(k)).map(|v| (k.clone(), v)))
-            .collect();
+        territory.departement = departement;
+        territory.attributes = attributes;
         self.out.push(territory);
         self.report.kept += 1;
     }
 
     pub fn finish(mut self) -> (Vec<Territory>, LoadReport) {
+        if !self.pending.is_empty() {
+            self.place_pending();
+        }
         self.fixes.add_notes(&mut self.report);
         if self.no_population > 0 {
             self.report.note(Note::NoPopulation(self.no_population));

@@ -58,10 +58,10 @@ pub(crate) fn lonlat_geometry(
     });
     // Unprojecting and rounding can make a valid polygon invalid (parts
     // that touched now overlap by a centimetre, vertices that merge):
-    // what is written is repaired again so that GIS tools accept it.
+    // what is written is repaired again so that GIS tools accept it (the
+    // rounded vertices are kept as they are; only crossings are added).
     if !crate::place::multipolygon_is_valid(&geometry)
-        && let Ok(fixed) = geo::MakeValid::make_valid(&geometry)
-        && !fixed.0.is_empty()
+        && let Some(fixed) = crate::place::repair_of(&geometry)
     {
         geometry = fixed;
     }
