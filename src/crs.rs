@@ -248,6 +248,9 @@ pub fn looks_projected(x: f64, y: f64) -> bool {
 /// Transforms WGS84 lon/lat to and from each zone's CRS.
 pub struct Projector {
     wgs84: Proj,
+    /// Longitude/latitude on GRS80: the geographic end of the French CRS
+    /// and LAEA (see [`Projector::geographic`]).
+    lonlat_grs80: Proj,
     laea_europe: Proj,
     web_mercator: Proj,
     zones: Vec<Proj>,
@@ -271,6 +274,9 @@ impl Projector {
     pub fn new() -> Result<Self> {
         let wgs84 = Proj::from_proj_string("+proj=longlat +ellps=WGS84 +datum=WGS84 +no_defs")
             .map_err(|e| proj_err(Zone::Metropole, e))?;
+        let lonlat_grs80 =
+            Proj::from_proj_string("+proj=longlat +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +no_defs")
+                .map_err(|e| proj_err(Zone::Metropole, e))?;
         let laea_europe = Proj::from_proj_string(
             "+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
         )
@@ -285,6 +291,7 @@ impl Projector {
             .collect::<Result<Vec<_>>>()?;
         Ok(Projector {
             wgs84,
+            lonlat_grs80,
             laea_europe,
             web_mercator,
             zones,
@@ -312,7 +319,7 @@ impl Projector {
     /// Projects one WGS84 lon/lat (degrees) to `zone`'s CRS (metres).
     pub fn project(&self, zone: Zone, lon: f64, lat: f64) -> Result<Coord<f64>> {
         let mut p = (lon.to_radians(), lat.to_radians());
-        proj4rs::transform::transform(&self.wgs84, self.zone_proj(zone)?, &mut p)
+        proj4rs::transform::transform(&self.lonlat_grs80, self.zone_proj(zone)?, &mut p)
             .map_err(|e| proj_err(zone, e))?;
         finite(zone, p)
     }
@@ -327,7 +334,7 @@ impl Projector {
     /// Back from `zone`'s CRS (metres) to WGS84 lon/lat (degrees).
     pub fn unproject(&self, zone: Zone, x: f64, y: f64) -> Result<Coord<f64>> {
         let mut p = (x, y);
-        proj4rs::transform::transform(self.zone_proj(zone)?, &self.wgs84, &mut p)
+        proj4rs::transform::transform(self.zone_proj(zone)?, &self.lonlat_grs80, &mut p)
             .map_err(|e| proj_err(zone, e))?;
         finite(zone, (p.0.to_degrees(), p.1.to_degrees()))
     }
@@ -335,7 +342,7 @@ impl Projector {
     /// ETRS89-LAEA Europe (EPSG:3035, the CRS of INSEE's Filosofi grid) to WGS84 lon/lat.
     pub fn from_laea_europe(&self, x: f64, y: f64) -> Result<Coord<f64>> {
         let mut p = (x, y);
-        proj4rs::transform::transform(&self.laea_europe, &self.wgs84, &mut p).map_err(|e| {
+        proj4rs::transform::transform(&self.laea_europe, &self.lonlat_grs80, &mut p).map_err(|e| {
             Error::Projection {
                 crs: "EPSG:3035",
                 message: e.to_string(),
@@ -345,6 +352,20 @@ impl Projector {
     }
 
     /// The projection of a projected input CRS (`None` for lon/lat).
+    /// The geographic CRS `crs` is taken to and from. The French CRS and
+    /// LAEA Europe are on GRS80 (RGF93 and its overseas counterparts,
+    /// ETRS89), which EPSG ties to WGS84 by a null transformation: PROJ's
+    /// pipeline for EPSG:2154 ↔ 4326 is the projection alone, with no change
+    /// of ellipsoid, and so is this one (a change of ellipsoid through
+    /// geocentric coordinates moves points by a tenth of a millimetre and
+    /// costs more than the projection). Web Mercator is on WGS84's sphere.
+    fn geographic(&self, crs: Crs) -> &Proj {
+        match crs {
+            Crs::WebMercator => &self.wgs84,
+            Crs::LonLat | Crs::Zone(_) | Crs::LaeaEurope => &self.lonlat_grs80,
+        }
+    }
+
     fn source(&self, crs: Crs) -> Result<Option<&Proj>> {
         Ok(match crs {
             Crs::LonLat => None,
@@ -360,7 +381,7 @@ impl Projector {
             return Ok(Coord { x, y });
         };
         let mut p = (x, y);
-        proj4rs::transform::transform(from, &self.wgs84, &mut p).map_err(|e| {
+        proj4rs::transform::transform(from, self.geographic(crs), &mut p).map_err(|e| {
             Error::Projection {
                 crs: crs_name(crs),
                 message: e.to_string(),
@@ -375,7 +396,7 @@ impl Projector {
             return Ok(Coord { x: lon, y: lat });
         };
         let mut p = (lon.to_radians(), lat.to_radians());
-        proj4rs::transform::transform(&self.wgs84, to, &mut p).map_err(|e| Error::Projection {
+        proj4rs::transform::transform(self.geographic(crs), to, &mut p).map_err(|e| Error::Projection {
             crs: crs_name(crs),
             message: e.to_string(),
         })?;
@@ -388,7 +409,7 @@ impl Projector {
         let Some(from) = self.source(crs)? else {
             return Ok(());
         };
-        proj4rs::transform::transform(from, &self.wgs84, mp).map_err(|e| Error::Projection {
+        proj4rs::transform::transform(from, self.geographic(crs), mp).map_err(|e| Error::Projection {
             crs: crs_name(crs),
             message: e.to_string(),
         })?;
@@ -406,7 +427,7 @@ impl Projector {
             x: c.x.to_radians(),
             y: c.y.to_radians(),
         });
-        proj4rs::transform::transform(&self.wgs84, self.zone_proj(zone)?, mp)
+        proj4rs::transform::transform(&self.lonlat_grs80, self.zone_proj(zone)?, mp)
             .map_err(|e| proj_err(zone, e))?;
         check_finite(zone, mp)
     }
@@ -414,7 +435,7 @@ impl Projector {
     /// Transforms every vertex of a projected multipolygon back to lon/lat, in place.
     pub fn unproject_multipolygon(&self, zone: Zone, mp: &mut MultiPolygon<f64>) -> Result<()> {
         use geo::MapCoordsInPlace;
-        proj4rs::transform::transform(self.zone_proj(zone)?, &self.wgs84, mp)
+        proj4rs::transform::transform(self.zone_proj(zone)?, &self.lonlat_grs80, mp)
             .map_err(|e| proj_err(zone, e))?;
         mp.map_coords_in_place(|c| Coord {
             x: c.x.to_degrees(),

@@ -146,20 +146,21 @@ fn is_valid(p: &Polygon<f64>) -> bool {
 }
 
 /// geo's `Validation::is_valid` for a polygon, verdict for verdict, with
-/// its quadratic search for self-intersecting rings replaced by an R-tree
-/// of segments (segments whose boxes do not meet cannot intersect): the
+/// its quadratic search for self-intersecting rings replaced by a sweep
+/// (segments whose boxes do not meet cannot intersect): the
 /// same rules — at least 4 distinct points per ring, finite coordinates, no
 /// ring crossing itself, holes inside the shell and not overlapping or
 /// sharing a line with it or each other (geo's own relate).
 pub(crate) fn polygon_is_valid(p: &Polygon<f64>) -> bool {
-    use geo::{
-        Relate, RemoveRepeatedPoints, coordinate_position::CoordPos, dimensions::Dimensions,
-    };
+    use geo::{Relate, coordinate_position::CoordPos, dimensions::Dimensions};
     for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
         if ring.0.is_empty() {
             continue;
         }
-        if ring.remove_repeated_points().0.len() < 4
+        // geo's `remove_repeated_points` on a ring drops consecutive
+        // repeats: count what it would keep, without the copy.
+        let kept = 1 + ring.0.windows(2).filter(|w| w.first() != w.last()).count();
+        if kept < 4
             || ring_self_intersects(ring)
             || ring.0.iter().any(|c| !c.x.is_finite() || !c.y.is_finite())
         {
@@ -195,10 +196,11 @@ pub(crate) fn polygon_is_valid(p: &Polygon<f64>) -> bool {
 }
 
 /// geo's rule for a ring crossing itself: two different segments that
-/// intersect other than end-to-start. Pairs are found with an R-tree.
+/// intersect other than end-to-start. Candidate pairs are found by a sweep
+/// from west to east: segments sorted by their west end, each compared only
+/// with those that start before it ends and overlap it north–south.
 fn ring_self_intersects(ring: &geo_types::LineString<f64>) -> bool {
     use geo::Intersects;
-    use rstar::primitives::{GeomWithData, Rectangle};
     let lines: Vec<geo_types::Line<f64>> = ring.lines().collect();
     // Symmetric in `a` and `b`; the end-to-start test first spares the
     // exact test for consecutive segments, which always meet.
@@ -211,30 +213,38 @@ fn ring_self_intersects(ring: &geo_types::LineString<f64>) -> bool {
             .enumerate()
             .any(|(i, a)| lines.iter().skip(i + 1).any(|b| crossing(a, b)));
     }
-    let boxes: Vec<_> = lines
+    // (west, east, south, north, index)
+    let mut spans: Vec<(f64, f64, f64, f64, usize)> = lines
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            GeomWithData::new(
-                Rectangle::from_corners(
-                    [l.start.x.min(l.end.x), l.start.y.min(l.end.y)],
-                    [l.start.x.max(l.end.x), l.start.y.max(l.end.y)],
-                ),
+            (
+                l.start.x.min(l.end.x),
+                l.start.x.max(l.end.x),
+                l.start.y.min(l.end.y),
+                l.start.y.max(l.end.y),
                 i,
             )
         })
         .collect();
-    let tree = rstar::RTree::bulk_load(boxes);
-    tree.iter().any(|a| {
-        tree.locate_in_envelope_intersecting(&rstar::RTreeObject::envelope(a.geom()))
-            .any(|b| {
-                b.data > a.data
-                    && match (lines.get(a.data), lines.get(b.data)) {
-                        (Some(x), Some(y)) => crossing(x, y),
-                        _ => false,
-                    }
-            })
-    })
+    spans.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    spans
+        .iter()
+        .enumerate()
+        .any(|(k, &(_, east, south, north, i))| {
+            spans
+                .iter()
+                .skip(k + 1)
+                .take_while(|b| b.0 <= east)
+                .any(|&(_, _, s2, n2, j)| {
+                    s2 <= north
+                        && south <= n2
+                        && match (lines.get(i), lines.get(j)) {
+                            (Some(a), Some(b)) => crossing(a, b),
+                            _ => false,
+                        }
+                })
+        })
 }
 
 /// geo's `Validation::is_valid` for a multipolygon, verdict for verdict:
@@ -600,7 +610,7 @@ mod tests {
         use proptest::prelude::*;
 
         /// Rings on a small integer grid: plenty of crossings, touchings,
-        /// repeated vertices and spikes; long enough to use the R-tree.
+        /// repeated vertices and spikes; long enough to use the sweep.
         fn ring(max: usize) -> impl Strategy<Value = geo_types::LineString<f64>> {
             prop::collection::vec((0i32..7, 0i32..7), 3..max).prop_map(|pts| {
                 let mut c: Vec<(f64, f64)> = pts

@@ -118,10 +118,10 @@ pub(crate) fn for_each_feature_in<T: Send>(
                         index: count,
                         crs: zone_crs,
                     });
-                    if batch.features.len() >= BATCH_FEATURES || batch.bytes.len() >= BATCH_BYTES {
-                        if batch.flush(path, &prepare, &mut on_feature)?.is_break() {
-                            return Ok(());
-                        }
+                    if (batch.features.len() >= BATCH_FEATURES || batch.bytes.len() >= BATCH_BYTES)
+                        && batch.flush(path, &prepare, &mut on_feature)?.is_break()
+                    {
+                        return Ok(());
                     }
                 }
                 if batch.flush(path, &prepare, &mut on_feature)?.is_break() {

@@ -89,7 +89,7 @@ impl<'p, R: Read> Scanner<'p, R> {
             return Err(Error::format(path, None, "empty file"));
         }
         // Written by some Windows tools; not JSON.
-        if s.buf[..s.end].starts_with(&[0xEF, 0xBB, 0xBF]) {
+        if s.chunk().starts_with(&[0xEF, 0xBB, 0xBF]) {
             s.pos = 3;
         }
         Ok(s)
@@ -126,6 +126,11 @@ impl<'p, R: Read> Scanner<'p, R> {
         self.error_at(self.position(), truncated, what)
     }
 
+    /// The bytes read and not consumed yet.
+    fn chunk(&self) -> &[u8] {
+        self.buf.get(self.pos..self.end).unwrap_or_default()
+    }
+
     /// Makes bytes available at `pos`; false at the end of the input.
     fn fill(&mut self) -> Result<bool> {
         if self.pos < self.end {
@@ -159,7 +164,9 @@ impl<'p, R: Read> Scanner<'p, R> {
             if !self.fill()? {
                 return Ok(None);
             }
-            let b = self.buf[self.pos];
+            let Some(&b) = self.chunk().first() else {
+                return Ok(None);
+            };
             match b {
                 b' ' | b'\t' | b'\r' => {
                     self.pos += 1;
@@ -297,7 +304,7 @@ impl<'p, R: Read> Scanner<'p, R> {
             if !self.fill()? {
                 return Ok(());
             }
-            let chunk = &self.buf[self.pos..self.end];
+            let chunk = self.buf.get(self.pos..self.end).unwrap_or_default();
             let n = chunk
                 .iter()
                 .position(|b| {
@@ -307,7 +314,7 @@ impl<'p, R: Read> Scanner<'p, R> {
                     )
                 })
                 .unwrap_or(chunk.len());
-            out.extend_from_slice(&chunk[..n]);
+            out.extend_from_slice(chunk.get(..n).unwrap_or_default());
             self.pos += n;
             self.column += n as u64;
             if self.pos < self.end {
@@ -329,7 +336,7 @@ impl<'p, R: Read> Scanner<'p, R> {
             if !self.fill()? {
                 return Err(self.error("EOF while parsing a value"));
             }
-            let chunk = &self.buf[self.pos..self.end];
+            let chunk = self.buf.get(self.pos..self.end).unwrap_or_default();
             let mut done = None;
             let mut line = self.line;
             let mut line_start: Option<usize> = None;
@@ -372,7 +379,7 @@ impl<'p, R: Read> Scanner<'p, R> {
                 }
             }
             let n = done.unwrap_or(chunk.len());
-            out.extend_from_slice(&chunk[..n]);
+            out.extend_from_slice(chunk.get(..n).unwrap_or_default());
             self.line = line;
             self.column = match line_start {
                 Some(s) => (n - s) as u64 + 1,
@@ -414,7 +421,9 @@ pub(crate) fn value_error(path: &Path, at: Pos, e: &serde_json::Error) -> Error 
 mod tests {
     use super::*;
 
-    fn scan(text: &str) -> Result<(Vec<(String, String)>, Vec<(Pos, String)>)> {
+    type Scanned = (Vec<(String, String)>, Vec<(Pos, String)>);
+
+    fn scan(text: &str) -> Result<Scanned> {
         let path = Path::new("t.geojson");
         let mut s = Scanner::new(path, text.as_bytes())?;
         s.open()?;
