@@ -145,7 +145,7 @@ pub fn read_communes_from(
     );
     let (mut groups, polygons_report) = groups?;
     let mut reports = vec![polygons_report];
-    let table = match table.transpose()? {
+    let mut table = match table.transpose()? {
         Some((rows, r)) => {
             reports.push(r);
             Some(rows)
@@ -160,29 +160,33 @@ pub fn read_communes_from(
         None => None,
     };
 
-    // Communes of several polygons are dissolved: in parallel.
-    let communes: Vec<Territory> = groups
-        .par_iter_mut()
+    // Each commune takes its table row (what remains in the table then has
+    // no polygon); communes of several polygons are dissolved, in parallel.
+    let mut without_row = Vec::new();
+    let paired: Vec<(&String, &mut Group, Option<TableRow>)> = groups
+        .iter_mut()
         .map(|(code, group)| {
+            let row = table.as_mut().and_then(|rows| rows.remove(code));
+            if table.is_some() && row.is_none() {
+                without_row.push(code.clone());
+            }
+            (code, group, row)
+        })
+        .collect();
+    let communes: Vec<Territory> = paired
+        .into_par_iter()
+        .map(|(code, group, row)| {
             let mut territory = commune_of(code, group);
-            if let Some(row) = table.as_ref().and_then(|rows| rows.get(code)) {
+            if let Some(row) = row {
                 row.apply(&mut territory);
             }
             territory.frr = frr.as_ref().and_then(|rows| rows.get(code)).copied();
             territory
         })
         .collect();
-    let without_row: Vec<String> = match &table {
-        Some(rows) => groups
-            .keys()
-            .filter(|code| !rows.contains_key(*code))
-            .cloned()
-            .collect(),
-        None => Vec::new(),
-    };
 
     if let (Some(rows), Some(table_report)) = (&table, reports.get_mut(1)) {
-        report_rows_without_polygon(rows, &groups, table_report);
+        report_rows_without_polygon(rows, table_report);
         if !without_row.is_empty() {
             table_report.note(Note::PolygonsWithoutRow(without_row));
         }
@@ -281,26 +285,20 @@ fn commune_of(code: &str, group: &mut Group) -> Territory {
 }
 
 impl TableRow {
-    fn apply(&self, territory: &mut Territory) {
-        territory.name.clone_from(&self.name);
-        territory.departement = Some(self.dep.clone());
+    fn apply(self, territory: &mut Territory) {
+        territory.name = self.name;
+        territory.departement = Some(self.dep);
         territory.population = self.population;
         territory.density = self.density;
-        territory.rural_typology.clone_from(&self.rural_typology);
-        territory.attributes.extend(self.attributes.clone());
+        territory.rural_typology = self.rural_typology;
+        territory.attributes.extend(self.attributes);
     }
 }
 
-/// Skips the table rows that have no polygon, naming their population.
-fn report_rows_without_polygon(
-    rows: &HashMap<String, TableRow>,
-    groups: &BTreeMap<String, Group>,
-    report: &mut LoadReport,
-) {
-    let mut missing: Vec<(&String, &TableRow)> = rows
-        .iter()
-        .filter(|(code, _)| !groups.contains_key(*code))
-        .collect();
+/// Skips the table rows that have no polygon (those the communes did not
+/// take), naming their population.
+fn report_rows_without_polygon(rows: &HashMap<String, TableRow>, report: &mut LoadReport) {
+    let mut missing: Vec<(&String, &TableRow)> = rows.iter().collect();
     missing.sort_by_key(|(_, row)| row.line);
     let mut lost_population = 0u64;
     for (code, row) in missing {

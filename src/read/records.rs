@@ -94,6 +94,9 @@ pub(crate) struct RecordLines<R> {
     next_line: u64,
     /// The lines after the first of the last record returned.
     continuation: Vec<(u64, Vec<u8>)>,
+    /// The longest line read so far (up to 64 KiB): each line's buffer is
+    /// allocated at that size once instead of growing byte by byte.
+    line_capacity: usize,
 }
 
 impl<R: BufRead> RecordLines<R> {
@@ -105,6 +108,7 @@ impl<R: BufRead> RecordLines<R> {
             pending: VecDeque::new(),
             next_line: first_line,
             continuation: Vec::new(),
+            line_capacity: 128,
         }
     }
 
@@ -121,10 +125,11 @@ impl<R: BufRead> RecordLines<R> {
         if let Some(l) = self.pending.pop_front() {
             return Ok(Some(l));
         }
-        let mut buf = Vec::new();
+        let mut buf = Vec::with_capacity(self.line_capacity);
         if self.input.read_until(b'\n', &mut buf)? == 0 {
             return Ok(None);
         }
+        self.line_capacity = self.line_capacity.max(buf.len().min(1 << 16));
         let n = self.next_line;
         self.next_line += 1;
         Ok(Some((n, buf)))
