@@ -184,20 +184,18 @@ impl PopulationModel {
                     }
                     return;
                 }
-                // Cell k of n holds ⌊(k+1)·P/n⌋ − ⌊k·P/n⌋, computed in
-                // u64 when n·P fits (always, for real communes), else u128.
+                // Cell k of n holds ⌊(k+1)·P/n⌋ − ⌊k·P/n⌋: P/n, plus one
+                // each time the running remainder of k·P/n wraps past n
+                // (exact, and no division per cell).
                 let n = out.len() as u64;
-                let share_of = |k: u64| -> f64 {
-                    match n.checked_mul(population) {
-                        Some(_) => ((k + 1) * population / n - k * population / n) as f64,
-                        None => {
-                            let (k, p, n) = (u128::from(k), u128::from(population), u128::from(n));
-                            ((k + 1) * p / n - k * p / n) as f64
-                        }
-                    }
-                };
-                for (k, unit) in out.iter_mut().enumerate() {
-                    unit.population = share_of(k as u64);
+                let (base, step) = (population / n, population % n);
+                let mut remainder = 0u64;
+                for unit in out.iter_mut() {
+                    // remainder < n and step < n: the sum cannot overflow.
+                    remainder += step;
+                    let carry = u64::from(remainder >= n);
+                    remainder -= carry * n;
+                    unit.population = (base + carry) as f64;
                 }
             }
         }

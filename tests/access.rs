@@ -287,6 +287,12 @@ proptest! {
         prop_assert!(!units.is_empty());
         prop_assert_eq!(units.iter().map(|u| u.population).sum::<f64>(), population as f64);
         prop_assert!(units.iter().all(|u| u.population >= 0.0 && u.population.fract() == 0.0));
+        // Cell k of n holds ⌊(k+1)·P/n⌋ − ⌊k·P/n⌋ (the documented rule).
+        let (n, p) = (units.len() as u128, u128::from(population));
+        for (k, u) in units.iter().enumerate() {
+            let k = k as u128;
+            prop_assert_eq!(u.population, ((k + 1) * p / n - k * p / n) as f64);
+        }
     }
 }
 
