@@ -102,6 +102,30 @@ proptest! {
     }
 
     #[test]
+    fn distance_to_polygon_equals_geo_with_holes_and_islands(
+        radii in prop::collection::vec(2_000.0..5_000.0f64, 3..24),
+        hole in prop::collection::vec(600.0..1_500.0f64, 3..12),
+        island in prop::collection::vec(50.0..400.0f64, 3..8),
+        ps in pts(),
+    ) {
+        let (cx, cy) = (X0 + 10_000.0, Y0 + 10_000.0);
+        // A shell with a hole, and an island inside the hole.
+        let shell = star(cx, cy, &radii).exterior().clone();
+        let hole = star(cx, cy, &hole).exterior().clone();
+        let mp = MultiPolygon(vec![
+            geo_types::Polygon::new(shell, vec![hole]),
+            star(cx, cy, &island),
+        ]);
+        for &(x, y) in &ps {
+            let (x, y) = (X0 + x, Y0 + y);
+            let ours = maillage::coverage::distance_to_polygon(&mp, [x, y]);
+            let geo = Euclidean.distance(&mp, &Point::new(x, y));
+            let geo = if geo <= maillage::model::ON_BOUNDARY_M { 0.0 } else { geo };
+            prop_assert!((ours - geo).abs() < 1e-6, "({x}, {y}): {ours} vs {geo}");
+        }
+    }
+
+    #[test]
     fn batched_nearest_distances_equal_brute_force(
         sites in prop::collection::vec((-50_000.0..50_000.0f64, -50_000.0..50_000.0f64), 1..60),
         cells in prop::collection::vec((-30_000.0..30_000.0f64, -30_000.0..30_000.0f64), 0..700),

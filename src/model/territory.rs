@@ -3,8 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use geo::{Distance, Euclidean};
-use geo_types::{MultiPolygon, Point};
+use geo_types::MultiPolygon;
 
 use crate::crs::Zone;
 
@@ -323,7 +322,41 @@ pub const ON_BOUNDARY_M: f64 = 1e-3;
 
 /// Distance in metres from the point `xy` to a projected multipolygon: 0
 /// inside it or within [`ON_BOUNDARY_M`] of its boundary.
+///
+/// One pass over the segments gives both answers: the smallest squared
+/// distance to a segment (one square root at the end) and, polygon by
+/// polygon, the parity of the rings' crossings of a ray going east (odd:
+/// inside the shell and outside its holes). Points this test could place
+/// wrongly lie within a rounding error of an edge, where the distance is 0
+/// either way. Equal to geo's `Euclidean` distance to the nanometre (a
+/// property test checks it), several times faster on the coverage of every
+/// commune.
 pub fn distance_to_polygon(geometry: &MultiPolygon<f64>, xy: [f64; 2]) -> f64 {
-    let d = Euclidean.distance(geometry, &Point::new(xy[0], xy[1]));
-    if d <= ON_BOUNDARY_M { 0.0 } else { d }
+    let [px, py] = xy;
+    let mut best = f64::INFINITY;
+    let mut inside = false;
+    for polygon in &geometry.0 {
+        let mut odd = false;
+        for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
+            for line in ring.lines() {
+                let (a, b) = (line.start, line.end);
+                let (dx, dy) = (b.x - a.x, b.y - a.y);
+                let (ax, ay) = (px - a.x, py - a.y);
+                let len2 = dx * dx + dy * dy;
+                let t = if len2 > 0.0 {
+                    ((ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                };
+                let (ex, ey) = (ax - t * dx, ay - t * dy);
+                best = best.min(ex * ex + ey * ey);
+                if (a.y > py) != (b.y > py) && px < a.x + (py - a.y) * dx / dy {
+                    odd = !odd;
+                }
+            }
+        }
+        inside |= odd;
+    }
+    let d = best.sqrt();
+    if inside || d <= ON_BOUNDARY_M { 0.0 } else { d }
 }
