@@ -161,7 +161,12 @@ impl PopulationModel {
                     return;
                 };
                 // Cells are written straight into `out` (no buffer per
-                // commune), then given their shares.
+                // commune), room made once for as many as the bounding box
+                // holds, then given their shares.
+                if let Some(b) = commune.geometry.bounding_rect() {
+                    let cells = (b.width() / cell_m + 1.0) * (b.height() / cell_m + 1.0);
+                    out.reserve(cells.clamp(0.0, MAX_CELLS_PER_COMMUNE) as usize);
+                }
                 for_each_grid_cell(&commune.geometry, *cell_m, |xy| {
                     out.push(PopulationUnit {
                         commune: id,
