@@ -59,8 +59,9 @@ const BATCH_BYTES: usize = 8 << 20;
 
 /// Reads the FeatureCollection of `reader` feature by feature, without ever
 /// holding the whole document: a scanner copies the bytes of a batch of
-/// features, the batch is parsed in parallel, `prepare` runs on each parsed
-/// feature in parallel too (placing its geometry, say), then `on_feature`
+/// features, the batch is parsed in parallel (while the scanner gathers the
+/// next), `prepare` runs on each parsed feature in parallel too (placing
+/// its geometry, say), then `on_feature`
 /// receives each feature and what `prepare` made of it, in file order, and
 /// may stop the reading with [`ControlFlow::Break`]. `path` labels errors.
 pub(crate) fn for_each_feature_in<T: Send>(
@@ -78,7 +79,6 @@ pub(crate) fn for_each_feature_in<T: Send>(
     let mut crs_after_features = false;
     let mut count = 0u64;
     let mut value = Vec::new();
-    let mut batch = Batch::default();
     loop {
         match scanner.next_member(&mut value)? {
             (Member::End, _) => break,
@@ -105,27 +105,32 @@ pub(crate) fn for_each_feature_in<T: Send>(
             },
             (Member::Features, _) => {
                 saw_features = true;
-                loop {
-                    let start = batch.bytes.len();
-                    let Some(at) = scanner.next_feature(&mut batch.bytes)? else {
-                        break;
-                    };
-                    count += 1;
-                    batch.features.push(Pending {
-                        start,
-                        end: batch.bytes.len(),
-                        at,
-                        index: count,
-                        crs: zone_crs,
+                // The scanner gathers the next batch while the current one
+                // is parsed and prepared (by the other threads): the
+                // scanner's sequential work overlaps the parallel work.
+                let mut current = Batch::default();
+                let mut next = Batch::default();
+                let mut more = current.fill(&mut scanner, &mut count, zone_crs)?;
+                while !current.features.is_empty() {
+                    let mut prepared = Vec::new();
+                    let scanned = rayon::in_place_scope(|scope| {
+                        scope.spawn(|_| prepared = current.prepare(path, &prepare));
+                        if more {
+                            next.fill(&mut scanner, &mut count, zone_crs)
+                        } else {
+                            Ok(false)
+                        }
                     });
-                    if (batch.features.len() >= BATCH_FEATURES || batch.bytes.len() >= BATCH_BYTES)
-                        && batch.flush(path, &prepare, &mut on_feature)?.is_break()
-                    {
-                        return Ok(());
+                    // Errors in file order: the current batch's first.
+                    for item in prepared {
+                        let (feature, made) = item?;
+                        if on_feature(feature, made).is_break() {
+                            return Ok(());
+                        }
                     }
-                }
-                if batch.flush(path, &prepare, &mut on_feature)?.is_break() {
-                    return Ok(());
+                    more = scanned?;
+                    current.clear();
+                    std::mem::swap(&mut current, &mut next);
                 }
             }
         }
@@ -185,34 +190,54 @@ struct Batch {
 }
 
 impl Batch {
-    /// Parses and prepares the batch's features in parallel, hands them to
-    /// `on_feature` in order, and empties the batch.
-    fn flush<T: Send>(
+    /// Appends features from the scanner until the batch is full (in count
+    /// or bytes); false once the features array is closed.
+    fn fill<R: Read>(
         &mut self,
+        scanner: &mut Scanner<'_, R>,
+        count: &mut u64,
+        crs: Option<Crs>,
+    ) -> Result<bool> {
+        while self.features.len() < BATCH_FEATURES && self.bytes.len() < BATCH_BYTES {
+            let start = self.bytes.len();
+            let Some(at) = scanner.next_feature(&mut self.bytes)? else {
+                return Ok(false);
+            };
+            *count += 1;
+            self.features.push(Pending {
+                start,
+                end: self.bytes.len(),
+                at,
+                index: *count,
+                crs,
+            });
+        }
+        Ok(true)
+    }
+
+    /// Parses and prepares the batch's features in parallel, in order.
+    fn prepare<T: Send>(
+        &self,
         path: &Path,
         prepare: &(impl Fn(&mut RawFeature) -> T + Sync),
-        on_feature: &mut impl FnMut(RawFeature, T) -> ControlFlow<()>,
-    ) -> Result<ControlFlow<()>> {
+    ) -> Vec<Result<(RawFeature, T)>> {
         use rayon::prelude::*;
         let bytes = &self.bytes;
-        let parsed: Vec<Result<(RawFeature, T)>> = self
-            .features
+        self.features
             .par_iter()
             .map(|p| {
-                let mut feature = parse_feature(path, bytes.get(p.start..p.end).unwrap_or(&[]), p)?;
+                let mut feature =
+                    parse_feature(path, bytes.get(p.start..p.end).unwrap_or(&[]), p)?;
                 let prepared = prepare(&mut feature);
                 Ok((feature, prepared))
             })
-            .collect();
+            .collect()
+    }
+
+    /// Empties the batch, keeping its buffers.
+    fn clear(&mut self) {
         self.bytes.clear();
         self.features.clear();
-        for item in parsed {
-            let (feature, prepared) = item?;
-            if on_feature(feature, prepared).is_break() {
-                return Ok(ControlFlow::Break(()));
-            }
-        }
-        Ok(ControlFlow::Continue(()))
     }
 }
 
