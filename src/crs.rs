@@ -342,12 +342,12 @@ impl Projector {
     /// ETRS89-LAEA Europe (EPSG:3035, the CRS of INSEE's Filosofi grid) to WGS84 lon/lat.
     pub fn from_laea_europe(&self, x: f64, y: f64) -> Result<Coord<f64>> {
         let mut p = (x, y);
-        proj4rs::transform::transform(&self.laea_europe, &self.lonlat_grs80, &mut p).map_err(|e| {
-            Error::Projection {
+        proj4rs::transform::transform(&self.laea_europe, &self.lonlat_grs80, &mut p).map_err(
+            |e| Error::Projection {
                 crs: "EPSG:3035",
                 message: e.to_string(),
-            }
-        })?;
+            },
+        )?;
         finite(Zone::Metropole, (p.0.to_degrees(), p.1.to_degrees()))
     }
 
@@ -396,9 +396,11 @@ impl Projector {
             return Ok(Coord { x: lon, y: lat });
         };
         let mut p = (lon.to_radians(), lat.to_radians());
-        proj4rs::transform::transform(self.geographic(crs), to, &mut p).map_err(|e| Error::Projection {
-            crs: crs_name(crs),
-            message: e.to_string(),
+        proj4rs::transform::transform(self.geographic(crs), to, &mut p).map_err(|e| {
+            Error::Projection {
+                crs: crs_name(crs),
+                message: e.to_string(),
+            }
         })?;
         finite(Zone::Metropole, p)
     }
@@ -409,9 +411,11 @@ impl Projector {
         let Some(from) = self.source(crs)? else {
             return Ok(());
         };
-        proj4rs::transform::transform(from, self.geographic(crs), mp).map_err(|e| Error::Projection {
-            crs: crs_name(crs),
-            message: e.to_string(),
+        proj4rs::transform::transform(from, self.geographic(crs), mp).map_err(|e| {
+            Error::Projection {
+                crs: crs_name(crs),
+                message: e.to_string(),
+            }
         })?;
         mp.map_coords_in_place(|c| Coord {
             x: c.x.to_degrees(),

@@ -48,10 +48,21 @@ fn nearest_tiles(
     out: &mut [f64],
     cand: &mut Candidates,
 ) {
-    let all: Vec<u32> = (0..xys.len() as u32).collect();
-    let Some((x0, y0, x1, y1)) = bbox_of(xys, &all) else {
+    let (mut x0, mut y0, mut x1, mut y1) = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for c in xys {
+        x0 = x0.min(c.x);
+        y0 = y0.min(c.y);
+        x1 = x1.max(c.x);
+        y1 = y1.max(c.y);
+    }
+    if !(x0.is_finite() && y0.is_finite() && x1.is_finite() && y1.is_finite()) {
         return;
-    };
+    }
     let area = ((x1 - x0) * (y1 - y0)).max(1.0);
     let side = (area * BLOCK as f64 / xys.len() as f64).sqrt().max(1.0);
     let mut keyed: Vec<(u64, u32)> = xys

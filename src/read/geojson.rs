@@ -226,8 +226,7 @@ impl Batch {
         self.features
             .par_iter()
             .map(|p| {
-                let mut feature =
-                    parse_feature(path, bytes.get(p.start..p.end).unwrap_or(&[]), p)?;
+                let mut feature = parse_feature(path, bytes.get(p.start..p.end).unwrap_or(&[]), p)?;
                 let prepared = prepare(&mut feature);
                 Ok((feature, prepared))
             })
