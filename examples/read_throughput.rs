@@ -12,6 +12,10 @@
 
 use std::time::Instant;
 
+// The command-line tool's allocator, as in `national_run`.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use maillage::{FieldMap, TerritoryKind};
 
 fn main() -> maillage::Result<()> {

@@ -9,8 +9,8 @@ the number of points de contact inside it (boundary included), the number
 within 500 m, and the distance from its polygon to the nearest point.
 Invalid polygons are repaired with `shapely.make_valid(method="structure",
 keep_collapsed=False)`: polygonal output only, zero-area spikes and
-collapsed parts dropped — the same definition as maillage's (geo's
-MakeValid, polygon parts only).
+collapsed parts dropped — the same rule as maillage's (even-odd,
+polygon parts only).
 
     bash benches/peer/install.sh
     D=../shared/data
