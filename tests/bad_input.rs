@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use maillage::read::{read_assignments, read_la_poste, read_partner_csv, read_territories};
+use maillage::read::{
+    read_assignments, read_la_poste, read_partner_csv, read_territories, read_territories_from,
+};
 use maillage::{Error, FieldMap, Location, Note, SkipReason, TerritoryKind};
 
 struct Dir(tempfile::TempDir);
@@ -317,6 +319,124 @@ fn geojson_truncated_and_invalid_json_give_a_position() {
 
     let err = read_territories(dir.file("csv.geojson", "code;lat;lon\n"), &map()).unwrap_err();
     assert!(err.to_string().contains("invalid JSON"), "{err}");
+}
+
+#[test]
+fn geojson_errors_far_into_the_file_point_at_their_line() {
+    // 600 features, one per line: the reader parses them in batches of 256
+    // while it scans ahead; an error in the third batch still names its
+    // own line and column, and every feature before it was read.
+    let dir = Dir::new();
+    let mut lines: Vec<String> = (0..600)
+        .map(|i| feature(&format!("f{i}"), &square_lonlat(2.0, 47.0, 0.01)))
+        .collect();
+    // Line 1 is the header; feature i is on line i + 2. Break feature 555.
+    lines[555] = lines[555].replace("47.01]", "47.01,]");
+    let text = format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}",
+        lines.join(",\n")
+    );
+    let err = read_territories(dir.file("far.geojson", &text), &map()).unwrap_err();
+    match &err {
+        Error::Format {
+            location: Some(Location::Position { line, column }),
+            message,
+            ..
+        } => {
+            assert_eq!(*line, 557, "{message}");
+            let at = lines[555].find("47.01,]").unwrap() + "47.01,".len() + 1;
+            assert_eq!(*column as usize, at, "{message}");
+            assert!(message.starts_with("invalid JSON"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // The same file whole reads all 600.
+    lines[555] = feature("f555", &square_lonlat(2.0, 47.0, 0.01));
+    let text = format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[\n{}\n]}}",
+        lines.join(",\n")
+    );
+    let (t, r) = read_territories(dir.file("whole.geojson", &text), &map()).unwrap();
+    assert_eq!((t.len(), r.read, r.kept), (600, 600, 600));
+    assert_eq!(t[599].id, "f599");
+}
+
+#[test]
+fn geojson_a_feature_that_is_not_an_object_or_a_broken_outer_level_is_an_error() {
+    let dir = Dir::new();
+    let ok = feature("a", &square_lonlat(2.0, 47.0, 0.01));
+    // (text, line, column, what the message says); columns are 1-based bytes.
+    let col_of = |text: &str, pat: &str| text.rfind(pat).unwrap() + 1;
+    let two = format!("{{\"type\":\"FeatureCollection\",\"features\":[{ok} {ok}]}}");
+    let key = format!("{{\"features\":[{ok}], 7: 1}}");
+    let cases = [
+        (
+            format!("{{\"type\":\"FeatureCollection\",\"features\":[{ok},\n 42]}}"),
+            2,
+            2,
+            "feature #2 is not a JSON object",
+        ),
+        (
+            two.clone(),
+            1,
+            col_of(&two, " {") + 1,
+            "expected `,` or `]`",
+        ),
+        (
+            format!("{{\"features\":[{ok}]}}\n{{}}"),
+            2,
+            1,
+            "trailing characters",
+        ),
+        (key.clone(), 1, col_of(&key, "7"), "key must be a string"),
+    ];
+    for (i, (text, line, column, what)) in cases.iter().enumerate() {
+        let err = read_territories(dir.file(&format!("c{i}.geojson"), text), &map()).unwrap_err();
+        match &err {
+            Error::Format {
+                location: Some(Location::Position { line: l, column: c }),
+                message,
+                ..
+            } => {
+                assert_eq!((*l, *c as usize), (*line, *column), "case {i}: {message}");
+                assert!(message.contains(what), "case {i}: {message}");
+            }
+            other => panic!("case {i}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn geojson_read_a_few_bytes_at_a_time_gives_the_same_territories() {
+    // A reader that hands out 1 to 7 bytes per call (a pipe, a slow
+    // network): the scanner's refills fall inside strings, escapes,
+    // numbers and keys.
+    struct Trickle<'a>(&'a [u8], usize);
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.1 = self.1 % 7 + 1;
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+    let features: Vec<String> = (0..300)
+        .map(|i| {
+            feature(
+                &format!("f\\\"{i}\\u00e9"),
+                &square_lonlat(2.0 + f64::from(i) * 1e-3, 47.0, 0.01),
+            )
+        })
+        .collect();
+    let text = fc(&features);
+    let (whole, r1) = read_territories_from("whole.geojson", text.as_bytes(), &map()).unwrap();
+    let (trickled, r2) =
+        read_territories_from("trickle.geojson", Trickle(text.as_bytes(), 0), &map()).unwrap();
+    assert_eq!((r1.kept, r2.kept), (300, 300));
+    assert_eq!(whole, trickled);
+    assert_eq!(whole[7].id, "f\"7é");
 }
 
 #[test]
