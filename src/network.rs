@@ -20,22 +20,22 @@ struct Candidates {
     ys: Vec<f64>,
 }
 
-fn bbox_of(xys: &[Coord<f64>], order: &[u32]) -> Option<(f64, f64, f64, f64)> {
+/// The bounding box (west, south, east, north) of some coordinates; `None`
+/// when there are none or one is not finite.
+fn bbox_of<'a>(coords: impl IntoIterator<Item = &'a Coord<f64>>) -> Option<(f64, f64, f64, f64)> {
     let (mut x0, mut y0, mut x1, mut y1) = (
         f64::INFINITY,
         f64::INFINITY,
         f64::NEG_INFINITY,
         f64::NEG_INFINITY,
     );
-    for &i in order {
-        if let Some(c) = xys.get(i as usize) {
-            x0 = x0.min(c.x);
-            y0 = y0.min(c.y);
-            x1 = x1.max(c.x);
-            y1 = y1.max(c.y);
-        }
+    for c in coords {
+        x0 = x0.min(c.x);
+        y0 = y0.min(c.y);
+        x1 = x1.max(c.x);
+        y1 = y1.max(c.y);
     }
-    (!order.is_empty() && x0.is_finite() && y0.is_finite() && x1.is_finite() && y1.is_finite())
+    (x0.is_finite() && y0.is_finite() && x1.is_finite() && y1.is_finite())
         .then_some((x0, y0, x1, y1))
 }
 
@@ -48,21 +48,9 @@ fn nearest_tiles(
     out: &mut [f64],
     cand: &mut Candidates,
 ) {
-    let (mut x0, mut y0, mut x1, mut y1) = (
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    );
-    for c in xys {
-        x0 = x0.min(c.x);
-        y0 = y0.min(c.y);
-        x1 = x1.max(c.x);
-        y1 = y1.max(c.y);
-    }
-    if !(x0.is_finite() && y0.is_finite() && x1.is_finite() && y1.is_finite()) {
+    let Some((x0, y0, x1, y1)) = bbox_of(xys) else {
         return;
-    }
+    };
     let area = ((x1 - x0) * (y1 - y0)).max(1.0);
     let side = (area * BLOCK as f64 / xys.len() as f64).sqrt().max(1.0);
     let mut keyed: Vec<(u64, u32)> = xys
@@ -103,7 +91,7 @@ fn nearest_blocks(
     out: &mut [f64],
     cand: &mut Candidates,
 ) {
-    let Some((x0, y0, x1, y1)) = bbox_of(xys, order) else {
+    let Some((x0, y0, x1, y1)) = bbox_of(order.iter().filter_map(|&i| xys.get(i as usize))) else {
         return;
     };
     if order.len() > BLOCK {

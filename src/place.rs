@@ -201,29 +201,21 @@ pub(crate) fn polygon_is_valid(p: &Polygon<f64>) -> bool {
 /// with those that start before it ends and overlap it north–south.
 fn ring_self_intersects(ring: &geo_types::LineString<f64>) -> bool {
     use geo::Intersects;
-    let lines: Vec<geo_types::Line<f64>> = ring.lines().collect();
     // Symmetric in `a` and `b`; the end-to-start test first spares the
     // exact test for consecutive segments, which always meet.
     let crossing = |a: &geo_types::Line<f64>, b: &geo_types::Line<f64>| {
         a.start != b.end && a.end != b.start && a.intersects(b)
     };
-    if lines.len() <= 32 {
-        return lines
-            .iter()
-            .enumerate()
-            .any(|(i, a)| lines.iter().skip(i + 1).any(|b| crossing(a, b)));
-    }
-    // (west, east, south, north, index)
-    let mut spans: Vec<(f64, f64, f64, f64, usize)> = lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
+    // Each segment with its box: west, east, south, north.
+    let mut spans: Vec<(f64, f64, f64, f64, geo_types::Line<f64>)> = ring
+        .lines()
+        .map(|l| {
             (
                 l.start.x.min(l.end.x),
                 l.start.x.max(l.end.x),
                 l.start.y.min(l.end.y),
                 l.start.y.max(l.end.y),
-                i,
+                l,
             )
         })
         .collect();
@@ -231,19 +223,12 @@ fn ring_self_intersects(ring: &geo_types::LineString<f64>) -> bool {
     spans
         .iter()
         .enumerate()
-        .any(|(k, &(_, east, south, north, i))| {
+        .any(|(k, (_, east, south, north, a))| {
             spans
                 .iter()
                 .skip(k + 1)
-                .take_while(|b| b.0 <= east)
-                .any(|&(_, _, s2, n2, j)| {
-                    s2 <= north
-                        && south <= n2
-                        && match (lines.get(i), lines.get(j)) {
-                            (Some(a), Some(b)) => crossing(a, b),
-                            _ => false,
-                        }
-                })
+                .take_while(|b| b.0 <= *east)
+                .any(|(_, _, s2, n2, b)| s2 <= north && south <= n2 && crossing(a, b))
         })
 }
 
@@ -604,13 +589,97 @@ pub(crate) fn even_odd(geometry: &impl geo::BooleanOps<Scalar = f64>) -> MultiPo
 mod tests {
     use super::*;
 
+    mod repair {
+        use super::*;
+        use geo::{Area, Validation};
+
+        fn poly(coords: &[(f64, f64)]) -> Polygon<f64> {
+            Polygon::new(coords.to_vec().into(), vec![])
+        }
+
+        #[test]
+        fn a_spike_is_dropped_and_the_source_vertices_are_kept_exactly() {
+            // A 10 × 10 square in Lambert-93 metres with a zero-width spike
+            // going north from its top edge, and vertices that i_overlay's
+            // grid would move (not multiples of any power of two).
+            let (x, y) = (652_469.0227091359, 6_862_035.259420079);
+            let (w, h) = (10.123_456_789, 9.876_543_21);
+            let p = poly(&[
+                (x, y),
+                (x + w, y),
+                (x + w, y + h),
+                (x + w / 3.0, y + h),
+                (x + w / 3.0, y + 21.0),
+                (x + w / 3.0, y + h),
+                (x, y + h),
+                (x, y),
+            ]);
+            assert!(!p.is_valid());
+            // i_overlay alone moves some of these vertices (its grid is a
+            // power of two of the extent): the snapping puts them back.
+            let moved = even_odd(&p)
+                .coords_iter()
+                .any(|c| !p.exterior().0.contains(&c));
+            assert!(moved, "the case no longer exercises the snapping");
+            let fixed = repair_of(&p).unwrap();
+            assert!(fixed.is_valid());
+            assert!((fixed.unsigned_area() - w * h).abs() < 1e-6);
+            // Nothing reaches the spike's tip any more.
+            let north = fixed.coords_iter().map(|c| c.y).fold(f64::MIN, f64::max);
+            assert_eq!(north, y + h);
+            // Every vertex is one of the source's, bit for bit.
+            let source: Vec<Coord<f64>> = p.exterior().0.clone();
+            assert!(fixed.coords_iter().all(|c| source.contains(&c)));
+        }
+
+        #[test]
+        fn a_ring_touching_itself_becomes_a_polygon_with_a_hole() {
+            // The ring goes round the outer square, along a doubled edge to
+            // an inner square, round it and back: under the even-odd rule
+            // the doubled edge cancels and the inner square is a hole.
+            let p = poly(&[
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 10.0),
+                (0.0, 10.0),
+                (0.0, 0.0),
+                (2.0, 2.0),
+                (2.0, 8.0),
+                (8.0, 8.0),
+                (8.0, 2.0),
+                (2.0, 2.0),
+                (0.0, 0.0),
+            ]);
+            assert!(!p.is_valid());
+            let fixed = repair_of(&p).unwrap();
+            assert!(fixed.is_valid());
+            assert!((fixed.unsigned_area() - (100.0 - 36.0)).abs() < 1e-9);
+        }
+
+        #[test]
+        fn a_bow_tie_becomes_two_triangles() {
+            let p = poly(&[
+                (0.0, 0.0),
+                (10.0, 10.0),
+                (10.0, 0.0),
+                (0.0, 10.0),
+                (0.0, 0.0),
+            ]);
+            let fixed = repair_of(&p).unwrap();
+            assert_eq!(fixed.0.len(), 2);
+            assert!((fixed.unsigned_area() - 50.0).abs() < 1e-9);
+            assert!(fixed.is_valid());
+        }
+    }
+
     mod same_verdicts_as_geo {
         use super::*;
         use geo::Validation;
         use proptest::prelude::*;
 
         /// Rings on a small integer grid: plenty of crossings, touchings,
-        /// repeated vertices and spikes; long enough to use the sweep.
+        /// repeated vertices and spikes; long enough that the sweep skips
+        /// most pairs.
         fn ring(max: usize) -> impl Strategy<Value = geo_types::LineString<f64>> {
             prop::collection::vec((0i32..7, 0i32..7), 3..max).prop_map(|pts| {
                 let mut c: Vec<(f64, f64)> = pts

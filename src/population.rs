@@ -26,8 +26,8 @@ use crate::model::Territory;
 
 /// Most cells of a population grid one commune may hold: Maripasoula
 /// (18,360 km², the largest commune) in 200 m cells holds 0.46 million, and
-/// at this limit (29 m cells) its accessibility run peaks at 1.7 GiB
-/// resident, against 127 MiB without a grid (`benches/grid_memory.rs`).
+/// at this limit (29 m cells) its accessibility run peaks at 1.6 GiB
+/// resident, against 99 MiB without a grid (`benches/grid_memory.rs`).
 pub const MAX_CELLS_PER_COMMUNE: f64 = 25e6;
 
 /// A point holding some population.

@@ -12,6 +12,10 @@ use maillage::load::Sources;
 use maillage::{Coverage, Crs, FieldMap, Projector, ServiceNetwork, Zone};
 use serde_json::Value;
 
+/// The `.prj` of a Lambert-93 Shapefile, as ArcGIS and GDAL write it.
+#[cfg(feature = "shapefile")]
+const LAMBERT_93_PRJ: &str = "PROJCS[\"RGF93_v1_Lambert-93\",GEOGCS[\"GCS_RGF93_v1\",DATUM[\"D_RGF_1993\",SPHEROID[\"GRS_1980\",6378137.0,298.257222101]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Lambert_Conformal_Conic\"],PARAMETER[\"False_Easting\",700000.0],PARAMETER[\"False_Northing\",6600000.0],PARAMETER[\"Central_Meridian\",3.0],PARAMETER[\"Standard_Parallel_1\",49.0],PARAMETER[\"Standard_Parallel_2\",44.0],PARAMETER[\"Latitude_Of_Origin\",46.5],UNIT[\"Meter\",1.0]]";
+
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     e.write_all(bytes).unwrap();
@@ -192,6 +196,62 @@ fn a_gzip_stream_that_ends_early_is_an_error() {
     assert!(err.contains("cut.csv.gz"), "{err}");
 }
 
+/// Records of a Shapefile (as of a GeoPackage or GeoParquet) are placed in
+/// parallel batches of 256: a file of three batches keeps its file order,
+/// and a skip in a later batch names its own record.
+#[cfg(feature = "shapefile")]
+#[test]
+fn a_shapefile_of_several_batches_keeps_file_order_and_skip_locations() {
+    use maillage::{Location, SkipReason};
+    use shapefile::dbase::{FieldValue, Record, TableWriterBuilder};
+    let (qpv, _) =
+        maillage::read::read_territories(data("qpv_2015_occitanie.geojson"), &FieldMap::qpv())
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let shp = dir.path().join("many.shp");
+    let builder = TableWriterBuilder::new().add_character_field("code_qp".try_into().unwrap(), 16);
+    let mut writer = shapefile::Writer::from_path(&shp, builder).unwrap();
+    // 630 records: the 105 QPV six times under ids of their own, except
+    // record 400, which repeats the id of record 1.
+    let mut ids: Vec<String> = Vec::new();
+    for k in 0..630 {
+        let t = &qpv[k % qpv.len()];
+        let id = if k == 399 {
+            ids[0].clone()
+        } else {
+            format!("{}-{k}", t.id)
+        };
+        let mut record = Record::default();
+        record.insert("code_qp".into(), FieldValue::Character(Some(id.clone())));
+        writer
+            .write_shape_and_record(&shapefile::Polygon::from(t.geometry.clone()), &record)
+            .unwrap();
+        ids.push(id);
+    }
+    drop(writer);
+    std::fs::write(shp.with_extension("prj"), LAMBERT_93_PRJ).unwrap();
+    let (read, r) = maillage::read::read_territories(&shp, &FieldMap::qpv()).unwrap();
+    assert_eq!((r.read, r.kept), (630, 629), "{r}");
+    let duplicates: Vec<Location> = r.skipped[&SkipReason::DuplicateId]
+        .examples
+        .iter()
+        .map(|e| e.location)
+        .collect();
+    assert_eq!(duplicates, [Location::Feature(400)]);
+    let expected: Vec<&String> = ids
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| *k != 399)
+        .map(|(_, id)| id)
+        .collect();
+    let got: Vec<&String> = read.iter().map(|t| &t.id).collect();
+    assert_eq!(got, expected);
+    // The same polygon, whichever batch it was placed in.
+    assert_eq!(read[0].geometry, read[105].geometry);
+    // Record 526 (the 525th kept: record 400 was skipped) is the first QPV again.
+    assert_eq!(read[0].geometry, read[524].geometry);
+}
+
 /// The Occitanie QPV written as a Lambert-93 Shapefile (as IGN and ANCT
 /// ship them) read back: the same coverage as the GeoJSON; a Shapefile
 /// without its `.dbf` or `.prj`, or in another CRS, is an error.
@@ -219,7 +279,7 @@ fn a_lambert93_shapefile_gives_identical_coverage() {
         writer.write_shape_and_record(&polygon, &record).unwrap();
     }
     drop(writer);
-    let lambert93 = "PROJCS[\"RGF93_v1_Lambert-93\",GEOGCS[\"GCS_RGF93_v1\",DATUM[\"D_RGF_1993\",SPHEROID[\"GRS_1980\",6378137.0,298.257222101]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],PROJECTION[\"Lambert_Conformal_Conic\"],PARAMETER[\"False_Easting\",700000.0],PARAMETER[\"False_Northing\",6600000.0],PARAMETER[\"Central_Meridian\",3.0],PARAMETER[\"Standard_Parallel_1\",49.0],PARAMETER[\"Standard_Parallel_2\",44.0],PARAMETER[\"Latitude_Of_Origin\",46.5],UNIT[\"Meter\",1.0]]";
+    let lambert93 = LAMBERT_93_PRJ;
     std::fs::write(shp.with_extension("prj"), lambert93).unwrap();
 
     let (from_shp, r) = maillage::read::read_territories(&shp, &FieldMap::qpv()).unwrap();

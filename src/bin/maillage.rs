@@ -1,9 +1,10 @@
 //! The `maillage` command: a thin layer over the library.
 
-// mimalloc, as in the command-line tool: reading allocates many small vectors
-// from both threads, which the system allocator serves more slowly.
+// mimalloc: reading allocates many small vectors from every thread, which
+// the system allocator serves more slowly (README, "Performance").
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

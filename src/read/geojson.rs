@@ -49,12 +49,8 @@ pub(crate) enum Geometry {
     Json(Value),
 }
 
-/// Features whose bytes are gathered before they are parsed together, in
-/// parallel: enough to keep every core busy, few enough to keep memory
-/// flat (a batch also ends when its bytes pass [`BATCH_BYTES`]).
-pub(crate) const BATCH_FEATURES: usize = 256;
-
-/// Bytes of features gathered at most before a batch is parsed.
+/// Bytes of features gathered at most before a batch is parsed (a batch
+/// ends at [`BATCH`](crate::read::BATCH) features or at this size).
 const BATCH_BYTES: usize = 8 << 20;
 
 /// Reads the FeatureCollection of `reader` feature by feature, without ever
@@ -85,12 +81,12 @@ pub(crate) fn for_each_feature_in<T: Send>(
             (Member::Other(key), at) => match key.as_str() {
                 "type" => {
                     kind = Some(
-                        serde_json::from_slice(&value).map_err(|e| scanner.value_error(at, &e))?,
+                        serde_json::from_slice(&value).map_err(|e| value_error(path, at, &e))?,
                     );
                 }
                 "crs" => {
                     let v: Value =
-                        serde_json::from_slice(&value).map_err(|e| scanner.value_error(at, &e))?;
+                        serde_json::from_slice(&value).map_err(|e| value_error(path, at, &e))?;
                     crs = v
                         .pointer("/properties/name")
                         .and_then(Value::as_str)
@@ -100,7 +96,7 @@ pub(crate) fn for_each_feature_in<T: Send>(
                 }
                 _ => {
                     serde_json::from_slice::<IgnoredAny>(&value)
-                        .map_err(|e| scanner.value_error(at, &e))?;
+                        .map_err(|e| value_error(path, at, &e))?;
                 }
             },
             (Member::Features, _) => {
@@ -198,7 +194,7 @@ impl Batch {
         count: &mut u64,
         crs: Option<Crs>,
     ) -> Result<bool> {
-        while self.features.len() < BATCH_FEATURES && self.bytes.len() < BATCH_BYTES {
+        while self.features.len() < crate::read::BATCH && self.bytes.len() < BATCH_BYTES {
             let start = self.bytes.len();
             let Some(at) = scanner.next_feature(&mut self.bytes)? else {
                 return Ok(false);

@@ -105,7 +105,7 @@ impl<'p, R: Read> Scanner<'p, R> {
 
     /// An error at `at`: "truncated JSON" at the end of the input, else
     /// "invalid JSON".
-    pub fn error_at(&self, at: Pos, truncated: bool, what: &str) -> Error {
+    fn error_at(&self, at: Pos, truncated: bool, what: &str) -> Error {
         let kind = if truncated {
             "truncated JSON"
         } else {
@@ -189,7 +189,7 @@ impl<'p, R: Read> Scanner<'p, R> {
     }
 
     /// Expects `b` as the next token.
-    fn expect(&mut self, b: u8, what: &str) -> Result<()> {
+    fn expect_byte(&mut self, b: u8, what: &str) -> Result<()> {
         match self.peek_token()? {
             Some(c) if c == b => {
                 self.bump();
@@ -237,10 +237,10 @@ impl<'p, R: Read> Scanner<'p, R> {
         let key_at = self.position();
         self.copy_value(value)?;
         let key: String =
-            serde_json::from_slice(value).map_err(|e| self.value_error(key_at, &e))?;
-        self.expect(b':', "expected `:` after an object key")?;
+            serde_json::from_slice(value).map_err(|e| value_error(self.path, key_at, &e))?;
+        self.expect_byte(b':', "expected `:` after an object key")?;
         if key == "features" {
-            self.expect(b'[', "invalid type: \"features\" is not an array")?;
+            self.expect_byte(b'[', "invalid type: \"features\" is not an array")?;
             self.first_feature = true;
             return Ok((Member::Features, self.position()));
         }
@@ -278,11 +278,6 @@ impl<'p, R: Read> Scanner<'p, R> {
             None => Ok(()),
             Some(_) => Err(self.error("trailing characters")),
         }
-    }
-
-    /// An error `serde_json` found in a value copied from `at`.
-    pub fn value_error(&self, at: Pos, e: &serde_json::Error) -> Error {
-        value_error(self.path, at, e)
     }
 
     /// Copies one JSON value, byte for byte, into `out`. Objects and arrays

@@ -159,6 +159,11 @@ pub(crate) fn resolve_crs(
     }
 }
 
+/// Records gathered before their polygons are placed (and, for GeoJSON,
+/// parsed) together, in parallel: enough to keep every core busy, few
+/// enough to keep memory flat.
+pub(crate) const BATCH: usize = 256;
+
 /// Places one feature's polygon, taking its geometry (parsing, ring checks, projection, validity
 /// and repair; readers run it on features in parallel), with the ring fixes
 /// it made. The coordinates are in the CRS the document declares, else in

@@ -274,14 +274,16 @@ pub(crate) struct TerritorySink<'f> {
     seen: HashSet<String>,
     no_population: usize,
     bad_population: usize,
-    /// Records read whose polygon is not placed yet, with their CRS.
-    #[allow(clippy::type_complexity)]
-    pending: Vec<(
-        Location,
-        RecordFields,
-        std::result::Result<geo_types::MultiPolygon<f64>, Problem>,
-        Crs,
-    )>,
+    /// Records read whose polygon is not placed yet.
+    pending: Vec<PendingRecord>,
+}
+
+/// A record waiting for its polygon to be placed (see [`TerritorySink::record`]).
+struct PendingRecord {
+    location: Location,
+    fields: RecordFields,
+    geometry: std::result::Result<geo_types::MultiPolygon<f64>, Problem>,
+    crs: Crs,
 }
 
 /// What a territory takes from its record besides its polygon.
@@ -336,8 +338,13 @@ impl<'f> TerritorySink<'f> {
         // Placing (projection, land check, validity, repair) is most of the
         // work: records wait in a batch that is placed in parallel.
         let fields = self.snapshot(id, get);
-        self.pending.push((location, fields, geometry(), crs));
-        if self.pending.len() >= crate::read::geojson::BATCH_FEATURES {
+        self.pending.push(PendingRecord {
+            location,
+            fields,
+            geometry: geometry(),
+            crs,
+        });
+        if self.pending.len() >= crate::read::BATCH {
             self.place_pending();
         }
         Ok(())
@@ -346,17 +353,18 @@ impl<'f> TerritorySink<'f> {
     /// Places the waiting records in parallel and keeps them in file order.
     fn place_pending(&mut self) {
         use rayon::prelude::*;
-        let placed: Vec<std::result::Result<PlacedPolygon, Problem>> = self
-            .pending
-            .par_iter_mut()
-            .map(|(_, _, geometry, crs)| {
-                let geometry =
-                    std::mem::replace(geometry, Err((SkipReason::EmptyGeometry, String::new())));
-                geometry.and_then(|mp| crate::place::place_in(mp, *crs))
+        let placed: Vec<(
+            Location,
+            RecordFields,
+            std::result::Result<PlacedPolygon, Problem>,
+        )> = std::mem::take(&mut self.pending)
+            .into_par_iter()
+            .map(|r| {
+                let placed = r.geometry.and_then(|mp| crate::place::place_in(mp, r.crs));
+                (r.location, r.fields, placed)
             })
             .collect();
-        let pending = std::mem::take(&mut self.pending);
-        for ((location, fields, _, _), placed) in pending.into_iter().zip(placed) {
+        for (location, fields, placed) in placed {
             self.keep_fields(location, fields, placed);
         }
     }
