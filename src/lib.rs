@@ -82,7 +82,8 @@
 //! ## Layout
 //!
 //! Plain data in [`model`] (points, territories, services), readers in
-//! [`read`] and the loading layer in [`load`], the analyses ([`coverage`],
+//! [`read`] (invalid polygons mended by [`repair`](mod@repair)) and the
+//! loading layer in [`load`], the analyses ([`coverage`],
 //! [`access`], [`population`], [`travel`]), outputs in [`write`](mod@write) and [`map`].
 //! `ARCHITECTURE.md` maps the modules and what each may use.
 //!
@@ -128,6 +129,7 @@ mod place;
 pub mod plan;
 pub mod population;
 pub mod read;
+pub mod repair;
 mod report;
 pub mod travel;
 pub mod write;

@@ -61,7 +61,7 @@ pub(crate) fn lonlat_geometry(
     // what is written is repaired again so that GIS tools accept it (the
     // rounded vertices are kept as they are; only crossings are added).
     if !crate::place::multipolygon_is_valid(&geometry)
-        && let Some(fixed) = crate::place::repair_of(&geometry)
+        && let Some(fixed) = crate::repair::repair(&geometry.0)
     {
         geometry = fixed;
     }
