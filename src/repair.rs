@@ -1,4 +1,5 @@
-//! Repairing invalid polygons under the even-odd rule.
+//! Repairing invalid polygons under the even-odd rule, and dissolving the
+//! parts of one territory.
 //!
 //! Official contours are not always valid: a QPV drawn as a bow-tie, a
 //! commune whose ring touches itself, a zero-width spike left by an edit.
@@ -17,7 +18,12 @@
 //!
 //! The polygons are computed by [i_overlay](https://docs.rs/i_overlay)
 //! (OGC output), an order of magnitude faster than geo's triangulation on
-//! the 2024 QPV (`benches/repair.rs`).
+//! the 2024 QPV (`benches/repair.rs`). It is used directly, not through
+//! geo 0.33's boolean operations: those pin i_overlay 4.5, whose binding
+//! of holes panics on some rings that touch (iShape-Rust/iOverlay#72).
+//!
+//! [`dissolve`] merges the parts of a territory given as several features
+//! (a commune split over several polygons) into one multipolygon.
 //!
 //! ```
 //! use geo::{Area, Validation};
@@ -66,9 +72,37 @@ pub fn repair(parts: &[Polygon<f64>]) -> Option<MultiPolygon<f64>> {
 /// counter-clockwise, holes clockwise, OGC-valid. [`repair`] puts the
 /// source's vertices back and checks the result.
 pub fn even_odd(parts: &[Polygon<f64>]) -> MultiPolygon<f64> {
+    overlay(parts.iter(), FillRule::EvenOdd)
+}
+
+/// The union of valid polygons: what any of them covers, as one valid
+/// multipolygon (parts that touch or overlap merged, shared edges gone).
+/// The winding of the input does not matter: each polygon is oriented
+/// (outer ring counter-clockwise) before the union, where geo's
+/// `unary_union` takes the winding of the first ring for all and would
+/// drop the parts wound the other way.
+///
+/// ```
+/// use geo::Area;
+/// use geo_types::{polygon, Polygon};
+///
+/// // Two unit squares side by side, the second wound clockwise.
+/// let west: Polygon<f64> = polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)];
+/// let east: Polygon<f64> = polygon![(x: 1.0, y: 0.0), (x: 1.0, y: 1.0), (x: 2.0, y: 1.0), (x: 2.0, y: 0.0)];
+/// let commune = maillage::repair::dissolve(&[west, east]);
+/// assert_eq!(commune.0.len(), 1);
+/// assert_eq!(commune.unsigned_area(), 2.0);
+/// ```
+pub fn dissolve(parts: &[Polygon<f64>]) -> MultiPolygon<f64> {
+    use geo::orient::{Direction, Orient};
+    let oriented: Vec<Polygon<f64>> = parts.iter().map(|p| p.orient(Direction::Default)).collect();
+    overlay(oriented.iter(), FillRule::NonZero)
+}
+
+/// The polygons i_overlay makes of the rings of `parts` under `rule`.
+fn overlay<'a>(parts: impl Iterator<Item = &'a Polygon<f64>>, rule: FillRule) -> MultiPolygon<f64> {
     // i_overlay's paths are implicitly closed: the closing vertex is left out.
     let paths: Vec<Vec<[f64; 2]>> = parts
-        .iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
         .map(|ring| {
             let open = ring.0.split_last().map_or(&[][..], |(_, rest)| rest);
@@ -76,7 +110,7 @@ pub fn even_odd(parts: &[Polygon<f64>]) -> MultiPolygon<f64> {
         })
         .collect();
     let shapes = FloatOverlay::with_subj_custom(&paths, OverlayOptions::ogc(), Default::default())
-        .overlay(OverlayRule::Subject, FillRule::EvenOdd);
+        .overlay(OverlayRule::Subject, rule);
     let ring = |path: Vec<[f64; 2]>| {
         let mut ring: LineString<f64> = path.into_iter().map(|[x, y]| Coord { x, y }).collect();
         ring.close();
@@ -213,18 +247,24 @@ mod tests {
     }
 
     /// The first sample point (a 64 × 64 lattice offset from the integer
-    /// grid, over the box of `parts`) where `fixed` disagrees with the
-    /// even-odd rule counted by hand on the source rings: a ray going east
-    /// crosses them an odd number of times exactly when the point is
-    /// inside. Points within a micrometre of a source edge are left out
-    /// (i_overlay moves crossings by nanometres).
-    fn outside_the_rule(parts: &[Polygon<f64>], fixed: &MultiPolygon<f64>) -> Option<Coord<f64>> {
+    /// grid, over the box of `parts`) where `fixed` disagrees with `rule`,
+    /// given for each part how many times a ray going east from the point
+    /// crosses its rings (counted by hand on the source rings). Points
+    /// within a micrometre of a source edge are left out (i_overlay moves
+    /// crossings by nanometres).
+    fn first_disagreement(
+        parts: &[Polygon<f64>],
+        fixed: &MultiPolygon<f64>,
+        rule: impl Fn(&[usize]) -> bool,
+    ) -> Option<Coord<f64>> {
         use geo::{BoundingRect, Contains, Distance, Euclidean};
-        let segments: Vec<geo_types::Line<f64>> = parts
-            .iter()
-            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-            .flat_map(|r| r.lines())
-            .collect();
+        let rings = |p: &Polygon<f64>| -> Vec<geo_types::Line<f64>> {
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .flat_map(|r| r.lines())
+                .collect()
+        };
+        let segments: Vec<Vec<geo_types::Line<f64>>> = parts.iter().map(rings).collect();
         let rect = MultiPolygon(parts.to_vec()).bounding_rect()?;
         let n = 64;
         (0..n * n).find_map(|k| {
@@ -235,20 +275,66 @@ mod tests {
             let point = geo_types::Point(c);
             if segments
                 .iter()
+                .flatten()
                 .any(|l| Euclidean.distance(l, &point) < 1e-6)
             {
                 return None;
             }
-            let crossings = segments
+            let crossings: Vec<usize> = segments
                 .iter()
-                .filter(|l| (l.start.y > c.y) != (l.end.y > c.y))
-                .filter(|l| {
-                    l.start.x + (c.y - l.start.y) * (l.end.x - l.start.x) / (l.end.y - l.start.y)
-                        > c.x
+                .map(|part| {
+                    part.iter()
+                        .filter(|l| (l.start.y > c.y) != (l.end.y > c.y))
+                        .filter(|l| {
+                            l.start.x
+                                + (c.y - l.start.y) * (l.end.x - l.start.x) / (l.end.y - l.start.y)
+                                > c.x
+                        })
+                        .count()
                 })
-                .count();
-            (fixed.contains(&point) != (crossings % 2 == 1)).then_some(c)
+                .collect();
+            (fixed.contains(&point) != rule(&crossings)).then_some(c)
         })
+    }
+
+    /// [`first_disagreement`] with the even-odd rule over all the rings.
+    fn outside_the_rule(parts: &[Polygon<f64>], fixed: &MultiPolygon<f64>) -> Option<Coord<f64>> {
+        first_disagreement(parts, fixed, |crossings| {
+            crossings.iter().sum::<usize>() % 2 == 1
+        })
+    }
+
+    /// [`first_disagreement`] with the union rule: inside one part at least.
+    fn outside_the_union(parts: &[Polygon<f64>], fixed: &MultiPolygon<f64>) -> Option<Coord<f64>> {
+        first_disagreement(parts, fixed, |crossings| {
+            crossings.iter().any(|n| n % 2 == 1)
+        })
+    }
+
+    #[test]
+    fn dissolving_merges_overlaps_and_keeps_parts_touching_at_a_corner() {
+        let square = |x: f64, y: f64, s: f64| -> Polygon<f64> {
+            poly(&[(x, y), (x + s, y), (x + s, y + s), (x, y + s), (x, y)])
+        };
+        // Two overlapping squares (area 4 + 4 − 1), one touching the
+        // second at a corner only, wound clockwise, and one with a hole.
+        let mut clockwise = square(3.0, 3.0, 1.0);
+        clockwise.exterior_mut(|r| r.0.reverse());
+        let holed = Polygon::new(
+            square(10.0, 0.0, 4.0).exterior().clone(),
+            vec![square(11.0, 1.0, 2.0).exterior().clone()],
+        );
+        let parts = [
+            square(0.0, 0.0, 2.0),
+            square(1.0, 1.0, 2.0),
+            clockwise,
+            holed,
+        ];
+        let commune = dissolve(&parts);
+        assert!(commune.is_valid());
+        assert_eq!(commune.0.len(), 3);
+        assert!((commune.unsigned_area() - (7.0 + 1.0 + 12.0)).abs() < 1e-9);
+        assert_eq!(outside_the_union(&parts, &commune), None);
     }
 
     /// A shell crossing itself three times and a hole reaching outside it:
@@ -341,8 +427,52 @@ mod tests {
             (ring(9), prop::collection::vec(ring(7), 0..3)).prop_map(|(s, h)| Polygon::new(s, h))
         }
 
+        /// A valid polygon: a rectangle on the grid, wound either way,
+        /// sometimes with a rectangular hole strictly inside.
+        fn rectangle() -> impl Strategy<Value = Polygon<f64>> {
+            (
+                0i32..6,
+                0i32..6,
+                1i32..5,
+                1i32..5,
+                any::<bool>(),
+                any::<bool>(),
+            )
+                .prop_map(|(x, y, w, h, clockwise, hole)| {
+                    let (x, y, w, h) = (f64::from(x), f64::from(y), f64::from(w), f64::from(h));
+                    let mut shell: Vec<(f64, f64)> =
+                        vec![(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)];
+                    if clockwise {
+                        shell.reverse();
+                    }
+                    let holes = if hole && w > 2.0 && h > 2.0 {
+                        vec![LineString::from(vec![
+                            (x + 1.0, y + 1.0),
+                            (x + 1.0, y + h - 1.0),
+                            (x + w - 1.0, y + h - 1.0),
+                            (x + w - 1.0, y + 1.0),
+                            (x + 1.0, y + 1.0),
+                        ])]
+                    } else {
+                        Vec::new()
+                    };
+                    Polygon::new(shell.into(), holes)
+                })
+        }
+
         proptest! {
             #![proptest_config(ProptestConfig::with_cases(3000))]
+            /// The union of any valid parts, wound either way, is valid and
+            /// covers exactly the points one part at least covers.
+            #[test]
+            fn dissolving_covers_what_any_part_covers(
+                parts in prop::collection::vec(rectangle(), 1..6)
+            ) {
+                let commune = dissolve(&parts);
+                prop_assert!(multipolygon_is_valid(&commune));
+                prop_assert_eq!(outside_the_union(&parts, &commune), None);
+            }
+
             /// Whatever the rings, the repair returns without a panic; what
             /// it returns is valid and covers exactly the points the
             /// even-odd rule puts inside (none when it returns nothing).

@@ -844,3 +844,57 @@ fn points_abroad_inside_a_zone_box_are_skipped_as_outside_france() {
         [2, 3, 4, 5, 6].map(|i| Location::Line(i + 1))
     );
 }
+
+/// A commune split over two features whose rings are wound in opposite
+/// directions (RFC 7946 asks for counter-clockwise outer rings; many files
+/// do not care): both halves are kept in the dissolved commune. A union
+/// that took the first ring's winding for all (geo's `unary_union`) kept
+/// only the west half.
+#[test]
+fn commune_parts_wound_either_way_are_dissolved_whole() {
+    use geo::Area;
+    use maillage::read::read_communes_from;
+    let half = |west: f64, clockwise: bool| {
+        let mut ring = [
+            (west, 46.0),
+            (west + 0.01, 46.0),
+            (west + 0.01, 46.01),
+            (west, 46.01),
+            (west, 46.0),
+        ];
+        if clockwise {
+            ring.reverse();
+        }
+        let coords: Vec<String> = ring.iter().map(|(x, y)| format!("[{x},{y}]")).collect();
+        format!(
+            "{{\"type\":\"Feature\",\"properties\":{{\"code_insee\":\"36001\",\"nom\":\"Deux-Moitiés\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[{}]]}}}}",
+            coords.join(",")
+        )
+    };
+    let read = |features: [String; 2]| {
+        let text = fc(&features);
+        let (communes, reports) = read_communes_from(
+            ("communes.geojson", text.as_bytes()),
+            None::<(&str, &[u8])>,
+            None::<(&str, &[u8])>,
+        )
+        .unwrap();
+        assert_eq!(communes.len(), 1);
+        assert!(
+            reports[0].notes.contains(&Note::Dissolved {
+                polygons: 2,
+                communes: 1
+            }),
+            "{}",
+            reports[0]
+        );
+        communes[0].geometry.unsigned_area()
+    };
+    let both_ccw = read([half(2.0, false), half(2.01, false)]);
+    let mixed = read([half(2.0, false), half(2.01, true)]);
+    // 0.02° × 0.01° at 46° N in Lambert-93: 1,718,747.160 m² (pyproj and
+    // Shapely on the same six vertices; the union's grid moves vertices by
+    // micrometres); the west half alone is about half of it.
+    assert!((both_ccw - 1_718_747.160).abs() < 0.01, "{both_ccw}");
+    assert!((mixed - both_ccw).abs() < 1e-3, "{mixed} vs {both_ccw}");
+}

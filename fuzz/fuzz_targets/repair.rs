@@ -1,9 +1,9 @@
 #![no_main]
-//! The even-odd repair on any rings: polygons on a 1/8 grid (coincident
-//! vertices, shared edges, spikes and holes touching shells on most
-//! inputs). The repair returns without a panic, and what it returns is
-//! valid and non-empty. i_overlay 4.5 (geo 0.33's boolean operations)
-//! panicked here binding holes.
+//! The even-odd repair and the dissolve on any rings: polygons on a 1/8
+//! grid (coincident vertices, shared edges, spikes and holes touching
+//! shells on most inputs). Both return without a panic, and what the
+//! repair returns is valid and non-empty. i_overlay 4.5 (geo 0.33's
+//! boolean operations) panicked here binding holes.
 //!
 //! Bytes, two at a time: `255, _` starts a new polygon, `254, _` a new
 //! hole in the current one, anything else is a vertex (x = a/8, y = b/8).
@@ -36,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
             Some(Polygon::new(shell, rings.collect()))
         })
         .collect();
+    let _ = maillage::repair::dissolve(&polygons);
     if let Some(fixed) = maillage::repair::repair(&polygons) {
         assert!(!fixed.0.is_empty());
         assert!(fixed.is_valid(), "{fixed:?}");

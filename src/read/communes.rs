@@ -269,7 +269,7 @@ fn read_polygon_groups(
 /// The commune of a group of polygons: dissolved when there are several.
 fn commune_of(code: &str, group: &mut Group) -> Territory {
     let geometry = if group.features > 1 {
-        geo::unary_union(group.parts.iter())
+        crate::repair::dissolve(&group.parts)
     } else {
         MultiPolygon(std::mem::take(&mut group.parts))
     };
