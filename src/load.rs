@@ -261,7 +261,8 @@ pub(crate) fn require_some(report: &LoadReport) -> Result<()> {
         let projected = report.skipped_for(SkipReason::ProjectedCoordinates);
         let hint = if projected > 0 && projected == report.skipped_total() {
             "; its coordinates are metres of a projected CRS it does not declare: give the CRS \
-             (`--crs EPSG:2154` for Lambert-93, or `FieldMap::crs` in the library)"
+             (`--crs EPSG:2154` for Lambert-93, `--communes-crs` for commune polygons, or \
+             `FieldMap::crs` in the library)"
                 .to_owned()
         } else {
             String::new()

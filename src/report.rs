@@ -131,11 +131,13 @@ pub enum Note {
     NoPopulation(usize),
     /// Territories or rows whose population could not be read, left unknown.
     UnreadablePopulation(usize),
-    /// Polygons dissolved into current communes (merged since the polygons' vintage).
+    /// Polygons sharing an id dissolved into one territory each: current
+    /// communes merged since the polygons' vintage, or any layer read with
+    /// [`FieldMap::dissolve`](crate::FieldMap::dissolve).
     Dissolved {
         /// Polygons read.
         polygons: usize,
-        /// Current communes they make.
+        /// Territories (current communes) they make.
         communes: usize,
     },
     /// Population of table rows that have no polygon: placed nowhere.
@@ -240,7 +242,7 @@ impl fmt::Display for Note {
             }
             Note::Dissolved { polygons, communes } => write!(
                 f,
-                "{polygons} polygons dissolved into {communes} current communes (communes merged since the polygons' vintage)"
+                "{polygons} polygons sharing an id dissolved into {communes} territories (communes merged since the polygons' vintage)"
             ),
             Note::PopulationNotPlaced(p) => write!(
                 f,

@@ -493,11 +493,8 @@ fn national_centroid_model_matches_geopandas() {
 #[test]
 fn filosofi_cells_are_placed_in_their_communes() {
     let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
-    let sources = CommuneSources {
-        polygons: demo.join("communes.geojson"),
-        table: Some(demo.join("communes.csv")),
-        frr: None,
-    };
+    let sources =
+        CommuneSources::new(demo.join("communes.geojson")).table(demo.join("communes.csv"));
     let (communes, _) = read_communes(&sources).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("filosofi.csv");

@@ -675,11 +675,10 @@ fn a_population_table_without_its_column_is_refused() {
 
 /// A Lambert-93 GeoJSON without its `crs` member: an error that says to
 /// give the CRS; with `--crs EPSG:2154`, the same summary as the original.
-#[test]
-fn coverage_takes_the_crs_of_a_file_that_does_not_declare_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut doc: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(demo("qpv.geojson")).unwrap()).unwrap();
+/// The GeoJSON at `path` with every position in Lambert-93 metres, and no
+/// `crs` member to say so.
+fn lambert93_without_crs(path: &Path) -> serde_json::Value {
+    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     let p = maillage::Projector::shared().unwrap();
     fn walk(v: &mut serde_json::Value, p: &maillage::Projector) {
         match v {
@@ -700,6 +699,56 @@ fn coverage_takes_the_crs_of_a_file_that_does_not_declare_it() {
     for f in doc["features"].as_array_mut().unwrap() {
         walk(&mut f["geometry"]["coordinates"], p);
     }
+    doc
+}
+
+/// Commune polygons in Lambert-93 that do not say so: an error naming
+/// `--communes-crs`; with it, the same départements as from the lon/lat
+/// original.
+#[test]
+fn access_takes_the_crs_of_commune_polygons_that_do_not_declare_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let bare = dir.path().join("communes_l93.geojson");
+    let doc = lambert93_without_crs(&demo("communes.geojson"));
+    std::fs::write(&bare, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let access = |communes: &Path, crs: Option<&str>, out: &str| {
+        let mut a = vec![
+            "access".to_owned(),
+            "--points".into(),
+            demo("points.csv").display().to_string(),
+            "--communes".into(),
+            communes.display().to_string(),
+            "--population".into(),
+            demo("communes.csv").display().to_string(),
+            "--out".into(),
+            dir.path().join(out).display().to_string(),
+        ];
+        if let Some(c) = crs {
+            a.extend(["--communes-crs".to_owned(), c.to_owned()]);
+        }
+        run(&a)
+    };
+    let o = access(&bare, None, "bare");
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("communes_l93.geojson") && err.contains("--communes-crs"),
+        "{err}"
+    );
+    let given = access(&bare, Some("EPSG:2154"), "given");
+    assert!(given.status.success(), "{}", text(&given.stderr));
+    let original = access(&demo("communes.geojson"), None, "original");
+    assert!(original.status.success(), "{}", text(&original.stderr));
+    let table =
+        |out: &str| std::fs::read_to_string(dir.path().join(out).join("departements.csv")).unwrap();
+    assert_eq!(table("given"), table("original"));
+    assert!(table("given").lines().count() > 1);
+}
+
+#[test]
+fn coverage_takes_the_crs_of_a_file_that_does_not_declare_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = lambert93_without_crs(&demo("qpv.geojson"));
     let bare = dir.path().join("qpv_l93.geojson");
     std::fs::write(&bare, serde_json::to_vec(&doc).unwrap()).unwrap();
     let args = |territories: &Path, crs: Option<&str>| {

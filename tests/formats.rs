@@ -583,3 +583,95 @@ fn geoparquet_in_and_out_gives_identical_coverage() {
         "{err}"
     );
 }
+
+/// The commune polygons of Deux-Sèvres (290 features of the 2018 vintage
+/// keyed by their 2026 code: 252 current communes, 18 of them merged from
+/// 56 polygons) written as a Lambert-93 Shapefile with ADMIN EXPRESS's
+/// columns (`INSEE_COM`, `NOM`, `INSEE_DEP`): the same communes as from the
+/// GeoJSON, dissolved alike.
+/// The Shapefile's outer rings are clockwise, the GeoJSON's
+/// counter-clockwise.
+#[cfg(feature = "shapefile")]
+#[test]
+fn communes_from_a_lambert93_shapefile_are_those_of_the_geojson() {
+    use geo::Area;
+    use maillage::CommuneSources;
+    use maillage::Note;
+    use shapefile::dbase::{FieldValue, Record, TableWriterBuilder};
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(data("communes_2018_simplified.geojson")).unwrap())
+            .unwrap();
+    let features: Vec<Value> = doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["dep"] == "79")
+        .cloned()
+        .collect();
+    let subset =
+        serde_json::to_vec(&serde_json::json!({"type": "FeatureCollection", "features": features}))
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let geojson = dir.path().join("communes_79.geojson");
+    std::fs::write(&geojson, &subset).unwrap();
+
+    let l93: geojson::FeatureCollection =
+        serde_json::from_slice(&reprojected(&subset, Crs::Zone(Zone::Metropole), false)).unwrap();
+    let shp = dir.path().join("communes_79.shp");
+    let field = |name: &str| name.try_into().unwrap();
+    // ADMIN EXPRESS's column names (a .dbf name has at most 10 bytes):
+    // the current code in INSEE_COM.
+    let builder = TableWriterBuilder::new()
+        .add_character_field(field("INSEE_COM"), 5)
+        .add_character_field(field("NOM"), 80)
+        .add_character_field(field("INSEE_DEP"), 3);
+    let mut writer = shapefile::Writer::from_path(&shp, builder).unwrap();
+    for f in &l93.features {
+        let geometry: geo_types::Geometry<f64> = f.geometry.clone().unwrap().try_into().unwrap();
+        let geo_types::Geometry::Polygon(p) = geometry else {
+            panic!("the 2018 communes are polygons");
+        };
+        let mut record = Record::default();
+        for (column, key) in [
+            ("INSEE_COM", "code_insee_2026"),
+            ("NOM", "nom"),
+            ("INSEE_DEP", "dep"),
+        ] {
+            let value = f.property(key).and_then(|v| v.as_str()).map(String::from);
+            record.insert(column.into(), FieldValue::Character(value));
+        }
+        let polygon = shapefile::Polygon::from(geo_types::MultiPolygon(vec![p]));
+        writer.write_shape_and_record(&polygon, &record).unwrap();
+    }
+    drop(writer);
+    std::fs::write(shp.with_extension("prj"), LAMBERT_93_PRJ).unwrap();
+    std::fs::write(shp.with_extension("cpg"), "UTF-8").unwrap();
+
+    let (a, ra) = maillage::read::read_communes(&CommuneSources::new(&geojson)).unwrap();
+    let (b, rb) = maillage::read::read_communes(&CommuneSources::new(&shp)).unwrap();
+    let dissolved = Note::Dissolved {
+        polygons: 56,
+        communes: 18,
+    };
+    for r in [&ra[0], &rb[0]] {
+        assert_eq!((r.read, r.kept), (290, 290), "{r}");
+        assert!(r.notes.contains(&dissolved), "{r}");
+    }
+    assert_eq!(a.len(), 252);
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(
+            (&x.id, &x.name, &x.departement),
+            (&y.id, &y.name, &y.departement)
+        );
+        assert_eq!(x.geometry.0.len(), y.geometry.0.len(), "{}", x.id);
+        let (ax, ay) = (x.geometry.unsigned_area(), y.geometry.unsigned_area());
+        assert!((ax - ay).abs() < 1e-6 * ax, "{}: {ax} vs {ay}", x.id);
+    }
+    // Names with accents came through the .dbf (UTF-8 by its .cpg).
+    assert!(b.iter().any(|c| c.name == "Niort"));
+    assert!(
+        b.iter()
+            .any(|c| c.name.contains('è') || c.name.contains('é'))
+    );
+}

@@ -41,11 +41,7 @@ fn demo() -> Demo {
     let dir = demo_dir();
     let (mut points, _) = read_la_poste(dir.join("points.csv")).unwrap();
     points.extend(read_partner_csv(dir.join("partners.csv")).unwrap().0);
-    let sources = CommuneSources {
-        polygons: dir.join("communes.geojson"),
-        table: Some(dir.join("communes.csv")),
-        frr: None,
-    };
+    let sources = CommuneSources::new(dir.join("communes.geojson")).table(dir.join("communes.csv"));
     let (communes, _) = read_communes(&sources).unwrap();
     let (qpv, _) = read_territories(dir.join("qpv.geojson"), &FieldMap::qpv()).unwrap();
     let (departement, _) =

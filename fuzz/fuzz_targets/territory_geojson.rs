@@ -1,9 +1,17 @@
 #![no_main]
-//! Territory GeoJSON, then coverage of whatever was read against a small network.
+//! Territory GeoJSON (also with features sharing an id dissolved), then
+//! coverage of whatever was read against a small network.
 use libfuzzer_sys::fuzz_target;
 use maillage::{Coverage, FieldMap, Service, ServiceNetwork, TerritoryKind};
 
 fuzz_target!(|data: &[u8]| {
+    // The same bytes as features sharing ids dissolved: every feature is
+    // read, kept (as a part) or skipped; never more territories than kept.
+    let dissolving = FieldMap::new(TerritoryKind::Custom, "id").dissolve_duplicates();
+    if let Ok((parts, report)) = maillage::read::read_territories_from("fuzz.geojson", data, &dissolving) {
+        assert!(parts.len() <= report.kept);
+        assert_eq!(report.read, report.kept + report.skipped_total());
+    }
     let fields = FieldMap::new(TerritoryKind::Qpv, "id").population("pop");
     let Ok((territories, report)) = maillage::read::read_territories_from("fuzz.geojson", data, &fields) else {
         return;

@@ -74,10 +74,13 @@ struct PlanArgs {
     /// Property holding the territory id (optional for QPV and départements).
     #[arg(long, value_name = "FIELD")]
     id_field: Option<String>,
-    /// Commune polygons: the demand's population (with --population) and
-    /// the `communes` or `grid:` candidates.
-    #[arg(long, value_name = "GEOJSON")]
+    /// Commune polygons (any format --territories reads): the demand's
+    /// population (with --population) and the `communes` or `grid:`
+    /// candidates.
+    #[arg(long, value_name = "FILE")]
     communes: Option<PathBuf>,
+    #[command(flatten)]
+    commune_file: CommuneFileArgs,
     /// Commune table with population: the demand is the population, placed by --model.
     #[arg(long, value_name = "CSV", requires = "communes")]
     population: Option<PathBuf>,
@@ -191,9 +194,12 @@ struct MapArgs {
 struct AccessArgs {
     #[command(flatten)]
     sites: SiteArgs,
-    /// Commune polygons (GeoJSON, WGS84; `code_insee_2026` or `code_insee`).
-    #[arg(long, value_name = "GEOJSON")]
+    /// Commune polygons (GeoJSON, Shapefile, GeoPackage or GeoParquet;
+    /// `code_insee_2026`, `code_insee` or `insee_com`).
+    #[arg(long, value_name = "FILE")]
     communes: PathBuf,
+    #[command(flatten)]
+    commune_file: CommuneFileArgs,
     /// Commune table with `code_insee`, `population`, `dep` (communes_france.csv).
     #[arg(long, value_name = "CSV")]
     population: PathBuf,
@@ -255,6 +261,28 @@ struct SiteArgs {
     assignments: Option<PathBuf>,
 }
 
+/// How to read commune polygons given in a file that does not say it all.
+#[derive(Args)]
+struct CommuneFileArgs {
+    /// CRS of the --communes polygons when the file does not declare it.
+    #[arg(long, value_name = "EPSG:<code>", value_parser = Crs::parse)]
+    communes_crs: Option<Crs>,
+    /// Layer of the --communes file when it holds several (ADMIN EXPRESS's
+    /// GeoPackage: COMMUNE).
+    #[arg(long, value_name = "NAME")]
+    communes_layer: Option<String>,
+}
+
+impl CommuneFileArgs {
+    /// The commune sources of `polygons`, read as these arguments say.
+    fn sources(&self, polygons: &Path) -> CommuneSources {
+        let mut communes = CommuneSources::new(polygons);
+        communes.crs = self.communes_crs;
+        communes.layer.clone_from(&self.communes_layer);
+        communes
+    }
+}
+
 #[derive(Args)]
 struct CoverageArgs {
     #[command(flatten)]
@@ -305,10 +333,13 @@ struct CoverageArgs {
         requires = "population_table"
     )]
     population_column: String,
-    /// Commune polygons (e.g. communes_2018_simplified.geojson), as communes
-    /// with current codes; combine with --commune-table and --frr.
-    #[arg(long, value_name = "GEOJSON")]
+    /// Commune polygons (e.g. communes_2018_simplified.geojson, or ADMIN
+    /// EXPRESS as a Shapefile or GeoPackage), as communes with current
+    /// codes; combine with --commune-table and --frr.
+    #[arg(long, value_name = "FILE")]
     communes: Option<PathBuf>,
+    #[command(flatten)]
+    commune_file: CommuneFileArgs,
     /// Commune table with population and typologies (communes_france.csv).
     #[arg(long, value_name = "CSV", requires = "communes")]
     commune_table: Option<PathBuf>,
@@ -487,7 +518,10 @@ fn access(args: AccessArgs) -> maillage::Result<()> {
         .collect();
     check_out(&args.out, inputs)?;
     eprintln!("── loading");
-    let mut communes = CommuneSources::new(&args.communes).table(&args.population);
+    let mut communes = args
+        .commune_file
+        .sources(&args.communes)
+        .table(&args.population);
     if let Some(frr) = &args.frr {
         communes = communes.frr(frr);
     }
@@ -665,7 +699,7 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
         }
     }
     if let Some(polygons) = &args.communes {
-        let mut communes = CommuneSources::new(polygons);
+        let mut communes = args.commune_file.sources(polygons);
         communes.table.clone_from(&args.commune_table);
         communes.frr.clone_from(&args.frr);
         sources = sources.communes(communes);
@@ -982,7 +1016,7 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
         }
     }
     if let Some(polygons) = &args.communes {
-        let mut communes = CommuneSources::new(polygons);
+        let mut communes = args.commune_file.sources(polygons);
         communes.table.clone_from(&args.population);
         sources = sources.communes(communes);
     }

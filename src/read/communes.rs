@@ -3,31 +3,28 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
-use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
-
-use geo_types::{MultiPolygon, Polygon};
-
-use crate::crs::Zone;
+use crate::crs::Crs;
 use crate::error::{Location, Result};
 use crate::key::departement_of;
 use crate::model::{DensityClass, FrrClass, Territory, TerritoryKind};
-use crate::read::geojson::RawFeature;
-use crate::read::geojson::{GeometryFixes, for_each_feature_in, property_text};
-use crate::read::territories::parse_population;
+use crate::read::read_keyed;
+use crate::read::territories::{FieldMap, parse_population};
 use crate::read::text::CsvTable;
-use crate::read::{place_polygon, read_keyed};
 use crate::report::{LoadReport, Note, SkipReason};
 
 /// The files that make up the commune layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CommuneSources {
-    /// Commune polygons (GeoJSON, WGS84). Each feature's current code is read
-    /// from `code_insee_2026` when present, else from `code_insee`/`codgeo`;
-    /// polygons sharing a current code (communes merged since the polygons'
-    /// vintage) are dissolved into one commune.
+    /// Commune polygons, in any format [`read_territories`](super::read_territories)
+    /// reads, told from the content: GeoJSON (lon/lat or a declared French
+    /// CRS; gzip or not), and with their features Shapefile, GeoPackage,
+    /// GeoParquet (IGN's ADMIN EXPRESS as shipped). Each feature's current
+    /// code is read from `code_insee_2026` when present, else from
+    /// `code_insee`/`codgeo`/`insee_com`; polygons sharing a current code
+    /// (communes merged since the polygons' vintage) are dissolved into one
+    /// commune.
     pub polygons: PathBuf,
     /// The commune table (`communes_france.csv`): `code_insee`, `nom`,
     /// `dep`, `population`, `grille_densite`, `rural_insee`... Optional.
@@ -35,6 +32,11 @@ pub struct CommuneSources {
     /// FRR zoning (`frr_communes.csv`): `code_insee`, `codefrr`,
     /// `classement_frr`, `classee_frr`. Optional.
     pub frr: Option<PathBuf>,
+    /// The CRS of polygons that do not say theirs (see [`FieldMap::crs`]).
+    pub crs: Option<Crs>,
+    /// The layer of a polygon file that holds several (ADMIN EXPRESS's
+    /// GeoPackage: `commune`).
+    pub layer: Option<String>,
 }
 
 impl CommuneSources {
@@ -45,6 +47,8 @@ impl CommuneSources {
             polygons: polygons.into(),
             table: None,
             frr: None,
+            crs: None,
+            layer: None,
         }
     }
 
@@ -60,6 +64,18 @@ impl CommuneSources {
         self
     }
 
+    /// Sets the CRS of polygons that do not say theirs.
+    pub fn crs(mut self, crs: Crs) -> Self {
+        self.crs = Some(crs);
+        self
+    }
+
+    /// Sets the layer to read in a polygon file that holds several.
+    pub fn layer(mut self, name: &str) -> Self {
+        self.layer = Some(name.to_owned());
+        self
+    }
+
     /// The standard file names in a data folder such as `../shared/data`.
     pub fn in_dir(dir: impl AsRef<Path>) -> Self {
         let dir = dir.as_ref();
@@ -67,6 +83,8 @@ impl CommuneSources {
             polygons: dir.join("communes_2018_simplified.geojson"),
             table: Some(dir.join("communes_france.csv")),
             frr: Some(dir.join("frr_communes.csv")),
+            crs: None,
+            layer: None,
         }
     }
 }
@@ -81,15 +99,6 @@ const TABLE_ATTRIBUTES: [&str; 6] = [
     "centralite",
     "zone_montagne",
 ];
-
-/// The polygons read for one current commune code.
-struct Group {
-    name: String,
-    dep: Option<String>,
-    zone: Zone,
-    parts: Vec<Polygon<f64>>,
-    features: usize,
-}
 
 struct TableRow {
     name: String,
@@ -115,35 +124,70 @@ pub fn read_communes(sources: &CommuneSources) -> Result<(Vec<Territory>, Vec<Lo
             .transpose()
     };
     let (mut table, mut frr) = (open(&sources.table)?, open(&sources.frr)?);
-    read_communes_from(
-        (
-            &named(&sources.polygons),
-            super::open_input(&sources.polygons)?,
-        ),
+    // The polygons in any format `read_territories` reads (told from the
+    // content: GeoJSON, gzip, Shapefile, GeoPackage, GeoParquet).
+    let mut fields = polygon_fields();
+    fields.crs = sources.crs;
+    fields.layer.clone_from(&sources.layer);
+    communes_of(
+        || super::read_territories(&sources.polygons, &fields),
         table.as_mut().map(|(n, f)| (n.as_str(), f)),
         frr.as_mut().map(|(n, f)| (n.as_str(), f)),
     )
 }
 
-/// Like [`read_communes`], from readers: the polygons, and optionally the
-/// commune table and the FRR table, each with the name that labels its
-/// report and errors.
+/// The properties of a commune polygon file: the current code (a bridge
+/// column such as `code_insee_2026` first, then the polygon's own code),
+/// `nom`, `dep` or `insee_dep` (ADMIN EXPRESS's `INSEE_COM`, `NOM`,
+/// `INSEE_DEP`: names match whatever their case); features sharing a
+/// current code are dissolved.
+fn polygon_fields() -> FieldMap {
+    let mut fields = FieldMap::new(TerritoryKind::Commune, "code_insee_2026")
+        .name("nom")
+        .departement("dep")
+        .dissolve_duplicates();
+    fields.departement.push("insee_dep".to_owned());
+    fields.id.extend(
+        ["code_insee", "codgeo", "insee_com", "code"]
+            .iter()
+            .map(|k| (*k).to_owned()),
+    );
+    fields
+}
+
+/// Like [`read_communes`], from readers: the polygons (GeoJSON, gzip or
+/// not), and optionally the commune table and the FRR table, each with the
+/// name that labels its report and errors.
 pub fn read_communes_from(
     polygons: (&str, impl Read + Send),
     table: Option<(&str, impl Read + Send)>,
     frr: Option<(&str, impl Read + Send)>,
 ) -> Result<(Vec<Territory>, Vec<LoadReport>)> {
-    // The three files are read concurrently.
-    let (groups, (table, frr)) = rayon::join(
-        || read_polygon_groups(Path::new(polygons.0), polygons.1),
-        || {
-            rayon::join(
-                || table.map(|(name, reader)| read_commune_table(Path::new(name), reader)),
-                || frr.map(|(name, reader)| read_frr_table(Path::new(name), reader)),
-            )
-        },
-    );
-    let (mut groups, polygons_report) = groups?;
+    let (name, reader) = polygons;
+    communes_of(
+        || super::read_territories_from(name, reader, &polygon_fields()),
+        table,
+        frr,
+    )
+}
+
+/// The communes of the polygons `read_polygons` gives, joined with the
+/// table and the FRR zoning; the three files are read concurrently.
+fn communes_of(
+    read_polygons: impl FnOnce() -> Result<(Vec<Territory>, LoadReport)> + Send,
+    table: Option<(&str, impl Read + Send)>,
+    frr: Option<(&str, impl Read + Send)>,
+) -> Result<(Vec<Territory>, Vec<LoadReport>)> {
+    let (polygons, (table, frr)) = rayon::join(read_polygons, || {
+        rayon::join(
+            || table.map(|(name, reader)| read_commune_table(Path::new(name), reader)),
+            || frr.map(|(name, reader)| read_frr_table(Path::new(name), reader)),
+        )
+    });
+    let (polygons, polygons_report) = polygons?;
+    // Sorted by code, as the commune table and the outputs are.
+    let mut communes: BTreeMap<String, Territory> =
+        polygons.into_iter().map(|t| (t.id.clone(), t)).collect();
     let mut reports = vec![polygons_report];
     let mut table = match table.transpose()? {
         Some((rows, r)) => {
@@ -161,29 +205,17 @@ pub fn read_communes_from(
     };
 
     // Each commune takes its table row (what remains in the table then has
-    // no polygon); communes of several polygons are dissolved, in parallel.
+    // no polygon) and its FRR class.
     let mut without_row = Vec::new();
-    let paired: Vec<(&String, &mut Group, Option<TableRow>)> = groups
-        .iter_mut()
-        .map(|(code, group)| {
-            let row = table.as_mut().and_then(|rows| rows.remove(code));
-            if table.is_some() && row.is_none() {
-                without_row.push(code.clone());
-            }
-            (code, group, row)
-        })
-        .collect();
-    let communes: Vec<Territory> = paired
-        .into_par_iter()
-        .map(|(code, group, row)| {
-            let mut territory = commune_of(code, group);
-            if let Some(row) = row {
-                row.apply(&mut territory);
-            }
-            territory.frr = frr.as_ref().and_then(|rows| rows.get(code)).copied();
-            territory
-        })
-        .collect();
+    for (code, territory) in &mut communes {
+        let row = table.as_mut().and_then(|rows| rows.remove(code));
+        match row {
+            Some(row) => row.apply(territory),
+            None if table.is_some() => without_row.push(code.clone()),
+            None => {}
+        }
+        territory.frr = frr.as_ref().and_then(|rows| rows.get(code)).copied();
+    }
 
     if let (Some(rows), Some(table_report)) = (&table, reports.get_mut(1)) {
         report_rows_without_polygon(rows, table_report);
@@ -192,96 +224,12 @@ pub fn read_communes_from(
         }
     }
     if let (Some(rows), Some(frr_report)) = (&frr, reports.last_mut()) {
-        let unmatched = rows.keys().filter(|c| !groups.contains_key(*c)).count();
+        let unmatched = rows.keys().filter(|c| !communes.contains_key(*c)).count();
         if unmatched > 0 {
             frr_report.note(Note::UnmatchedRows(unmatched));
         }
     }
-    Ok((communes, reports))
-}
-
-/// Reads the polygons, grouped by current commune code.
-fn read_polygon_groups(
-    path: &Path,
-    reader: impl Read,
-) -> Result<(BTreeMap<String, Group>, LoadReport)> {
-    let mut report = LoadReport::new(path.display().to_string());
-    let mut fixes = GeometryFixes::default();
-    let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-    // Polygons are placed in parallel, then grouped in file order.
-    let place = |f: &mut RawFeature| place_polygon(f, None);
-    for_each_feature_in(path, reader, place, |f, (placed, ring_fixes)| {
-        report.read += 1;
-        fixes.absorb_rings(&ring_fixes);
-        let loc = Location::Feature(f.index);
-        let Some(code) = [
-            "code_insee_2026",
-            "code_insee",
-            "codgeo",
-            "insee_com",
-            "code",
-        ]
-        .iter()
-        .find_map(|k| property_text(&f.properties, k)) else {
-            report.skip(SkipReason::MissingId, loc, None, None);
-            return ControlFlow::Continue(());
-        };
-        let placed = match placed {
-            Ok(p) => p,
-            Err((reason, detail)) => {
-                report.skip(reason, loc, Some(&code), Some(detail));
-                return ControlFlow::Continue(());
-            }
-        };
-        fixes.record(&code, placed.repair);
-        let group = groups.entry(code.clone()).or_insert_with(|| Group {
-            name: property_text(&f.properties, "nom").unwrap_or_else(|| code.clone()),
-            dep: property_text(&f.properties, "dep"),
-            zone: placed.zone,
-            parts: Vec::new(),
-            features: 0,
-        });
-        if group.zone != placed.zone {
-            report.skip(
-                SkipReason::SpansZones,
-                loc,
-                Some(&code),
-                Some("parts of one commune in two zones".into()),
-            );
-            return ControlFlow::Continue(());
-        }
-        group.parts.extend(placed.geometry.0);
-        group.features += 1;
-        report.kept += 1;
-        ControlFlow::Continue(())
-    })?;
-    fixes.add_notes(&mut report);
-    let merged: Vec<&Group> = groups.values().filter(|g| g.features > 1).collect();
-    if !merged.is_empty() {
-        report.note(Note::Dissolved {
-            polygons: merged.iter().map(|g| g.features).sum(),
-            communes: merged.len(),
-        });
-    }
-    Ok((groups, report))
-}
-
-/// The commune of a group of polygons: dissolved when there are several.
-fn commune_of(code: &str, group: &mut Group) -> Territory {
-    let geometry = if group.features > 1 {
-        crate::repair::dissolve(&group.parts)
-    } else {
-        MultiPolygon(std::mem::take(&mut group.parts))
-    };
-    let mut t = Territory::projected(
-        code,
-        group.name.clone(),
-        TerritoryKind::Commune,
-        group.zone,
-        geometry,
-    );
-    t.departement.clone_from(&group.dep);
-    t
+    Ok((communes.into_values().collect(), reports))
 }
 
 impl TableRow {

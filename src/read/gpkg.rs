@@ -70,7 +70,7 @@ fn layer(path: &Path, conn: &Connection, wanted: Option<&str>) -> Result<String>
             path,
             None,
             format!(
-                "has {} feature layers: choose one with --layer (FieldMap::layer): {}",
+                "has {} feature layers: choose one with --layer (--communes-layer for commune polygons; FieldMap::layer): {}",
                 many.len(),
                 many.join(", ")
             ),

@@ -154,7 +154,9 @@ pub(crate) fn resolve_crs(
         (None, None) => Err(crate::Error::format(
             path,
             None,
-            format!("{what} has an undefined CRS: give it with --crs EPSG:<code>"),
+            format!(
+                "{what} has an undefined CRS: give it with --crs EPSG:<code> (--communes-crs for commune polygons)"
+            ),
         )),
     }
 }

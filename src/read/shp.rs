@@ -35,7 +35,7 @@ fn crs_of_prj(path: &Path, given: Option<Crs>) -> Result<Crs> {
                 path,
                 None,
                 format!(
-                    "cannot read {} ({e}): without it the CRS of the coordinates is unknown (give it with --crs EPSG:<code>)",
+                    "cannot read {} ({e}): without it the CRS of the coordinates is unknown (give it with --crs EPSG:<code>, or --communes-crs for commune polygons)",
                     prj.display()
                 ),
             ));

@@ -1,6 +1,6 @@
 //! Territories from any GeoJSON FeatureCollection of polygons, with a field mapping.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::ControlFlow;
 use std::path::Path;
 
@@ -39,6 +39,13 @@ pub struct FieldMap {
     pub crs: Option<Crs>,
     /// The layer to read in a file that holds several (a GeoPackage).
     pub layer: Option<String>,
+    /// When true, features that share an id are parts of one territory:
+    /// they are dissolved into it ([`repair::dissolve`](crate::repair::dissolve),
+    /// counted in a [`Note::Dissolved`]), its fields taken from the first.
+    /// When false (the default), a repeated id is skipped as a duplicate.
+    /// Commune polygons of an older vintage keyed by the current code need
+    /// it (communes merged since come as several features).
+    pub dissolve: bool,
 }
 
 fn strings(names: &[&str]) -> Vec<String> {
@@ -57,6 +64,7 @@ impl FieldMap {
             attributes: Vec::new(),
             crs: None,
             layer: None,
+            dissolve: false,
         }
     }
 
@@ -70,6 +78,13 @@ impl FieldMap {
     /// Sets the layer to read in a file that holds several (a GeoPackage).
     pub fn layer(mut self, name: &str) -> Self {
         self.layer = Some(name.to_owned());
+        self
+    }
+
+    /// Dissolves the features that share an id into one territory instead
+    /// of skipping the repeats: see [`dissolve`](Self::dissolve).
+    pub fn dissolve_duplicates(mut self) -> Self {
+        self.dissolve = true;
         self
     }
 
@@ -110,6 +125,7 @@ impl FieldMap {
             attributes: strings(&["code_commune", "insee_com", "commune_qp", "lib_com", "tp60"]),
             crs: None,
             layer: None,
+            dissolve: false,
         }
     }
 
@@ -169,6 +185,7 @@ impl FieldMap {
             attributes: Vec::new(),
             crs: None,
             layer: None,
+            dissolve: false,
         }
     }
 }
@@ -271,7 +288,11 @@ pub(crate) struct TerritorySink<'f> {
     pub report: LoadReport,
     pub fixes: GeometryFixes,
     out: Vec<Territory>,
-    seen: HashSet<String>,
+    /// Where each id kept is in `out`.
+    seen: HashMap<String, usize>,
+    /// Territories of several features (with [`FieldMap::dissolve`]): their
+    /// place in `out` and how many features they have.
+    merged: BTreeMap<usize, usize>,
     no_population: usize,
     bad_population: usize,
     /// Records read whose polygon is not placed yet.
@@ -302,7 +323,8 @@ impl<'f> TerritorySink<'f> {
             report: LoadReport::new(path.display().to_string()),
             fixes: GeometryFixes::default(),
             out: Vec::new(),
-            seen: HashSet::new(),
+            seen: HashMap::new(),
+            merged: BTreeMap::new(),
             no_population: 0,
             bad_population: 0,
             pending: Vec::new(),
@@ -434,11 +456,11 @@ impl<'f> TerritorySink<'f> {
             }
         };
         self.fixes.record(&id, placed.repair);
-        if !self.seen.insert(id.clone()) {
-            self.report
-                .skip(SkipReason::DuplicateId, location, Some(&id), None);
+        if let Some(&at) = self.seen.get(&id) {
+            self.add_part(location, &id, at, placed);
             return;
         }
+        self.seen.insert(id.clone(), self.out.len());
         let fields = self.fields;
         let population = match population {
             Some(text) => {
@@ -461,9 +483,48 @@ impl<'f> TerritorySink<'f> {
         self.report.kept += 1;
     }
 
+    /// A feature whose id was kept before: a part of that territory with
+    /// [`FieldMap::dissolve`], else a duplicate (skipped).
+    fn add_part(&mut self, location: Location, id: &str, at: usize, placed: PlacedPolygon) {
+        let Some(territory) = self.out.get_mut(at).filter(|_| self.fields.dissolve) else {
+            self.report
+                .skip(SkipReason::DuplicateId, location, Some(id), None);
+            return;
+        };
+        if territory.zone != placed.zone {
+            self.report.skip(
+                SkipReason::SpansZones,
+                location,
+                Some(id),
+                Some(format!(
+                    "parts of one territory in two zones ({} and {})",
+                    territory.zone, placed.zone
+                )),
+            );
+            return;
+        }
+        territory.geometry.0.extend(placed.geometry.0);
+        *self.merged.entry(at).or_insert(1) += 1;
+        self.report.kept += 1;
+    }
+
     pub fn finish(mut self) -> (Vec<Territory>, LoadReport) {
+        use rayon::prelude::*;
         if !self.pending.is_empty() {
             self.place_pending();
+        }
+        if !self.merged.is_empty() {
+            // Territories of several features are dissolved, in parallel.
+            let merged = &self.merged;
+            self.out
+                .par_iter_mut()
+                .enumerate()
+                .filter(|(i, _)| merged.contains_key(i))
+                .for_each(|(_, t)| t.geometry = crate::repair::dissolve(&t.geometry.0));
+            self.report.note(Note::Dissolved {
+                polygons: self.merged.values().sum(),
+                communes: self.merged.len(),
+            });
         }
         self.fixes.add_notes(&mut self.report);
         if self.no_population > 0 {
