@@ -262,9 +262,10 @@ impl fmt::Debug for Projector {
     }
 }
 
-fn proj_err(zone: Zone, e: impl fmt::Display) -> Error {
+/// A projection error of the CRS named `crs` (`zone.epsg()`, `crs_name(crs)`).
+fn proj_err(crs: &'static str, e: impl fmt::Display) -> Error {
     Error::Projection {
-        crs: zone.epsg(),
+        crs,
         message: e.to_string(),
     }
 }
@@ -273,21 +274,21 @@ impl Projector {
     /// Builds the projector (parses the six CRS definitions).
     pub fn new() -> Result<Self> {
         let wgs84 = Proj::from_proj_string("+proj=longlat +ellps=WGS84 +datum=WGS84 +no_defs")
-            .map_err(|e| proj_err(Zone::Metropole, e))?;
+            .map_err(|e| proj_err(Zone::Metropole.epsg(), e))?;
         let lonlat_grs80 =
             Proj::from_proj_string("+proj=longlat +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +no_defs")
-                .map_err(|e| proj_err(Zone::Metropole, e))?;
+                .map_err(|e| proj_err(Zone::Metropole.epsg(), e))?;
         let laea_europe = Proj::from_proj_string(
             "+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
         )
-        .map_err(|e| proj_err(Zone::Metropole, e))?;
+        .map_err(|e| proj_err(Zone::Metropole.epsg(), e))?;
         let web_mercator = Proj::from_proj_string(
             "+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +no_defs",
         )
-        .map_err(|e| proj_err(Zone::Metropole, e))?;
+        .map_err(|e| proj_err(Zone::Metropole.epsg(), e))?;
         let zones = Zone::ALL
             .iter()
-            .map(|z| Proj::from_proj_string(z.proj_string()).map_err(|e| proj_err(*z, e)))
+            .map(|z| Proj::from_proj_string(z.proj_string()).map_err(|e| proj_err(z.epsg(), e)))
             .collect::<Result<Vec<_>>>()?;
         Ok(Projector {
             wgs84,
@@ -304,23 +305,20 @@ impl Projector {
         SHARED
             .get_or_init(|| Projector::new().map_err(|e| e.to_string()))
             .as_ref()
-            .map_err(|m| Error::Projection {
-                crs: "EPSG:4326",
-                message: m.clone(),
-            })
+            .map_err(|m| proj_err("EPSG:4326", m))
     }
 
     fn zone_proj(&self, zone: Zone) -> Result<&Proj> {
         self.zones
             .get(zone.index())
-            .ok_or_else(|| proj_err(zone, "zone CRS not initialised"))
+            .ok_or_else(|| proj_err(zone.epsg(), "zone CRS not initialised"))
     }
 
     /// Projects one WGS84 lon/lat (degrees) to `zone`'s CRS (metres).
     pub fn project(&self, zone: Zone, lon: f64, lat: f64) -> Result<Coord<f64>> {
         let mut p = (lon.to_radians(), lat.to_radians());
         proj4rs::transform::transform(&self.lonlat_grs80, self.zone_proj(zone)?, &mut p)
-            .map_err(|e| proj_err(zone, e))?;
+            .map_err(|e| proj_err(zone.epsg(), e))?;
         finite(zone, p)
     }
 
@@ -335,23 +333,18 @@ impl Projector {
     pub fn unproject(&self, zone: Zone, x: f64, y: f64) -> Result<Coord<f64>> {
         let mut p = (x, y);
         proj4rs::transform::transform(self.zone_proj(zone)?, &self.lonlat_grs80, &mut p)
-            .map_err(|e| proj_err(zone, e))?;
+            .map_err(|e| proj_err(zone.epsg(), e))?;
         finite(zone, (p.0.to_degrees(), p.1.to_degrees()))
     }
 
     /// ETRS89-LAEA Europe (EPSG:3035, the CRS of INSEE's Filosofi grid) to WGS84 lon/lat.
     pub fn from_laea_europe(&self, x: f64, y: f64) -> Result<Coord<f64>> {
         let mut p = (x, y);
-        proj4rs::transform::transform(&self.laea_europe, &self.lonlat_grs80, &mut p).map_err(
-            |e| Error::Projection {
-                crs: "EPSG:3035",
-                message: e.to_string(),
-            },
-        )?;
+        proj4rs::transform::transform(&self.laea_europe, &self.lonlat_grs80, &mut p)
+            .map_err(|e| proj_err("EPSG:3035", e))?;
         finite(Zone::Metropole, (p.0.to_degrees(), p.1.to_degrees()))
     }
 
-    /// The projection of a projected input CRS (`None` for lon/lat).
     /// The geographic CRS `crs` is taken to and from. The French CRS and
     /// LAEA Europe are on GRS80 (RGF93 and its overseas counterparts,
     /// ETRS89), which EPSG ties to WGS84 by a null transformation: PROJ's
@@ -366,6 +359,7 @@ impl Projector {
         }
     }
 
+    /// The projection of a projected input CRS (`None` for lon/lat).
     fn source(&self, crs: Crs) -> Result<Option<&Proj>> {
         Ok(match crs {
             Crs::LonLat => None,
@@ -381,12 +375,8 @@ impl Projector {
             return Ok(Coord { x, y });
         };
         let mut p = (x, y);
-        proj4rs::transform::transform(from, self.geographic(crs), &mut p).map_err(|e| {
-            Error::Projection {
-                crs: crs_name(crs),
-                message: e.to_string(),
-            }
-        })?;
+        proj4rs::transform::transform(from, self.geographic(crs), &mut p)
+            .map_err(|e| proj_err(crs_name(crs), e))?;
         finite(Zone::Metropole, (p.0.to_degrees(), p.1.to_degrees()))
     }
 
@@ -396,12 +386,8 @@ impl Projector {
             return Ok(Coord { x: lon, y: lat });
         };
         let mut p = (lon.to_radians(), lat.to_radians());
-        proj4rs::transform::transform(self.geographic(crs), to, &mut p).map_err(|e| {
-            Error::Projection {
-                crs: crs_name(crs),
-                message: e.to_string(),
-            }
-        })?;
+        proj4rs::transform::transform(self.geographic(crs), to, &mut p)
+            .map_err(|e| proj_err(crs_name(crs), e))?;
         finite(Zone::Metropole, p)
     }
 
@@ -411,12 +397,8 @@ impl Projector {
         let Some(from) = self.source(crs)? else {
             return Ok(());
         };
-        proj4rs::transform::transform(from, self.geographic(crs), mp).map_err(|e| {
-            Error::Projection {
-                crs: crs_name(crs),
-                message: e.to_string(),
-            }
-        })?;
+        proj4rs::transform::transform(from, self.geographic(crs), mp)
+            .map_err(|e| proj_err(crs_name(crs), e))?;
         mp.map_coords_in_place(|c| Coord {
             x: c.x.to_degrees(),
             y: c.y.to_degrees(),
@@ -432,7 +414,7 @@ impl Projector {
             y: c.y.to_radians(),
         });
         proj4rs::transform::transform(&self.lonlat_grs80, self.zone_proj(zone)?, mp)
-            .map_err(|e| proj_err(zone, e))?;
+            .map_err(|e| proj_err(zone.epsg(), e))?;
         check_finite(zone, mp)
     }
 
@@ -440,7 +422,7 @@ impl Projector {
     pub fn unproject_multipolygon(&self, zone: Zone, mp: &mut MultiPolygon<f64>) -> Result<()> {
         use geo::MapCoordsInPlace;
         proj4rs::transform::transform(self.zone_proj(zone)?, &self.lonlat_grs80, mp)
-            .map_err(|e| proj_err(zone, e))?;
+            .map_err(|e| proj_err(zone.epsg(), e))?;
         mp.map_coords_in_place(|c| Coord {
             x: c.x.to_degrees(),
             y: c.y.to_degrees(),
@@ -462,7 +444,7 @@ fn finite(zone: Zone, (x, y): (f64, f64)) -> Result<Coord<f64>> {
     if x.is_finite() && y.is_finite() {
         Ok(Coord { x, y })
     } else {
-        Err(proj_err(zone, "non-finite result"))
+        Err(proj_err(zone.epsg(), "non-finite result"))
     }
 }
 
@@ -471,7 +453,7 @@ fn check_finite(zone: Zone, mp: &MultiPolygon<f64>) -> Result<()> {
     if mp.coords_iter().all(|c| c.x.is_finite() && c.y.is_finite()) {
         Ok(())
     } else {
-        Err(proj_err(zone, "non-finite result"))
+        Err(proj_err(zone.epsg(), "non-finite result"))
     }
 }
 

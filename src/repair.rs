@@ -29,15 +29,18 @@
 //! use geo::{Area, Validation};
 //! use geo_types::{polygon, Polygon};
 //!
+//! # fn main() -> Result<(), &'static str> {
 //! // A bow-tie: its ring crosses itself at (5, 5).
 //! let bow_tie: Polygon<f64> = polygon![
 //!     (x: 0.0, y: 0.0), (x: 10.0, y: 10.0), (x: 10.0, y: 0.0), (x: 0.0, y: 10.0),
 //! ];
 //! assert!(!bow_tie.is_valid());
-//! let fixed = maillage::repair::repair(std::slice::from_ref(&bow_tie)).unwrap();
+//! let fixed = maillage::repair::repair(std::slice::from_ref(&bow_tie)).ok_or("no repair")?;
 //! assert_eq!(fixed.0.len(), 2);
 //! assert!(fixed.is_valid());
 //! assert_eq!(fixed.unsigned_area(), 50.0);
+//! # Ok(())
+//! # }
 //! ```
 
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
@@ -53,6 +56,11 @@ use crate::place::multipolygon_is_valid;
 /// vertex a rounding away from another ring) those of geo's `MakeValid`,
 /// which follows the same rule more slowly. `None` when neither gives a
 /// valid, non-empty result.
+///
+/// The rings of all the parts are counted together: where two parts
+/// overlap, the overlap is crossed twice and falls outside. Parts that may
+/// overlap without being defective themselves (pieces of one territory)
+/// are merged with [`dissolve`] instead.
 pub fn repair(parts: &[Polygon<f64>]) -> Option<MultiPolygon<f64>> {
     use geo::MakeValid;
     let mut fixed = even_odd(parts);

@@ -845,6 +845,26 @@ fn points_abroad_inside_a_zone_box_are_skipped_as_outside_france() {
     );
 }
 
+/// A feature of commune 36001: a 0.01° square from (`west`, `south`),
+/// its ring wound clockwise or not.
+fn commune_part(west: f64, south: f64, clockwise: bool) -> String {
+    let mut ring = [
+        (west, south),
+        (west + 0.01, south),
+        (west + 0.01, south + 0.01),
+        (west, south + 0.01),
+        (west, south),
+    ];
+    if clockwise {
+        ring.reverse();
+    }
+    let coords: Vec<String> = ring.iter().map(|(x, y)| format!("[{x},{y}]")).collect();
+    format!(
+        "{{\"type\":\"Feature\",\"properties\":{{\"code_insee\":\"36001\",\"nom\":\"Deux-Moitiés\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[{}]]}}}}",
+        coords.join(",")
+    )
+}
+
 /// A commune split over two features whose rings are wound in opposite
 /// directions (RFC 7946 asks for counter-clockwise outer rings; many files
 /// do not care): both halves are kept in the dissolved commune. A union
@@ -854,23 +874,7 @@ fn points_abroad_inside_a_zone_box_are_skipped_as_outside_france() {
 fn commune_parts_wound_either_way_are_dissolved_whole() {
     use geo::Area;
     use maillage::read::read_communes_from;
-    let half = |west: f64, clockwise: bool| {
-        let mut ring = [
-            (west, 46.0),
-            (west + 0.01, 46.0),
-            (west + 0.01, 46.01),
-            (west, 46.01),
-            (west, 46.0),
-        ];
-        if clockwise {
-            ring.reverse();
-        }
-        let coords: Vec<String> = ring.iter().map(|(x, y)| format!("[{x},{y}]")).collect();
-        format!(
-            "{{\"type\":\"Feature\",\"properties\":{{\"code_insee\":\"36001\",\"nom\":\"Deux-Moitiés\"}},\"geometry\":{{\"type\":\"Polygon\",\"coordinates\":[[{}]]}}}}",
-            coords.join(",")
-        )
-    };
+    let half = |west: f64, clockwise: bool| commune_part(west, 46.0, clockwise);
     let read = |features: [String; 2]| {
         let text = fc(&features);
         let (communes, reports) = read_communes_from(
@@ -897,4 +901,41 @@ fn commune_parts_wound_either_way_are_dissolved_whole() {
     // micrometres); the west half alone is about half of it.
     assert!((both_ccw - 1_718_747.160).abs() < 0.01, "{both_ccw}");
     assert!((mixed - both_ccw).abs() < 1e-3, "{mixed} vs {both_ccw}");
+}
+
+/// Parts of one commune in two zones (a metropolitan square and one in
+/// Réunion under the same code): the first is kept, the other skipped as
+/// spanning two zones at its feature; nothing is dissolved.
+#[test]
+fn commune_parts_in_two_zones_are_a_counted_skip() {
+    use maillage::read::read_communes_from;
+    let text = fc(&[
+        commune_part(2.0, 46.0, false),
+        commune_part(55.45, -20.95, false),
+    ]);
+    let (communes, reports) = read_communes_from(
+        ("communes.geojson", text.as_bytes()),
+        None::<(&str, &[u8])>,
+        None::<(&str, &[u8])>,
+    )
+    .unwrap();
+    let r = &reports[0];
+    assert_eq!(communes.len(), 1);
+    assert_eq!(communes[0].zone, maillage::Zone::Metropole);
+    assert_eq!((r.read, r.kept), (2, 1), "{r}");
+    assert_eq!(
+        skipped_at(r, SkipReason::SpansZones),
+        [Location::Feature(2)]
+    );
+    let detail = r.skipped[&SkipReason::SpansZones].examples[0]
+        .detail
+        .clone();
+    assert!(
+        detail.as_deref().is_some_and(|d| d.contains("two zones")),
+        "{detail:?}"
+    );
+    assert!(
+        !r.notes.iter().any(|n| matches!(n, Note::Dissolved { .. })),
+        "{r}"
+    );
 }

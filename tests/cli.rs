@@ -1,5 +1,7 @@
 //! The `maillage` binary on the demo data, and its error messages.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -675,31 +677,12 @@ fn a_population_table_without_its_column_is_refused() {
 
 /// A Lambert-93 GeoJSON without its `crs` member: an error that says to
 /// give the CRS; with `--crs EPSG:2154`, the same summary as the original.
-/// The GeoJSON at `path` with every position in Lambert-93 metres, and no
-/// `crs` member to say so.
-fn lambert93_without_crs(path: &Path) -> serde_json::Value {
-    let mut doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    let p = maillage::Projector::shared().unwrap();
-    fn walk(v: &mut serde_json::Value, p: &maillage::Projector) {
-        match v {
-            serde_json::Value::Array(a) if a.len() == 2 && a.iter().all(|x| x.is_f64()) => {
-                let xy = p
-                    .from_lonlat(
-                        maillage::Crs::Zone(maillage::Zone::Metropole),
-                        a[0].as_f64().unwrap(),
-                        a[1].as_f64().unwrap(),
-                    )
-                    .unwrap();
-                *v = serde_json::json!([xy.x, xy.y]);
-            }
-            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| walk(x, p)),
-            _ => {}
-        }
-    }
-    for f in doc["features"].as_array_mut().unwrap() {
-        walk(&mut f["geometry"]["coordinates"], p);
-    }
-    doc
+/// Writes to `to` the GeoJSON at `path` with every position in Lambert-93
+/// metres, and no `crs` member to say so.
+fn write_lambert93_without_crs(path: &Path, to: &Path) {
+    let crs = maillage::Crs::Zone(maillage::Zone::Metropole);
+    let text = common::reprojected(&std::fs::read(path).unwrap(), crs, false);
+    std::fs::write(to, text).unwrap();
 }
 
 /// Commune polygons in Lambert-93 that do not say so: an error naming
@@ -709,8 +692,7 @@ fn lambert93_without_crs(path: &Path) -> serde_json::Value {
 fn access_takes_the_crs_of_commune_polygons_that_do_not_declare_it() {
     let dir = tempfile::tempdir().unwrap();
     let bare = dir.path().join("communes_l93.geojson");
-    let doc = lambert93_without_crs(&demo("communes.geojson"));
-    std::fs::write(&bare, serde_json::to_vec(&doc).unwrap()).unwrap();
+    write_lambert93_without_crs(&demo("communes.geojson"), &bare);
     let access = |communes: &Path, crs: Option<&str>, out: &str| {
         let mut a = vec![
             "access".to_owned(),
@@ -748,9 +730,8 @@ fn access_takes_the_crs_of_commune_polygons_that_do_not_declare_it() {
 #[test]
 fn coverage_takes_the_crs_of_a_file_that_does_not_declare_it() {
     let dir = tempfile::tempdir().unwrap();
-    let doc = lambert93_without_crs(&demo("qpv.geojson"));
     let bare = dir.path().join("qpv_l93.geojson");
-    std::fs::write(&bare, serde_json::to_vec(&doc).unwrap()).unwrap();
+    write_lambert93_without_crs(&demo("qpv.geojson"), &bare);
     let args = |territories: &Path, crs: Option<&str>| {
         let mut a = vec![
             "coverage".to_owned(),

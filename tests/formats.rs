@@ -7,10 +7,9 @@ mod common;
 
 use std::io::Write;
 
-use common::data;
+use common::{data, reprojected};
 use maillage::load::Sources;
-use maillage::{Coverage, Crs, FieldMap, Projector, ServiceNetwork, Zone};
-use serde_json::Value;
+use maillage::{Coverage, Crs, FieldMap, ServiceNetwork, Zone};
 
 /// The `.prj` of a Lambert-93 Shapefile, as ArcGIS and GDAL write it.
 #[cfg(feature = "shapefile")]
@@ -20,39 +19,6 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     e.write_all(bytes).unwrap();
     e.finish().unwrap()
-}
-
-/// The GeoJSON with every position in `crs`, declaring it in a `crs`
-/// member (`declare`) or not.
-fn reprojected(geojson: &[u8], crs: Crs, declare: bool) -> Vec<u8> {
-    let mut doc: Value = serde_json::from_slice(geojson).unwrap();
-    let p = Projector::shared().unwrap();
-    fn walk(v: &mut Value, p: &Projector, crs: Crs) {
-        match v {
-            Value::Array(a) if a.len() == 2 && a.iter().all(Value::is_f64) => {
-                let xy = p
-                    .from_lonlat(crs, a[0].as_f64().unwrap(), a[1].as_f64().unwrap())
-                    .unwrap();
-                *v = serde_json::json!([xy.x, xy.y]);
-            }
-            Value::Array(a) => a.iter_mut().for_each(|x| walk(x, p, crs)),
-            _ => {}
-        }
-    }
-    let features = doc["features"].as_array_mut().unwrap();
-    for f in features {
-        walk(&mut f["geometry"]["coordinates"], p, crs);
-    }
-    let mut out = serde_json::Map::new();
-    out.insert("type".into(), "FeatureCollection".into());
-    if declare {
-        out.insert(
-            "crs".into(),
-            serde_json::json!({"type": "name", "properties": {"name": format!("urn:ogc:def:crs:EPSG::{}", crs.epsg())}}),
-        );
-    }
-    out.insert("features".into(), doc["features"].take());
-    serde_json::to_vec(&Value::Object(out)).unwrap()
 }
 
 fn to_lambert93(geojson: &[u8]) -> Vec<u8> {
@@ -597,6 +563,7 @@ fn communes_from_a_lambert93_shapefile_are_those_of_the_geojson() {
     use geo::Area;
     use maillage::CommuneSources;
     use maillage::Note;
+    use serde_json::Value;
     use shapefile::dbase::{FieldValue, Record, TableWriterBuilder};
     let doc: Value =
         serde_json::from_slice(&std::fs::read(data("communes_2018_simplified.geojson")).unwrap())

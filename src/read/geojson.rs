@@ -15,9 +15,9 @@ use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use crate::crs::Crs;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::place::{Problem, Repair};
-use crate::read::json_scan::{Member, Pos, Scanner, value_error};
+use crate::read::json_scan::{Member, Pos, Scanner, json_error, value_error};
 use crate::report::{Note, SkipReason};
 
 /// One feature as read: its 1-based position, properties and raw geometry.
@@ -252,14 +252,8 @@ fn parse_feature(path: &Path, bytes: &[u8], p: &Pending) -> Result<RawFeature> {
     }
     let value: Value = serde_json::from_slice(bytes).map_err(|e| value_error(path, p.at, &e))?;
     let Value::Object(mut obj) = value else {
-        return Err(Error::format(
-            path,
-            Some(Location::Position {
-                line: p.at.line,
-                column: p.at.column,
-            }),
-            format!("invalid JSON (feature #{} is not a JSON object)", p.index),
-        ));
+        let what = format!("feature #{} is not a JSON object", p.index);
+        return Err(json_error(path, p.at, false, &what));
     };
     let properties = match obj.remove("properties") {
         Some(Value::Object(p)) => p,
@@ -619,7 +613,7 @@ pub(crate) fn multipolygon_of(
             }
             non_empty(polys)
         }
-        Geometry::Json(v) => multipolygon_lonlat(&v, stats),
+        Geometry::Json(v) => multipolygon_of_json(&v, stats),
     }
 }
 
@@ -633,8 +627,10 @@ fn non_empty(polys: Vec<Polygon<f64>>) -> std::result::Result<MultiPolygon<f64>,
     Ok(MultiPolygon(polys))
 }
 
-/// Reads a Polygon or MultiPolygon (or a GeometryCollection of them) as lon/lat.
-pub(crate) fn multipolygon_lonlat(
+/// Reads a Polygon or MultiPolygon (or a GeometryCollection of them) given
+/// as JSON values, in the coordinates of its file ([`multipolygon_of`]'s
+/// general path, which names what is wrong).
+fn multipolygon_of_json(
     geometry: &Value,
     stats: &mut GeometryFixes,
 ) -> std::result::Result<MultiPolygon<f64>, Problem> {
@@ -668,7 +664,7 @@ pub(crate) fn multipolygon_lonlat(
                     )
                 })?;
             for (i, m) in members.iter().enumerate() {
-                match multipolygon_lonlat(m, stats) {
+                match multipolygon_of_json(m, stats) {
                     Ok(mp) => polys.extend(mp.0),
                     // An empty member is no reason to drop the others.
                     Err((SkipReason::EmptyGeometry, _)) => {}
@@ -713,12 +709,12 @@ pub(crate) fn point_of(geometry: &Geometry) -> std::result::Result<Coord<f64>, P
                 if *multi { "MultiPolygon" } else { "Polygon" }
             ),
         )),
-        Geometry::Json(v) => point_lonlat(v),
+        Geometry::Json(v) => point_of_json(v),
     }
 }
 
-/// Reads a Point geometry as lon/lat.
-fn point_lonlat(geometry: &Value) -> std::result::Result<Coord<f64>, Problem> {
+/// Reads a Point given as JSON values, in the coordinates of its file.
+fn point_of_json(geometry: &Value) -> std::result::Result<Coord<f64>, Problem> {
     if geometry.is_null() {
         return Err((SkipReason::NullGeometry, "geometry is null".to_owned()));
     }

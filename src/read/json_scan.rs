@@ -103,22 +103,9 @@ impl<'p, R: Read> Scanner<'p, R> {
         }
     }
 
-    /// An error at `at`: "truncated JSON" at the end of the input, else
-    /// "invalid JSON".
+    /// An error at `at` (see [`json_error`]).
     fn error_at(&self, at: Pos, truncated: bool, what: &str) -> Error {
-        let kind = if truncated {
-            "truncated JSON"
-        } else {
-            "invalid JSON"
-        };
-        Error::format(
-            self.path,
-            Some(Location::Position {
-                line: at.line,
-                column: at.column,
-            }),
-            format!("{kind} ({what})"),
-        )
+        json_error(self.path, at, truncated, what)
     }
 
     fn error(&self, what: &str) -> Error {
@@ -396,8 +383,18 @@ pub(crate) fn value_error(path: &Path, at: Pos, e: &serde_json::Error) -> Error 
         Some(i) => text.get(..i).unwrap_or(&text).to_owned(),
         None => text,
     };
-    let at = at.offset_by(e.line(), e.column());
-    let kind = if e.is_eof() {
+    json_error(
+        path,
+        at.offset_by(e.line(), e.column()),
+        e.is_eof(),
+        &message,
+    )
+}
+
+/// An error of `path` at `at`: "truncated JSON" when the input ended early,
+/// else "invalid JSON", with `what` was wrong.
+pub(crate) fn json_error(path: &Path, at: Pos, truncated: bool, what: &str) -> Error {
+    let kind = if truncated {
         "truncated JSON"
     } else {
         "invalid JSON"
@@ -408,7 +405,7 @@ pub(crate) fn value_error(path: &Path, at: Pos, e: &serde_json::Error) -> Error 
             line: at.line,
             column: at.column,
         }),
-        format!("{kind} ({message})"),
+        format!("{kind} ({what})"),
     )
 }
 

@@ -102,3 +102,38 @@ pub fn communes_and_network_2016() -> maillage::load::Inputs {
         .load()
         .unwrap()
 }
+
+/// The GeoJSON with every position in `crs`, declaring it in a `crs`
+/// member (`declare`) or not.
+pub fn reprojected(geojson: &[u8], crs: maillage::Crs, declare: bool) -> Vec<u8> {
+    let mut doc: serde_json::Value = serde_json::from_slice(geojson).unwrap();
+    let p = maillage::Projector::shared().unwrap();
+    fn walk(v: &mut serde_json::Value, p: &maillage::Projector, crs: maillage::Crs) {
+        match v {
+            serde_json::Value::Array(a)
+                if a.len() == 2 && a.iter().all(serde_json::Value::is_f64) =>
+            {
+                let xy = p
+                    .from_lonlat(crs, a[0].as_f64().unwrap(), a[1].as_f64().unwrap())
+                    .unwrap();
+                *v = serde_json::json!([xy.x, xy.y]);
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| walk(x, p, crs)),
+            _ => {}
+        }
+    }
+    let features = doc["features"].as_array_mut().unwrap();
+    for f in features {
+        walk(&mut f["geometry"]["coordinates"], p, crs);
+    }
+    let mut out = serde_json::Map::new();
+    out.insert("type".into(), "FeatureCollection".into());
+    if declare {
+        out.insert(
+            "crs".into(),
+            serde_json::json!({"type": "name", "properties": {"name": format!("urn:ogc:def:crs:EPSG::{}", crs.epsg())}}),
+        );
+    }
+    out.insert("features".into(), doc["features"].take());
+    serde_json::to_vec(&serde_json::Value::Object(out)).unwrap()
+}
