@@ -12,6 +12,22 @@
 
 pub(crate) mod report;
 
+/// The law's distance (loi 90-568, art. 6): 5 km.
+pub const LAW_DISTANCE_M: f64 = 5_000.0;
+/// The law's travel time by car (loi 90-568, art. 6): 20 minutes.
+pub const LAW_MINUTES: f64 = 20.0;
+/// The largest share of a département's population the law allows beyond
+/// [`LAW_DISTANCE_M`] and [`LAW_MINUTES`]: 10 %.
+pub const LAW_MAX_SHARE_BEYOND: f64 = 0.10;
+/// The universal-service decree's distance (CPCE R.1-1): 10 km.
+pub const DECREE_DISTANCE_M: f64 = 10_000.0;
+/// The smallest share of each département's population the decree requires
+/// within [`DECREE_DISTANCE_M`]: 95 %.
+pub const DECREE_MIN_SHARE_DEPARTEMENT: f64 = 0.95;
+/// The smallest share of the national population the decree requires within
+/// [`DECREE_DISTANCE_M`]: 99 %.
+pub const DECREE_MIN_SHARE_NATIONAL: f64 = 0.99;
+
 pub use report::{AccessReport, AccessTotals, Compliance, DepartementAccess};
 
 use rayon::prelude::*;
@@ -80,13 +96,13 @@ pub struct Thresholds {
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
-            distance_m: 5000.0,
+            distance_m: LAW_DISTANCE_M,
             minutes: None,
             combine: Combine::And,
-            decree_distance_m: 10_000.0,
-            max_share_beyond: 0.10,
-            min_share_within_decree: 0.95,
-            min_national_share_within_decree: 0.99,
+            decree_distance_m: DECREE_DISTANCE_M,
+            max_share_beyond: LAW_MAX_SHARE_BEYOND,
+            min_share_within_decree: DECREE_MIN_SHARE_DEPARTEMENT,
+            min_national_share_within_decree: DECREE_MIN_SHARE_NATIONAL,
         }
     }
 }

@@ -1111,7 +1111,13 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
     if args.comply {
         let plans = {
             let _progress = Progress::start("planning each département");
-            maillage::plan::comply(&network, &demand, args.service, &candidates, 0.10)?
+            maillage::plan::comply(
+                &network,
+                &demand,
+                args.service,
+                &candidates,
+                maillage::access::LAW_MAX_SHARE_BEYOND,
+            )?
         };
         if plans.is_empty() {
             println!("every département already complies: no site to add");
@@ -1219,7 +1225,12 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
     }
     let impact = {
         let _progress = Progress::start("measuring what each closure would cost");
-        maillage::plan::closure_impact(&network, &demand, args.service, 0.10)
+        maillage::plan::closure_impact(
+            &network,
+            &demand,
+            args.service,
+            maillage::access::LAW_MAX_SHARE_BEYOND,
+        )
     };
     let impact_csv = args.out.join("impact.csv");
     maillage::plan::write_impact_csv(&impact, &impact_csv)?;

@@ -291,7 +291,7 @@ impl<'a> GapMap<'a> {
             } else {
                 match totals.share_beyond() {
                     s if s <= 0.0 => 0,
-                    s if s < 0.10 => 1,
+                    s if s < crate::access::LAW_MAX_SHARE_BEYOND => 1,
                     s if s < 0.50 => 2,
                     _ => 3,
                 }
