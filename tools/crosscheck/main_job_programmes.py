@@ -31,10 +31,17 @@ keep_collapsed=False)`, as in qpv2024_coverage.py.
     /tmp/venv/bin/python tools/crosscheck/main_job_programmes.py ../shared/data 42
     /tmp/venv/bin/python tools/crosscheck/main_job_programmes.py ../shared/data --compare 42 59 13 69 31
 
+    /tmp/venv/bin/python tools/crosscheck/main_job_programmes.py ../shared/data --extract data/loire 42
+
 The first prints the figures of one département (and the unserved rural
 communes of each programme); `--compare` prints, for each candidate, its
 size, its sites per programme and its gaps, and whether every programme has
-real sites there and real gaps (QPV and rural) to show.
+real sites there and real gaps (QPV and rural) to show. `--extract` derives
+the programmes' sites from an extract's own files (points de contact, France
+Services, lieux) and checks that every QPV and commune of the département
+gets the served flag and the nearest distance of the full files (exits
+non-zero otherwise): the margin of the extract is wide enough even for the
+sparse programmes.
 """
 import re
 import sys
@@ -69,17 +76,25 @@ def repaired(geoms):
 
 
 def load(data):
-    pdc = pd.read_csv(f"{data}/laposte_points_contact_2025.csv", dtype=str, keep_default_na=False)
+    return load_files(
+        f"{data}/laposte_points_contact_2025.csv",
+        f"{data}/france_services_2024-08.csv",
+        f"{data}/conseillers_numeriques_lieux_2022.csv",
+    )
+
+
+def load_files(pdc_csv, fs_csv, lieux_csv):
+    pdc = pd.read_csv(pdc_csv, dtype=str, keep_default_na=False)
     pdc = pdc[pdc["pays"] == "FRANCE"].copy()
     lat, lon = pdc["latitude"].astype(float), pdc["longitude"].astype(float)
     swapped = (pdc["code_insee"].str[:2] != "97") & (lat.abs() < 10) & (lon.abs() > 40)
     lat, lon = lat.where(~swapped, lon), lon.where(~swapped, lat)
     pdc = points(pdc, lon, lat)
 
-    fs = pd.read_csv(f"{data}/france_services_2024-08.csv", dtype=str, keep_default_na=False)
+    fs = pd.read_csv(fs_csv, dtype=str, keep_default_na=False)
     fs = points(fs, fs["longitude"], fs["latitude"])
 
-    lieux = pd.read_csv(f"{data}/conseillers_numeriques_lieux_2022.csv", dtype=str, keep_default_na=False)
+    lieux = pd.read_csv(lieux_csv, dtype=str, keep_default_na=False)
     lieux = lieux[(lieux["latitude"] != "") & (lieux["longitude"] != "")].copy()
     lieux = points(lieux, lieux["longitude"], lieux["latitude"])
     return pdc, fs, lieux
@@ -158,10 +173,39 @@ def in_dep(geoms, outline):
     return int(shapely.contains_xy(outline, geoms.x.values, geoms.y.values).sum()) if len(geoms) else 0
 
 
+def nearest_m(polys, sites):
+    _, d = shapely.STRtree(sites.values).query_nearest(polys.geometry.values, return_distance=True, all_matches=False)
+    return d
+
+
+def check_extract(data, folder, dep, full_sites, communes_geo, qpv_geo, table, frr):
+    """The programmes' sites derived from the extract's own files give the
+    served flags and nearest distances of the full files, territory by
+    territory. Returns the number of differences."""
+    ex_sites, _ = programme_sites(
+        *load_files(f"{folder}/points_de_contact.csv", f"{folder}/france_services.csv", f"{folder}/lieux.csv")
+    )
+    q, c = territories(data, dep, communes_geo, qpv_geo, table, frr)
+    bad = 0
+    print(f"\nextract {folder} against the full files:")
+    for prog in PROGRAMMES:
+        for name, polys, metres in [("QPV", q, 500.0), ("communes", c, 5_000.0)]:
+            flags = (served(polys, full_sites[prog], metres) != served(polys, ex_sites[prog], metres)).sum()
+            full_d, ex_d = nearest_m(polys, full_sites[prog]), nearest_m(polys, ex_sites[prog])
+            dist = (np.abs(full_d - ex_d) > 0.01).sum()
+            bad += flags + dist
+            print(
+                f"  {prog:18} {name:8} {len(polys):4}: served differs for {flags}, nearest for {dist} "
+                f"(farthest nearest site {full_d.max() / 1000:.1f} km)"
+            )
+    return bad
+
+
 def main(argv):
     data = argv[1]
     compare = argv[2] == "--compare"
-    deps = argv[3:] if compare else [argv[2]]
+    extract_dir = argv[3] if argv[2] == "--extract" else None
+    deps = argv[3:] if compare else [argv[4]] if extract_dir else [argv[2]]
     pdc, fs, lieux = load(data)
     sites, hosts = programme_sites(pdc, fs, lieux)
     communes_geo = gpd.read_file(f"{data}/communes_2018_simplified.geojson").to_crs(L93)
@@ -169,6 +213,8 @@ def main(argv):
     outlines = gpd.read_file(f"{data}/departements_2025.geojson").to_crs(L93)
     table = pd.read_csv(f"{data}/communes_france.csv", dtype=str, keep_default_na=False)
     frr = pd.read_csv(f"{data}/frr_communes.csv", dtype=str, keep_default_na=False)
+    if extract_dir:
+        return 1 if check_extract(data, extract_dir, deps[0], sites, communes_geo, qpv_geo, table, frr) else 0
     print(
         f"national: {len(pdc)} points de contact, {len(fs)} France Services, {len(lieux)} lieux with coordinates "
         f"({len(hosts['la_poste_lieux'])} hosted by La Poste -> {len(hosts['digital_offices'])} offices within 300 m), "
