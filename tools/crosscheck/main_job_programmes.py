@@ -15,7 +15,10 @@ The hosts of each programme, derived from open data only:
   300 m;
 - **Points Poste ESS**: relais poste whose `libelle_du_site` names an ESS host
   (the patterns `ESS`, `PIMMS`, `ESAT`, `EA`, `SOLIDAIRE`, `ASSOCIATION
-  INTERMEDIAIRE`, `COMPTOIR DE CAMPAGNE` as words);
+  INTERMEDIAIRE`, `COMPTOIR DE CAMPAGNE` as words; variant
+  `points_poste_ess_word`: only labels saying ESS, PIMMS or ESAT);
+  (variant `digital_inclusion_and_2021`: the conseillers numériques host
+  structures of 2021 count as well);
 - **mediation**: the mediation partners' own sites — lieux whose `nom`, and
   France Services whose `lib_fs`, say Pimms or médiation — plus every point
   de contact within 50 m of one of them.
@@ -62,7 +65,7 @@ ESS_WORD = re.compile(r"\b(?:ESS|PIMMS|ESAT)\b", re.I)
 LA_POSTE_NAME = re.compile(r"\bPOSTE\b", re.I)
 MEDIATION_NAME = re.compile(r"pimms|m[ée]diation", re.I)
 PROGRAMMES = ["postal", "france_services", "digital_inclusion", "points_poste_ess", "mediation"]
-VARIANTS = ["points_poste_ess_word"]
+VARIANTS = ["points_poste_ess_word", "digital_inclusion_and_2021"]
 
 
 def points(df, lon, lat):
@@ -213,6 +216,13 @@ def main(argv):
     outlines = gpd.read_file(f"{data}/departements_2025.geojson").to_crs(L93)
     table = pd.read_csv(f"{data}/communes_france.csv", dtype=str, keep_default_na=False)
     frr = pd.read_csv(f"{data}/frr_communes.csv", dtype=str, keep_default_na=False)
+    # Variant: the 2021 host structures (the main job's digital-inclusion
+    # partners before the lieux) count too.
+    structures = gpd.read_file(f"{data}/conseillers_numeriques_structures_2021.geojson")
+    structures = structures[structures.geometry.notna() & ~structures.geometry.is_empty].to_crs(L93)
+    sites["digital_inclusion_and_2021"] = gpd.GeoSeries(
+        pd.concat([sites["digital_inclusion"], structures.geometry]).reset_index(drop=True), crs=L93
+    )
     if extract_dir:
         return 1 if check_extract(data, extract_dir, deps[0], sites, communes_geo, qpv_geo, table, frr) else 0
     print(
@@ -249,7 +259,7 @@ def main(argv):
             sr = served(rural, s, 5_000.0)
             unserved = rural[~sr]
             print(
-                f"  {prog:21} sites in dep {n_sites:4}; QPV served {sq.sum():3} unserved {(~sq).sum():3}; "
+                f"  {prog:26} sites in dep {n_sites:4}; QPV served {sq.sum():3} unserved {(~sq).sum():3}; "
                 f"rural communes served {sr.sum():4} unserved {(~sr).sum():4} "
                 f"(population of the unserved {unserved['population'].sum():,})"
             )
