@@ -324,18 +324,15 @@ mod tests {
 
     #[test]
     fn placing_points_reports_each_problem() {
-        assert_eq!(
-            reason(place_text("", "48.8")),
-            SkipReason::MissingCoordinates
-        );
-        assert_eq!(
-            reason(place_text("2,35", "abc")),
-            SkipReason::InvalidCoordinates
-        );
-        assert_eq!(
-            reason(place_text("652469", "6862035")),
-            SkipReason::ProjectedCoordinates
-        );
+        for (lon, lat, want) in [
+            ("", "48.8", SkipReason::MissingCoordinates),
+            ("2,35", "abc", SkipReason::InvalidCoordinates),
+            ("652469", "6862035", SkipReason::ProjectedCoordinates),
+            ("-0.1276", "51.9", SkipReason::OutsideFrance),
+            ("200", "20", SkipReason::InvalidCoordinates),
+        ] {
+            assert_eq!(reason(place_text(lon, lat)), want, "{lon}, {lat}");
+        }
         assert_eq!(
             reason(place_lonlat(48.8566, 2.3522)),
             SkipReason::LatLonSwapped
@@ -348,14 +345,6 @@ mod tests {
                 x: 2.3522,
                 y: 48.8566
             }
-        );
-        assert_eq!(
-            reason(place_text("-0.1276", "51.9")),
-            SkipReason::OutsideFrance
-        );
-        assert_eq!(
-            reason(place_text("200", "20")),
-            SkipReason::InvalidCoordinates
         );
         let p = place_text("2,3522", "48,8566").expect("Paris is placed");
         assert_eq!(p.zone, Zone::Metropole);
