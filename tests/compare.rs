@@ -137,7 +137,8 @@ fn the_2016_and_2025_networks() {
     assert_eq!(count(SiteChange::Moved, "id"), 1_963);
     assert_eq!(count(SiteChange::KindChanged, "id"), 601);
     assert_eq!(count(SiteChange::MovedAndKindChanged, "id"), 114);
-    assert_eq!(count(SiteChange::KindChanged, "position"), 842);
+    assert_eq!(count(SiteChange::KindChanged, "position"), 839);
+    assert_eq!(count(SiteChange::Ambiguous, "position"), 0);
     let bdp_to = |k: maillage::PointKind| {
         rows.iter()
             .filter(|r| {

@@ -514,3 +514,33 @@ fn north_arrow(f: &Frame, s: &mut String) {
         y + 34.0
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escapes_markup_and_replaces_what_xml_forbids() {
+        assert_eq!(
+            xml("a<b>&\"'\u{b}\t\u{ffff}"),
+            "a&lt;b&gt;&amp;&quot;&apos;\u{fffd}&#9;\u{fffd}"
+        );
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" data-x=\"{0}\"><text>{0}</text></svg>",
+            xml("\u{0}<!--]]>\u{1f}\r\n")
+        );
+        assert!(check_xml(&svg).is_ok(), "{svg}");
+    }
+
+    #[test]
+    fn an_svg_that_is_not_xml_is_an_error() {
+        for bad in [
+            "<svg><text>\u{b}</text></svg>",
+            "<svg><text>a < b</text></svg>",
+            "<svg><text>unclosed</svg>",
+        ] {
+            let err = check_xml(bad).unwrap_err().to_string();
+            assert!(err.starts_with("encoding SVG"), "{err}");
+        }
+    }
+}
