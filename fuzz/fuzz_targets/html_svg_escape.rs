@@ -12,7 +12,13 @@ use maillage::{
 };
 
 fn square(x: f64) -> MultiPolygon<f64> {
-    let ring = vec![(x, 6_000_000.0), (x + 900.0, 6_000_000.0), (x + 900.0, 6_000_900.0), (x, 6_000_900.0), (x, 6_000_000.0)];
+    let ring = vec![
+        (x, 6_000_000.0),
+        (x + 900.0, 6_000_000.0),
+        (x + 900.0, 6_000_900.0),
+        (x, 6_000_900.0),
+        (x, 6_000_000.0),
+    ];
     MultiPolygon(vec![Polygon::new(LineString::from(ring), vec![])])
 }
 
@@ -24,12 +30,22 @@ fuzz_target!(|data: &[u8]| {
     let mut seen = std::collections::HashSet::new();
     for (i, part) in parts.take(12).enumerate() {
         let (id, name) = part.split_once('\u{2}').unwrap_or((part, part));
-        let id = if id.is_empty() { format!("t{i}") } else { id.to_owned() };
+        let id = if id.is_empty() {
+            format!("t{i}")
+        } else {
+            id.to_owned()
+        };
         if !seen.insert(id.clone()) {
             continue;
         }
-        let t = Territory::projected(id, name, TerritoryKind::Commune, Zone::Metropole, square(700_000.0 + 1000.0 * i as f64))
-            .with_population(100 + i as u64);
+        let t = Territory::projected(
+            id,
+            name,
+            TerritoryKind::Commune,
+            Zone::Metropole,
+            square(700_000.0 + 1000.0 * i as f64),
+        )
+        .with_population(100 + i as u64);
         territories.push(t);
     }
     if territories.is_empty() {
@@ -43,7 +59,10 @@ fuzz_target!(|data: &[u8]| {
         precision: GeocodePrecision::AddressNumber,
         lonlat: Coord { x: 3.0, y: 46.0 },
         zone: Zone::Metropole,
-        xy: Coord { x: 700_450.0, y: 6_000_450.0 },
+        xy: Coord {
+            x: 700_450.0,
+            y: 6_000_450.0,
+        },
         services: [Service::Postal].into_iter().collect::<ServiceSet>(),
         at_la_poste: true,
     };
@@ -53,7 +72,16 @@ fuzz_target!(|data: &[u8]| {
     };
     let view = View::Bbox {
         zone: Zone::Metropole,
-        rect: geo_types::Rect::new(Coord { x: 699_000.0, y: 5_999_000.0 }, Coord { x: 714_000.0, y: 6_002_000.0 }),
+        rect: geo_types::Rect::new(
+            Coord {
+                x: 699_000.0,
+                y: 5_999_000.0,
+            },
+            Coord {
+                x: 714_000.0,
+                y: 6_002_000.0,
+            },
+        ),
     };
     let mut map = GapMap::from_coverage(&report, Service::Postal);
     map.title = title.clone();
@@ -67,7 +95,8 @@ fuzz_target!(|data: &[u8]| {
         .build()
         .expect("a report for any names")
         .into_string();
-    let start = page.find("<script>const DATA = ").expect("the data") + "<script>const DATA = ".len();
+    let start =
+        page.find("<script>const DATA = ").expect("the data") + "<script>const DATA = ".len();
     let end = start + page[start..].find(";\n").expect("the data ends");
     let json = &page[start..end];
     assert!(!json.contains(['<', '\u{2028}', '\u{2029}']), "{json}");
