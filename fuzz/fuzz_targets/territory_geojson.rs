@@ -8,16 +8,12 @@ fuzz_target!(|data: &[u8]| {
     // The same bytes as features sharing ids dissolved: every feature is
     // read, kept (as a part) or skipped; never more territories than kept.
     let dissolving = FieldMap::new(TerritoryKind::Custom, "id").dissolve_duplicates();
-    if let Ok((parts, report)) =
-        maillage::read::read_territories_from("fuzz.geojson", data, &dissolving)
-    {
+    if let Ok((parts, report)) = maillage::read::read_territories_from("fuzz.geojson", data, &dissolving) {
         assert!(parts.len() <= report.kept);
         assert_eq!(report.read, report.kept + report.skipped_total());
     }
     let fields = FieldMap::new(TerritoryKind::Qpv, "id").population("pop");
-    let Ok((territories, report)) =
-        maillage::read::read_territories_from("fuzz.geojson", data, &fields)
-    else {
+    let Ok((territories, report)) = maillage::read::read_territories_from("fuzz.geojson", data, &fields) else {
         return;
     };
     assert_eq!(territories.len(), report.kept);
@@ -31,10 +27,7 @@ fuzz_target!(|data: &[u8]| {
     .map(|(p, _)| p)
     .unwrap_or_default();
     let network = ServiceNetwork::new(points);
-    if let Ok(result) = Coverage::new(&network, &territories)
-        .services([Service::Postal])
-        .run()
-    {
+    if let Ok(result) = Coverage::new(&network, &territories).services([Service::Postal]).run() {
         for r in result.iter() {
             assert!(r.nearest_m().is_none_or(|d| d >= 0.0));
         }
