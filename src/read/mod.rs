@@ -16,6 +16,7 @@ mod geoparquet;
 #[cfg(feature = "geopackage")]
 mod gpkg;
 mod laposte;
+mod lieux;
 #[cfg(feature = "osm")]
 mod osm;
 mod partners;
@@ -35,11 +36,15 @@ pub use coverage::{read_coverage, read_coverage_from};
 pub use filosofi::{read_filosofi, read_filosofi_from};
 pub use france_services::{read_france_services, read_france_services_from};
 pub use laposte::{read_la_poste, read_la_poste_from};
+pub use lieux::{
+    LA_POSTE_SIREN, LIEUX_ID_PREFIX, Lieu, LieuxOptions, is_mediation_structure, names_la_poste,
+    read_commune_centroids, read_lieux, read_lieux_from,
+};
 #[cfg(feature = "osm")]
 pub use osm::{read_roads, read_roads_from};
 pub use partners::{
-    read_partner_csv, read_partner_csv_from, read_partners, read_partners_from, read_sites,
-    read_sites_from,
+    PartnerSchema, partner_schema, read_partner_csv, read_partner_csv_from, read_partners,
+    read_partners_from, read_sites, read_sites_from,
 };
 pub use territories::{
     FieldMap, join_population, read_population_table, read_territories, read_territories_from,
