@@ -128,6 +128,7 @@ mod outfile;
 mod place;
 pub mod plan;
 pub mod population;
+pub mod programmes;
 pub mod read;
 pub mod repair;
 mod report;
