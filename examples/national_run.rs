@@ -139,6 +139,7 @@ fn main() -> maillage::Result<()> {
         .partners(data.join("france_services_2024-08.csv"))
         .run()?;
     let applied = programmes.apply(&mut points);
+    let marked = programmes.mark_partners(&mut points);
     mark("programme hosts derived and applied", &mut lap);
 
     // Index.
@@ -202,6 +203,7 @@ fn main() -> maillage::Result<()> {
     );
     print!("{programmes}");
     println!("{applied}");
+    println!("{marked} mediation partner sites marked as offering mediation");
     for s in by_commune.summary().iter().chain(by_qpv.summary().iter()) {
         println!("{s}");
     }

@@ -193,6 +193,26 @@ impl ProgrammesReport {
         apply_assignments(points, &self.assignments())
     }
 
+    /// Marks every mediation partner site found (a lieu, a France
+    /// Services run by a Pimms) as offering [`Service::Mediation`] itself:
+    /// partners serve on their own, as a partner layer. Ids absent from
+    /// `points` are ignored; returns how many points were marked.
+    pub fn mark_partners(&self, points: &mut [ServicePoint]) -> usize {
+        let ids: HashSet<&str> = self
+            .mediation
+            .iter()
+            .map(|m| m.partner_id.as_str())
+            .collect();
+        let mut marked = 0;
+        for p in points.iter_mut() {
+            if ids.contains(p.id.as_str()) && !p.services.contains(Service::Mediation) {
+                p.services.insert(Service::Mediation);
+                marked += 1;
+            }
+        }
+        marked
+    }
+
     /// One evidence line per programme service: how many sites, from what,
     /// how strong (the weakest evidence among its hosts), and what it is not.
     pub fn evidence(&self) -> Vec<ServiceEvidence> {
