@@ -275,6 +275,9 @@ impl<'a> Programmes<'a> {
     }
 }
 
+/// A point de contact's id and its distance in metres.
+type Near<'a> = (&'a str, f64);
+
 /// The points de contact per zone, for nearest and within-distance searches.
 struct PointIndex<'a> {
     points: &'a [ServicePoint],
@@ -299,11 +302,7 @@ impl<'a> PointIndex<'a> {
 
     /// The points within `radius_m` of `at`, nearest first (ties by id),
     /// and the nearest point of the zone.
-    fn near(
-        &self,
-        at: &ServicePoint,
-        radius_m: f64,
-    ) -> (Vec<(&'a str, f64)>, Option<(&'a str, f64)>) {
+    fn near(&self, at: &ServicePoint, radius_m: f64) -> (Vec<Near<'a>>, Option<Near<'a>>) {
         let Some(tree) = self.trees.get(&at.zone) else {
             return (Vec::new(), None);
         };
@@ -315,7 +314,7 @@ impl<'a> PointIndex<'a> {
         let id = |g: &GeomWithData<[f64; 2], usize>| {
             self.points.get(g.data).map_or("", |p| p.id.as_str())
         };
-        let mut within: Vec<(&'a str, f64)> = tree
+        let mut within: Vec<Near<'a>> = tree
             .locate_within_distance(q, radius_m * radius_m)
             .map(|g| (id(g), dist(g)))
             .filter(|(_, d)| *d <= radius_m)

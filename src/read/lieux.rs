@@ -63,6 +63,9 @@ impl Lieu {
     }
 }
 
+/// Commune centroids: INSEE code → (longitude, latitude), WGS84 degrees.
+pub type CommuneCentroids = HashMap<String, (f64, f64)>;
+
 /// Options of [`read_lieux`].
 #[derive(Debug, Clone, Default)]
 pub struct LieuxOptions {
@@ -70,7 +73,7 @@ pub struct LieuxOptions {
     /// coordinates whose `code_insee` is here is placed at its commune's
     /// centroid with precision [`GeocodePrecision::CommuneCentre`] (and
     /// noted); otherwise it is skipped as [`SkipReason::MissingCoordinates`].
-    pub commune_centroids: Option<HashMap<String, (f64, f64)>>,
+    pub commune_centroids: Option<CommuneCentroids>,
 }
 
 /// True when a lieu is a mediation structure: its `typologie` has the code
@@ -422,9 +425,7 @@ fn read_json(
 /// `code_insee` and `lon_centroid_calc`/`lat_centroid_calc` (or
 /// `longitude`/`latitude`, `lon`/`lat`). Rows without a code or usable
 /// coordinates are left out and counted.
-pub fn read_commune_centroids(
-    path: impl AsRef<Path>,
-) -> Result<(HashMap<String, (f64, f64)>, LoadReport)> {
+pub fn read_commune_centroids(path: impl AsRef<Path>) -> Result<(CommuneCentroids, LoadReport)> {
     let path = path.as_ref();
     let table = CsvTable::open(path)?;
     let c_code = table.require(&["code_insee", "insee_com", "code_commune"])?;

@@ -37,8 +37,8 @@ pub use filosofi::{read_filosofi, read_filosofi_from};
 pub use france_services::{read_france_services, read_france_services_from};
 pub use laposte::{read_la_poste, read_la_poste_from};
 pub use lieux::{
-    LA_POSTE_SIREN, LIEUX_ID_PREFIX, Lieu, LieuxOptions, is_mediation_structure, names_la_poste,
-    read_commune_centroids, read_lieux, read_lieux_from,
+    CommuneCentroids, LA_POSTE_SIREN, LIEUX_ID_PREFIX, Lieu, LieuxOptions, is_mediation_structure,
+    names_la_poste, read_commune_centroids, read_lieux, read_lieux_from,
 };
 #[cfg(feature = "osm")]
 pub use osm::{read_roads, read_roads_from};
