@@ -7,7 +7,11 @@
 //! Reads `$MAILLAGE_DATA` (default `../shared/data`) and writes into
 //! `out/national/`:
 //! 1. coverage of every commune for postal service and France Services
-//!    within 5 km, and of every QPV for every service within 500 m;
+//!    within 5 km, and of every QPV for every service within 500 m, the
+//!    programme hosts (mediation, Points Poste ESS, digital inclusion)
+//!    derived from open evidence (`maillage::programmes`), each service's
+//!    figures with their evidence line, and a service without any site
+//!    reported as "no data", never as unserved territories;
 //! 2. per-département accessibility on the 200 m dasymetric population grid
 //!    of all France (every cell's distance to the nearest point de contact;
 //!    shares beyond 5 km and 10 km);
@@ -28,7 +32,9 @@ use rayon::prelude::*;
 
 use maillage::access::Accessibility;
 use maillage::load::Sources;
+use maillage::model::{ServiceEvidence, Strength};
 use maillage::population::PopulationModel;
+use maillage::programmes::ProgrammeFiles;
 use maillage::read::{CommuneSources, FieldMap};
 use maillage::write::Features;
 use maillage::{Coverage, Service, ServiceNetwork, TerritoryKind};
@@ -42,6 +48,52 @@ fn peak_rss_mib() -> f64 {
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(f64::NAN, |kib| kib / 1024.0)
+}
+
+/// One evidence line per service: what the network's sites of that service
+/// rest on (the programme hosts' lines completed with the partner sites).
+fn evidence_lines(
+    network: &ServiceNetwork,
+    programmes: &maillage::programmes::ProgrammesReport,
+) -> Vec<ServiceEvidence> {
+    let partners = |service: Service| {
+        network
+            .points()
+            .iter()
+            .filter(|p| {
+                p.services.contains(service)
+                    && (p.id.starts_with(maillage::read::LIEUX_ID_PREFIX)
+                        || p.id.starts_with("fs:"))
+            })
+            .count()
+    };
+    let mut lines = vec![
+        ServiceEvidence {
+            service: Service::Postal,
+            sites: network.count(Service::Postal),
+            strength: Strength::Listed,
+            source: "La Poste points de contact 2025 (open data, the whole network)".into(),
+            note: String::new(),
+        },
+        ServiceEvidence {
+            service: Service::FranceServices,
+            sites: network.count(Service::FranceServices),
+            strength: Strength::Listed,
+            source: "ANCT France Services list 2024-08".into(),
+            note: String::new(),
+        },
+    ];
+    for mut line in programmes.evidence() {
+        let hosts = line.sites;
+        line.sites = network.count(line.service);
+        line.source = format!(
+            "{hosts} points de contact from {}, {} partner sites",
+            line.source,
+            partners(line.service)
+        );
+        lines.push(line);
+    }
+    lines
 }
 
 fn main() -> maillage::Result<()> {
@@ -62,7 +114,7 @@ fn main() -> maillage::Result<()> {
     let inputs = Sources::new()
         .points(data.join("laposte_points_contact_2025.csv"))
         .partners(data.join("france_services_2024-08.csv"))
-        .partners(data.join("conseillers_numeriques_structures_2021.geojson"))
+        .partners(data.join("conseillers_numeriques_lieux_2022.csv"))
         .territories(data.join("qpv_2024_national.geojson"), FieldMap::qpv())
         .territories(
             data.join("departements_2025.geojson"),
@@ -74,21 +126,36 @@ fn main() -> maillage::Result<()> {
         .territories
         .into_iter()
         .partition(|t| t.kind == TerritoryKind::Qpv);
-    let (points, communes) = (inputs.points, inputs.communes);
+    let (mut points, communes) = (inputs.points, inputs.communes);
     mark(
-        "read everything (22,267 points, 35,357 commune polygons + tables, 1,584 QPV, 101 départements)",
+        "read everything (25,718 points, 35,357 commune polygons + tables, 1,584 QPV, 101 départements)",
         &mut lap,
     );
+
+    // Programme hosts from open evidence, added to the points de contact.
+    let programmes = ProgrammeFiles::new()
+        .points(data.join("laposte_points_contact_2025.csv"))
+        .partners(data.join("conseillers_numeriques_lieux_2022.csv"))
+        .partners(data.join("france_services_2024-08.csv"))
+        .run()?;
+    let applied = programmes.apply(&mut points);
+    let marked = programmes.mark_partners(&mut points);
+    mark("programme hosts derived and applied", &mut lap);
 
     // Index.
     let network = ServiceNetwork::new(points);
     mark("index (R-trees per zone and service)", &mut lap);
+    let evidence = evidence_lines(&network, &programmes);
 
     // Coverage.
     let by_commune = Coverage::new(&network, &communes)
         .services([Service::Postal, Service::FranceServices])
+        .evidence(evidence.clone())
         .run()?;
-    let by_qpv = Coverage::new(&network, &qpv).services(Service::ALL).run()?;
+    let by_qpv = Coverage::new(&network, &qpv)
+        .services(Service::ALL)
+        .evidence(evidence.clone())
+        .run()?;
     mark("coverage (communes × 2 services, QPV × 5)", &mut lap);
 
     // Population grid and accessibility (cells are generated and measured commune by commune).
@@ -134,6 +201,9 @@ fn main() -> maillage::Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     );
+    print!("{programmes}");
+    println!("{applied}");
+    println!("{marked} mediation partner sites marked as offering mediation");
     for s in by_commune.summary().iter().chain(by_qpv.summary().iter()) {
         println!("{s}");
     }

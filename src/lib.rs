@@ -127,6 +127,7 @@ mod network;
 mod outfile;
 pub mod plan;
 pub mod population;
+pub mod programmes;
 pub mod read;
 mod report;
 pub mod travel;

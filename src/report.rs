@@ -153,6 +153,12 @@ pub enum Note {
     UnmatchedRows(usize),
     /// Features of other services left out.
     OtherServices(usize),
+    /// Lieux whose SIRET (`pivot`) is not 14 digits: kept, but never
+    /// matched by SIRET.
+    MalformedSiret(usize),
+    /// Rows without coordinates placed at their commune's centroid
+    /// (precision `commune_centre`).
+    PlacedAtCommuneCentroid(usize),
     /// Population placed and population in skipped cells (population grids).
     PopulationPlaced {
         /// Population of the kept cells.
@@ -266,6 +272,14 @@ impl fmt::Display for Note {
             ),
             Note::UnmatchedRows(n) => write!(f, "{n} row(s) match no commune polygon"),
             Note::OtherServices(n) => write!(f, "{n} feature(s) of other services left out"),
+            Note::MalformedSiret(n) => write!(
+                f,
+                "{n} row(s) with a malformed SIRET (not 14 digits): kept, never matched by SIRET"
+            ),
+            Note::PlacedAtCommuneCentroid(n) => write!(
+                f,
+                "{n} row(s) without coordinates placed at their commune's centroid"
+            ),
             Note::PopulationPlaced { placed, lost } => write!(
                 f,
                 "population placed: {placed:.1}; population in skipped cells: {lost:.1}"

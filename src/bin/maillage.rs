@@ -44,6 +44,9 @@ enum Command {
     /// Where the next sites should go: maximal coverage, a target share, or
     /// compliance with the law per département; what closing a site costs.
     Plan(PlanArgs),
+    /// Which points de contact host mediation, Points Poste ESS and digital
+    /// inclusion, derived from open data (programmes.csv, a valid --assignments file).
+    Programmes(ProgrammesArgs),
     /// Writes the synthetic demo territory (the files of data/demo/).
     Demo {
         /// Generator seed (data/demo/ uses the default).
@@ -53,6 +56,30 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+}
+
+#[derive(Args)]
+struct ProgrammesArgs {
+    /// La Poste points de contact CSV.
+    #[arg(long, value_name = "CSV")]
+    points: PathBuf,
+    /// Partner files: lieux de médiation numérique (CSV or JSON), France
+    /// Services, any partner layout. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    partners: Vec<PathBuf>,
+    /// The user's `site_id,service` list: overrides and extends the derived hosts.
+    #[arg(long, value_name = "CSV")]
+    assignments: Option<PathBuf>,
+    /// Rules file read on top of the built-in rules (`maillage::programmes::DEFAULT_RULES`).
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// Commune table with centroids (communes_france.csv): lieux without
+    /// coordinates are placed at their commune's centroid.
+    #[arg(long, value_name = "CSV")]
+    commune_centroids: Option<PathBuf>,
+    /// Output folder (programmes.csv, programmes_report.json).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
 }
 
 #[derive(Args)]
@@ -388,6 +415,7 @@ fn main() -> ExitCode {
         Command::Map(args) => map(args),
         Command::Compare(args) => compare(args),
         Command::Plan(args) => plan(args),
+        Command::Programmes(args) => programmes(args),
         Command::Demo { seed, out } => maillage::demo::generate(seed).write(&out).map(|()| {
             println!(
                 "wrote the demo territory (seed {seed}) to {}",
@@ -888,6 +916,30 @@ fn read_ids(path: &Path) -> maillage::Result<Vec<String>> {
         .map(|v| v.trim().trim_matches('"').to_owned())
         .filter(|v| !v.is_empty())
         .collect())
+}
+
+fn programmes(args: ProgrammesArgs) -> maillage::Result<()> {
+    let mut files = maillage::programmes::ProgrammeFiles::new().points(&args.points);
+    for p in &args.partners {
+        files = files.partners(p);
+    }
+    if let Some(a) = &args.assignments {
+        files = files.assignments(a);
+    }
+    if let Some(r) = &args.rules {
+        files = files.rules(r);
+    }
+    if let Some(c) = &args.commune_centroids {
+        files = files.commune_centroids(c);
+    }
+    let report = files.run()?;
+    report.write(&args.out)?;
+    for load in report.loads() {
+        println!("{load}");
+    }
+    print!("{report}");
+    println!("wrote {}", args.out.join("programmes.csv").display());
+    Ok(())
 }
 
 fn plan(args: PlanArgs) -> maillage::Result<()> {

@@ -23,7 +23,7 @@ mod rule;
 pub mod schema;
 
 pub use outcome::{NearestPoint, Outcome};
-pub use report::{CoverageReport, CoverageRow, Nearest, Record, Summary};
+pub use report::{CoverageReport, CoverageRow, Nearest, Record, Status, Summary};
 pub use rule::{Rule, Rules};
 
 use geo::BoundingRect;
@@ -32,7 +32,7 @@ use rayon::prelude::*;
 use rstar::{AABB, RTree};
 
 use crate::error::Result;
-use crate::model::{Service, Territory, TerritoryKind};
+use crate::model::{Service, ServiceEvidence, Territory, TerritoryKind};
 use crate::network::{IndexedPoint, ServiceNetwork};
 
 /// A coverage analysis: territories × services under [`Rules`].
@@ -42,6 +42,7 @@ pub struct Coverage<'a> {
     territories: &'a [Territory],
     services: Vec<Service>,
     rules: Rules,
+    evidence: Vec<ServiceEvidence>,
 }
 
 impl<'a> Coverage<'a> {
@@ -53,6 +54,7 @@ impl<'a> Coverage<'a> {
             territories,
             services: vec![Service::Postal],
             rules: Rules::default(),
+            evidence: Vec::new(),
         }
     }
 
@@ -82,6 +84,19 @@ impl<'a> Coverage<'a> {
     /// One rule for every kind and service.
     pub fn rule_all(mut self, rule: Rule) -> Self {
         self.rules.set_all(rule);
+        self
+    }
+
+    /// Says what a service's sites rest on (e.g. the evidence lines of
+    /// [`ProgrammesReport::evidence`](crate::programmes::ProgrammesReport::evidence)):
+    /// the summary prints it next to the service's figures, so partial
+    /// evidence is never read as the whole programme. A later line for the
+    /// same service replaces an earlier one.
+    pub fn evidence(mut self, lines: impl IntoIterator<Item = ServiceEvidence>) -> Self {
+        for line in lines {
+            self.evidence.retain(|e| e.service != line.service);
+            self.evidence.push(line);
+        }
         self
     }
 
@@ -132,6 +147,7 @@ impl<'a> Coverage<'a> {
             self.territories,
             self.services.clone(),
             rows,
+            self.evidence.clone(),
         ))
     }
 }

@@ -4,7 +4,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use super::Rule;
-use crate::model::{Service, ServicePoint, Territory, TerritoryKind};
+use crate::model::{Service, ServiceEvidence, ServicePoint, Territory, TerritoryKind};
 use crate::network::ServiceNetwork;
 
 /// The nearest point to a territory: its index in the network and its
@@ -54,12 +54,55 @@ pub struct Record<'a> {
     pub nearest: Option<(&'a ServicePoint, f64)>,
     /// Served under the rule.
     pub served: bool,
+    /// False when no site in the inputs offers the service: the territory
+    /// is then not unserved but unknown ([`Status::NoData`]).
+    pub has_data: bool,
 }
 
 impl Record<'_> {
     /// Distance to the nearest point in metres, if there is one.
     pub fn nearest_m(&self) -> Option<f64> {
         self.nearest.map(|(_, d)| d)
+    }
+
+    /// Served, unserved, or no data.
+    pub fn status(&self) -> Status {
+        if !self.has_data {
+            Status::NoData
+        } else if self.served {
+            Status::Served
+        } else {
+            Status::Unserved
+        }
+    }
+}
+
+/// What a result says about a territory and service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Served under the rule.
+    Served,
+    /// Not served: the inputs have sites of the service, none close enough.
+    Unserved,
+    /// No site in the inputs offers the service: nothing can be said.
+    /// "No data" is not "unserved".
+    NoData,
+}
+
+impl Status {
+    /// The identifier used in outputs: `served`, `unserved`, `no_data`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Served => "served",
+            Status::Unserved => "unserved",
+            Status::NoData => "no_data",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -82,10 +125,24 @@ pub struct Summary {
     pub population_unserved: u64,
     /// Unserved territories whose population is unknown.
     pub unserved_without_population: usize,
+    /// False when no site in the inputs offers the service: then `served`,
+    /// `unserved` and the unserved populations are 0, and the summary says
+    /// "no data", never N unserved territories.
+    pub has_data: bool,
+    /// What the service's sites rest on, when the caller said
+    /// ([`Coverage::evidence`](super::Coverage::evidence)).
+    pub evidence: Option<ServiceEvidence>,
 }
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.has_data {
+            return write!(
+                f,
+                "{} × {}: {} territories, no data (no site in the inputs offers {})",
+                self.kind, self.service, self.territories, self.service
+            );
+        }
         write!(
             f,
             "{} × {}: {} territories, {} served, {} unserved ({} inhabitants unserved",
@@ -111,7 +168,11 @@ impl fmt::Display for Summary {
                 self.unserved_without_population
             )?;
         }
-        f.write_str(")")
+        f.write_str(")")?;
+        if let Some(e) = &self.evidence {
+            write!(f, " — evidence: {e}")?;
+        }
+        Ok(())
     }
 }
 
@@ -123,6 +184,7 @@ pub struct CoverageReport<'a> {
     territories: &'a [Territory],
     services: Vec<Service>,
     rows: Vec<CoverageRow>,
+    evidence: Vec<ServiceEvidence>,
 }
 
 impl<'a> CoverageReport<'a> {
@@ -131,13 +193,29 @@ impl<'a> CoverageReport<'a> {
         territories: &'a [Territory],
         services: Vec<Service>,
         rows: Vec<CoverageRow>,
+        evidence: Vec<ServiceEvidence>,
     ) -> Self {
         CoverageReport {
             network,
             territories,
             services,
             rows,
+            evidence,
         }
+    }
+
+    /// True when some site in the network offers `service`. When none does,
+    /// every result of the service is [`Status::NoData`]: the summary says
+    /// "no data" and [`gaps`](Self::gaps) is empty. Maps should draw such a
+    /// service as "no data", not as unserved.
+    pub fn has_data(&self, service: Service) -> bool {
+        self.network.count(service) > 0
+    }
+
+    /// What the sites of `service` rest on, when the caller said
+    /// ([`Coverage::evidence`](super::Coverage::evidence)).
+    pub fn evidence(&self, service: Service) -> Option<&ServiceEvidence> {
+        self.evidence.iter().find(|e| e.service == service)
     }
 
     /// The raw rows.
@@ -173,6 +251,7 @@ impl<'a> CoverageReport<'a> {
                 .nearest
                 .and_then(|n| network.point(n.point).map(|p| (p, n.distance_m))),
             served: row.served,
+            has_data: self.has_data(row.service),
         })
     }
 
@@ -189,7 +268,12 @@ impl<'a> CoverageReport<'a> {
 
     /// The unserved territories for `service`, largest population first
     /// (unknown populations last), then farthest nearest point first, then by id.
+    /// Empty when no site offers the service ([`has_data`](Self::has_data)):
+    /// no data is not a gap.
     pub fn gaps(&self, service: Service) -> Vec<Record<'a>> {
+        if !self.has_data(service) {
+            return Vec::new();
+        }
         let mut gaps: Vec<Record<'a>> = self
             .iter()
             .filter(|r| r.service == service && !r.served)
@@ -217,6 +301,8 @@ impl<'a> CoverageReport<'a> {
                         population: 0,
                         population_unserved: 0,
                         unserved_without_population: 0,
+                        has_data: self.has_data(r.service),
+                        evidence: self.evidence(r.service).cloned(),
                     });
                     out.len() - 1
                 }
@@ -224,6 +310,9 @@ impl<'a> CoverageReport<'a> {
             let Some(s) = out.get_mut(idx) else { continue };
             s.territories += 1;
             s.population += r.territory.population.unwrap_or(0);
+            if !s.has_data {
+                continue;
+            }
             if r.served {
                 s.served += 1;
             } else {

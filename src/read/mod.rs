@@ -15,6 +15,7 @@ mod geoparquet;
 #[cfg(feature = "geopackage")]
 mod gpkg;
 mod laposte;
+mod lieux;
 mod partners;
 mod records;
 #[cfg(feature = "shapefile")]
@@ -34,9 +35,13 @@ pub use conseillers::{read_conseillers_numeriques, read_conseillers_numeriques_f
 pub use coverage::{read_coverage, read_coverage_from};
 pub use france_services::{read_france_services, read_france_services_from};
 pub use laposte::{read_la_poste, read_la_poste_from};
+pub use lieux::{
+    CommuneCentroids, LA_POSTE_SIREN, LIEUX_ID_PREFIX, Lieu, LieuxOptions, is_mediation_structure,
+    names_la_poste, read_commune_centroids, read_lieux, read_lieux_from,
+};
 pub use partners::{
-    read_partner_csv, read_partner_csv_from, read_partners, read_partners_from, read_sites,
-    read_sites_from,
+    PartnerSchema, partner_schema, read_partner_csv, read_partner_csv_from, read_partners,
+    read_partners_from, read_sites, read_sites_from,
 };
 pub use territories::{
     FieldMap, join_population, read_population_table, read_territories, read_territories_from,

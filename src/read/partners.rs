@@ -19,7 +19,13 @@ use crate::report::{LoadReport, SkipReason};
 ///   ([`read_conseillers_numeriques`]);
 /// - a CSV whose header has an `id_fs` column: the France Services list
 ///   ([`read_france_services`]);
-/// - any other CSV: the plain partner layout of [`read_partner_csv`].
+/// - lieux de médiation numérique, CSV or JSON array
+///   ([`read_lieux`](crate::read::read_lieux), default options);
+/// - a CSV with `id`, `latitude`, `longitude` and `services`: the plain
+///   partner layout of [`read_partner_csv`].
+///
+/// Any other file is an error listing the recognised schemas
+/// ([`PartnerSchema`]).
 pub fn read_partners(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = path.as_ref();
     let file = super::open_input(path)?;
@@ -48,17 +54,66 @@ pub fn read_sites_from(name: &str, reader: impl Read) -> Result<(Vec<ServicePoin
     read_detected(name, reader, true)
 }
 
-fn read_detected(
-    name: &str,
-    reader: impl Read,
-    la_poste_too: bool,
-) -> Result<(Vec<ServicePoint>, LoadReport)> {
-    let path = Path::new(name);
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
-    let head = reader.fill_buf().map_err(|e| crate::Error::io(path, e))?;
+/// The partner file layouts maillage recognises, told from their content
+/// (see [`partner_schema`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PartnerSchema {
+    /// A GeoJSON document: structures hosting conseillers numériques.
+    ConseillersNumeriques,
+    /// The ANCT France Services list (an `id_fs` column).
+    FranceServices,
+    /// The national schema of lieux de médiation numérique (CSV with `id`,
+    /// `nom`, `latitude`, `longitude` and a schema column such as `pivot`,
+    /// `typologie`, `labels_nationaux`, `structure_parente` or `date_maj`;
+    /// or its JSON form, an array of objects).
+    LieuxMediationNumerique,
+    /// La Poste points de contact (an `identifiant_du_site` or
+    /// `identifiant_a` column).
+    LaPoste,
+    /// maillage's plain partner CSV (`id`, `latitude`, `longitude`,
+    /// `services`).
+    PartnerCsv,
+}
+
+impl PartnerSchema {
+    /// A description of the layout, as listed in errors.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PartnerSchema::ConseillersNumeriques => {
+                "conseillers numériques structures (GeoJSON FeatureCollection)"
+            }
+            PartnerSchema::FranceServices => "France Services list (CSV with id_fs)",
+            PartnerSchema::LieuxMediationNumerique => {
+                "lieux de médiation numérique (CSV or JSON array with id, nom, latitude, longitude and pivot, typologie, labels_nationaux, structure_parente or date_maj)"
+            }
+            PartnerSchema::LaPoste => {
+                "La Poste points de contact (CSV with identifiant_du_site or identifiant_a)"
+            }
+            PartnerSchema::PartnerCsv => {
+                "maillage partner CSV (id, latitude, longitude, services; optional name, kind, code_insee)"
+            }
+        }
+    }
+
+    /// Every schema, in the order they are tried.
+    pub const ALL: [PartnerSchema; 5] = [
+        PartnerSchema::ConseillersNumeriques,
+        PartnerSchema::FranceServices,
+        PartnerSchema::LieuxMediationNumerique,
+        PartnerSchema::LaPoste,
+        PartnerSchema::PartnerCsv,
+    ];
+}
+
+/// Tells the layout of a partner file from its first bytes (the start of a
+/// JSON document, or a CSV header). `None` when no layout fits.
+pub fn partner_schema(head: &[u8]) -> Option<PartnerSchema> {
     let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    if body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-        return read_conseillers_numeriques_from(name, reader);
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => return Some(PartnerSchema::ConseillersNumeriques),
+        Some(b'[') => return Some(PartnerSchema::LieuxMediationNumerique),
+        _ => {}
     }
     let header = body.split(|&b| b == b'\n').next().unwrap_or_default();
     let columns: Vec<String> = decode(header)
@@ -67,12 +122,68 @@ fn read_detected(
         .map(normalize_key)
         .collect();
     let has = |c: &str| columns.iter().any(|k| k == c);
+    let any = |cs: &[&str]| cs.iter().any(|c| has(c));
     if has("id_fs") {
-        read_france_services_from(name, reader)
-    } else if la_poste_too && (has("identifiant_du_site") || has("identifiant_a")) {
-        super::read_la_poste_from(name, reader)
+        Some(PartnerSchema::FranceServices)
+    } else if any(&["identifiant_du_site", "identifiant_a"]) {
+        Some(PartnerSchema::LaPoste)
+    } else if ["id", "nom", "latitude", "longitude"]
+        .iter()
+        .all(|c| has(c))
+        && any(&[
+            "pivot",
+            "typologie",
+            "labels_nationaux",
+            "structure_parente",
+            "date_maj",
+        ])
+    {
+        Some(PartnerSchema::LieuxMediationNumerique)
+    } else if any(&["id", "site_id", "identifiant"])
+        && any(&["latitude", "lat"])
+        && any(&["longitude", "lon", "lng"])
+        && any(&["services", "service"])
+    {
+        Some(PartnerSchema::PartnerCsv)
     } else {
-        read_partner_csv_from(name, reader)
+        None
+    }
+}
+
+/// The error for a file no partner layout fits: it lists them.
+pub(crate) fn unknown_schema(path: &Path) -> crate::Error {
+    let list: Vec<&str> = PartnerSchema::ALL.iter().map(|s| s.describe()).collect();
+    crate::Error::format(
+        path,
+        Some(Location::Line(1)),
+        format!(
+            "unknown partner file layout; the recognised schemas are: {}",
+            list.join("; ")
+        ),
+    )
+}
+
+fn read_detected(
+    name: &str,
+    reader: impl Read,
+    la_poste_too: bool,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    let path = Path::new(name);
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let head = reader.fill_buf().map_err(|e| crate::Error::io(path, e))?;
+    match partner_schema(head) {
+        Some(PartnerSchema::ConseillersNumeriques) => {
+            read_conseillers_numeriques_from(name, reader)
+        }
+        Some(PartnerSchema::FranceServices) => read_france_services_from(name, reader),
+        Some(PartnerSchema::LieuxMediationNumerique) => {
+            let (lieux, report) =
+                super::read_lieux_from(name, reader, &super::LieuxOptions::default())?;
+            Ok((lieux.into_iter().map(|l| l.point).collect(), report))
+        }
+        Some(PartnerSchema::LaPoste) if la_poste_too => super::read_la_poste_from(name, reader),
+        Some(PartnerSchema::PartnerCsv) => read_partner_csv_from(name, reader),
+        Some(PartnerSchema::LaPoste) | None => Err(unknown_schema(path)),
     }
 }
 
