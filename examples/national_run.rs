@@ -32,7 +32,6 @@ use rayon::prelude::*;
 
 use maillage::access::Accessibility;
 use maillage::load::Sources;
-use maillage::model::{ServiceEvidence, Strength};
 use maillage::population::PopulationModel;
 use maillage::programmes::ProgrammeFiles;
 use maillage::read::{CommuneSources, FieldMap};
@@ -48,52 +47,6 @@ fn peak_rss_mib() -> f64 {
                 .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
         })
         .map_or(f64::NAN, |kib| kib / 1024.0)
-}
-
-/// One evidence line per service: what the network's sites of that service
-/// rest on (the programme hosts' lines completed with the partner sites).
-fn evidence_lines(
-    network: &ServiceNetwork,
-    programmes: &maillage::programmes::ProgrammesReport,
-) -> Vec<ServiceEvidence> {
-    let partners = |service: Service| {
-        network
-            .points()
-            .iter()
-            .filter(|p| {
-                p.services.contains(service)
-                    && (p.id.starts_with(maillage::read::LIEUX_ID_PREFIX)
-                        || p.id.starts_with("fs:"))
-            })
-            .count()
-    };
-    let mut lines = vec![
-        ServiceEvidence {
-            service: Service::Postal,
-            sites: network.count(Service::Postal),
-            strength: Strength::Listed,
-            source: "La Poste points de contact 2025 (open data, the whole network)".into(),
-            note: String::new(),
-        },
-        ServiceEvidence {
-            service: Service::FranceServices,
-            sites: network.count(Service::FranceServices),
-            strength: Strength::Listed,
-            source: "ANCT France Services list 2024-08".into(),
-            note: String::new(),
-        },
-    ];
-    for mut line in programmes.evidence() {
-        let hosts = line.sites;
-        line.sites = network.count(line.service);
-        line.source = format!(
-            "{hosts} points de contact from {}, {} partner sites",
-            line.source,
-            partners(line.service)
-        );
-        lines.push(line);
-    }
-    lines
 }
 
 fn main() -> maillage::Result<()> {
@@ -145,7 +98,7 @@ fn main() -> maillage::Result<()> {
     // Index.
     let network = ServiceNetwork::new(points);
     mark("index (R-trees per zone and service)", &mut lap);
-    let evidence = evidence_lines(&network, &programmes);
+    let evidence = programmes.network_evidence(&network);
 
     // Coverage.
     let by_commune = Coverage::new(&network, &communes)

@@ -409,9 +409,21 @@ impl TerritoryFiles {
         }
     }
 
+    /// The derivation of the programmes' hosts from these files: the points
+    /// de contact, the lieux (when the folder has them) and the France
+    /// Services sites as partners, under the built-in rules.
+    pub fn programmes(&self) -> crate::programmes::ProgrammeFiles {
+        let mut files = crate::programmes::ProgrammeFiles::new().points(&self.points);
+        if let Some(lieux) = &self.lieux {
+            files = files.partners(lieux);
+        }
+        files.partners(&self.france_services)
+    }
+
     /// The sources to load: the points and both partner files, the QPV
     /// and the communes (the départements are outlines, read apart; the
-    /// lieux are not read here yet).
+    /// lieux are not read here: add them with [`Sources::partners`], as
+    /// the main job does).
     pub fn sources(&self) -> Sources {
         Sources::new()
             .points(&self.points)
