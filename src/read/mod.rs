@@ -9,6 +9,7 @@ mod assignments;
 mod communes;
 mod conseillers;
 mod coverage;
+mod fields;
 mod filosofi;
 mod france_services;
 #[cfg(feature = "geoparquet")]
@@ -32,6 +33,7 @@ pub use assignments::{Assignment, apply_assignments, read_assignments, read_assi
 pub use communes::{CommuneSources, read_communes, read_communes_from};
 pub use conseillers::{read_conseillers_numeriques, read_conseillers_numeriques_from};
 pub use coverage::{read_coverage, read_coverage_from};
+pub use fields::FieldMap;
 pub use filosofi::{read_filosofi, read_filosofi_from};
 pub use france_services::{read_france_services, read_france_services_from};
 pub use laposte::{read_la_poste, read_la_poste_from};
@@ -42,7 +44,7 @@ pub use partners::{
     read_sites_from,
 };
 pub use territories::{
-    FieldMap, join_population, read_population_table, read_territories, read_territories_from,
+    join_population, read_population_table, read_territories, read_territories_from,
 };
 
 use std::collections::HashSet;

@@ -11,7 +11,7 @@ use geo_types::MultiPolygon;
 use shapefile::Shape;
 use shapefile::dbase::FieldValue;
 
-use super::territories::{FieldMap, TerritorySink};
+use super::fields::{FieldMap, TerritorySink};
 use crate::crs::{Crs, Zone};
 use crate::error::{BoxError, Error, Result};
 use crate::model::Territory;
