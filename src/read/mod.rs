@@ -9,6 +9,8 @@ mod assignments;
 mod communes;
 mod conseillers;
 mod coverage;
+#[cfg(feature = "shapefile")]
+mod dbf;
 mod fields;
 mod filosofi;
 mod france_services;

@@ -1,6 +1,7 @@
 //! ESRI Shapefiles as territories (feature `shapefile`): `.shp` with its
-//! `.dbf` attributes (encoding from the `.cpg` when present) and its `.prj`
-//! CRS — WGS84 lon/lat or the official CRS of a French zone (Lambert-93 as
+//! `.dbf` attributes (paired by record index, deleted records skipped with
+//! their shapes, the three files' counts checked; see [`super::dbf`] for the
+//! encoding) and its `.prj` CRS — WGS84 lon/lat or the official CRS of a French zone (Lambert-93 as
 //! IGN ships it, the overseas UTM-based CRS). A file without `.dbf` or
 //! `.prj`, or with another CRS, is an error that names the problem.
 
@@ -9,13 +10,14 @@ use std::path::Path;
 
 use geo_types::MultiPolygon;
 use shapefile::Shape;
-use shapefile::dbase::FieldValue;
 
+use super::dbf::{Dbf, DbfRecord};
 use super::fields::{FieldMap, TerritorySink};
 use crate::crs::{Crs, Zone};
-use crate::error::{BoxError, Error, Result};
+use crate::error::{Error, Location, Result};
 use crate::model::Territory;
-use crate::report::{LoadReport, SkipReason};
+use crate::place::Problem;
+use crate::report::{LoadReport, Note, SkipReason};
 
 /// True when `head` (the first bytes of a file) is a Shapefile's main file.
 pub(crate) fn is_shapefile(head: &[u8]) -> bool {
@@ -102,26 +104,171 @@ fn crs_of_wkt(wkt: &str) -> Option<Crs> {
     None
 }
 
-fn text_of(value: &FieldValue) -> Option<String> {
-    let t = match value {
-        FieldValue::Character(Some(s)) => s.trim().to_owned(),
-        FieldValue::Numeric(Some(n)) => n.to_string(),
-        FieldValue::Float(Some(n)) => n.to_string(),
-        FieldValue::Integer(n) => n.to_string(),
-        FieldValue::Double(n) => n.to_string(),
-        FieldValue::Currency(n) => n.to_string(),
-        FieldValue::Logical(Some(b)) => b.to_string(),
-        _ => return None,
-    };
-    (!t.is_empty()).then_some(t)
+/// Where a record lies in the `.shp`: the byte offset of its content (after
+/// its 8-byte header) and its length in bytes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct ShpRecord {
+    offset: u64,
+    len: usize,
 }
 
-/// A record's values as text, by lower-case field name (built once per record).
-fn texts(record: shapefile::dbase::Record) -> HashMap<String, String> {
-    record
-        .into_iter()
-        .filter_map(|(k, v)| text_of(&v).map(|t| (k.to_ascii_lowercase(), t)))
-        .collect()
+/// The records of a `.shp`, found by walking it from its header: those
+/// complete in the file, and whether the file ends inside one (a short
+/// `.shp`).
+struct ShpWalk {
+    records: Vec<ShpRecord>,
+    /// The file ends before what its header or its last record says.
+    truncated: bool,
+}
+
+fn be32(b: &[u8]) -> i64 {
+    let a: [u8; 4] = b.get(..4).and_then(|s| s.try_into().ok()).unwrap_or([0; 4]);
+    i64::from(i32::from_be_bytes(a))
+}
+
+/// Walks the `.shp` record headers (the record contents are skipped).
+fn walk_shp(path: &Path) -> Result<ShpWalk> {
+    use std::io::{Read, Seek, SeekFrom};
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let size = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let mut r = std::io::BufReader::new(file);
+    let mut header = [0u8; 100];
+    if r.read_exact(&mut header).is_err() {
+        return Err(Error::format(
+            path,
+            None,
+            format!("{size} bytes: shorter than a Shapefile's 100-byte header"),
+        ));
+    }
+    let declared = be32(header.get(24..).unwrap_or_default()).max(0) as u64 * 2;
+    let end = declared.min(size);
+    let mut records = Vec::new();
+    let mut pos = 100u64;
+    let mut truncated = declared > size;
+    while pos < end {
+        let mut rh = [0u8; 8];
+        if pos + 8 > end || r.read_exact(&mut rh).is_err() {
+            truncated = true;
+            break;
+        }
+        let words = be32(rh.get(4..).unwrap_or_default());
+        if words < 2 {
+            return Err(Error::format(
+                path,
+                Some(Location::Feature(records.len() as u64 + 1)),
+                format!(
+                    "record {} (byte {pos}) has a content length of {words} words: the .shp is damaged after {} readable record(s)",
+                    records.len() + 1,
+                    records.len()
+                ),
+            ));
+        }
+        let len = words as u64 * 2;
+        if pos + 8 + len > end {
+            truncated = true;
+            break;
+        }
+        records.push(ShpRecord {
+            offset: pos + 8,
+            len: len as usize,
+        });
+        pos += 8 + len;
+        r.seek(SeekFrom::Start(pos))
+            .map_err(|e| Error::io(path, e))?;
+    }
+    Ok(ShpWalk { records, truncated })
+}
+
+/// Checks the `.shx` (when there is one) against the walk of the `.shp`:
+/// the same records at the same offsets, or more entries only when the
+/// `.shp` is short. A stale index is an error naming both counts. Returns
+/// the number of entries.
+fn check_shx(path: &Path, walk: &ShpWalk) -> Result<Option<usize>> {
+    let shx = path.with_extension("shx");
+    let bytes = match std::fs::read(&shx) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(&shx, e)),
+    };
+    let declared = be32(bytes.get(24..).unwrap_or_default()).max(0) as usize * 2;
+    let body = bytes
+        .get(100..declared.min(bytes.len()))
+        .unwrap_or_default();
+    let entries: Vec<ShpRecord> = body
+        .chunks_exact(8)
+        .map(|c| ShpRecord {
+            offset: (be32(c).max(0) as u64 * 2) + 8,
+            len: be32(c.get(4..).unwrap_or_default()).max(0) as usize * 2,
+        })
+        .collect();
+    let n = walk.records.len();
+    let stale = |detail: String| {
+        Error::format(
+            path,
+            None,
+            format!(
+                "{} is out of step with it ({detail}; the .shx indexes {} record(s), the .shp holds {n}): rebuild the index (e.g. `ogr2ogr out.shp in.shp`) or remove the .shx — maillage reads the .shp in order without it",
+                shx.display(),
+                entries.len()
+            ),
+        )
+    };
+    if let Some(i) = (0..n.min(entries.len())).find(|&i| entries.get(i) != walk.records.get(i)) {
+        return Err(stale(format!(
+            "record {} is not where the .shx puts it",
+            i + 1
+        )));
+    }
+    if entries.len() < n {
+        return Err(stale(format!(
+            "records {}–{n} are not in the .shx",
+            entries.len() + 1
+        )));
+    }
+    if entries.len() > n && !walk.truncated {
+        return Err(stale(format!(
+            "the .shx lists {} record(s) past the end of the .shp",
+            entries.len() - n
+        )));
+    }
+    Ok(Some(entries.len()))
+}
+
+/// Reads the polygon of one `.shp` record's content.
+fn polygon_of(content: &[u8]) -> std::result::Result<MultiPolygon<f64>, Problem> {
+    use shapefile::ReadableShape;
+    let le32 = |at: usize| {
+        content
+            .get(at..at + 4)
+            .and_then(|b| b.try_into().ok())
+            .map(i32::from_le_bytes)
+    };
+    let invalid = |why: String| (SkipReason::InvalidCoordinates, why);
+    let shape_type = le32(0).ok_or_else(|| invalid("record too short".to_owned()))?;
+    if matches!(shape_type, 5 | 15 | 25) {
+        // Counts checked against the record before anything is allocated.
+        let (Some(parts), Some(points)) = (le32(36), le32(40)) else {
+            return Err(invalid("polygon record too short".to_owned()));
+        };
+        let need = 44 + 4 * i64::from(parts) + 16 * i64::from(points);
+        if parts < 0 || points < 0 || need > content.len() as i64 {
+            return Err(invalid(format!(
+                "polygon of {parts} part(s) and {points} point(s) does not fit its {} bytes",
+                content.len()
+            )));
+        }
+    }
+    let len = i32::try_from(content.len()).map_err(|_| invalid("record too long".to_owned()))?;
+    let shape = Shape::read_from(&mut std::io::Cursor::new(content), len)
+        .map_err(|e| invalid(format!("unreadable shape ({e})")))?;
+    match shape {
+        Shape::Polygon(p) => MultiPolygon::try_from(p).map_err(|e| invalid(format!("{e:?}"))),
+        Shape::NullShape => Err((SkipReason::NullGeometry, "null shape".to_owned())),
+        other => Err((
+            SkipReason::WrongGeometryType,
+            format!("expected a polygon, found {}", other.shapetype()),
+        )),
+    }
 }
 
 /// The first of `names` the record has, case ignored.
@@ -131,45 +278,120 @@ fn field(texts: &HashMap<String, String>, names: &[String]) -> Option<String> {
         .find_map(|n| texts.get(&n.to_ascii_lowercase()).cloned())
 }
 
-fn shp_error(path: &Path, e: shapefile::Error) -> Error {
-    let message = match &e {
-        shapefile::Error::MissingDbf => format!(
-            "no {} next to it: the attributes (ids, names) are in it",
-            path.with_extension("dbf").display()
-        ),
-        _ => format!("not a readable Shapefile ({e})"),
-    };
-    Error::Format {
-        path: path.to_path_buf(),
-        location: None,
-        message,
-        source: Some(Box::new(e) as BoxError),
-    }
-}
-
 /// Reads polygon territories from a Shapefile, with the checks of
 /// [`read_territories`](super::read_territories).
+///
+/// The `.shp` and the `.dbf` are paired by record index (as every GIS
+/// does). A record flagged deleted in the `.dbf` is skipped with its shape
+/// ([`SkipReason::DeletedRecord`]); when the files hold different numbers
+/// of records, those of one without the other are skipped
+/// ([`SkipReason::UnpairedRecord`]) and the counts noted
+/// ([`Note::RecordCounts`]); a `.shx` that disagrees with the `.shp` is an
+/// error. The text encoding is told from the `.cpg`, the `.dbf`'s language
+/// driver and its bytes, and noted ([`Note::DbfEncoding`]).
 pub(crate) fn read_shapefile_territories(
     path: &Path,
     fields: &FieldMap,
 ) -> Result<(Vec<Territory>, LoadReport)> {
+    use std::io::{Read, Seek, SeekFrom};
     let crs = crs_of_prj(path, fields.crs)?;
-    let mut reader = shapefile::Reader::from_path(path).map_err(|e| shp_error(path, e))?;
+    let walk = walk_shp(path)?;
+    let shx = check_shx(path, &walk)?;
+    let dbf_path = path.with_extension("dbf");
+    let dbf = Dbf::open(path, &dbf_path)?;
+    if !dbf
+        .field_names()
+        .any(|n| fields.id.iter().any(|id| id.eq_ignore_ascii_case(n)))
+    {
+        return Err(Error::MissingField {
+            path: path.to_path_buf(),
+            location: Location::Feature(1),
+            field: fields.id.join(" or "),
+        });
+    }
     let mut sink = TerritorySink::new(path, fields);
-    for (index, item) in reader.iter_shapes_and_records().enumerate() {
-        let (shape, record) = item.map_err(|e| shp_error(path, e))?;
-        let record = texts(record);
-        let get = |names: &[String]| field(&record, names);
-        let geometry = || match shape {
-            Shape::Polygon(p) => MultiPolygon::try_from(p)
-                .map_err(|e| (SkipReason::InvalidCoordinates, format!("{e:?}"))),
-            Shape::NullShape => Err((SkipReason::NullGeometry, "null shape".to_owned())),
-            other => Err((
-                SkipReason::WrongGeometryType,
-                format!("expected a polygon, found {}", other.shapetype()),
-            )),
+    let n_shp = walk.records.len();
+    let counts = format!(
+        ".shp {n_shp} record(s){}{}, .dbf {}{}",
+        if walk.truncated {
+            " (the file ends inside the next)"
+        } else {
+            ""
+        },
+        shx.map(|n| format!(", .shx {n}")).unwrap_or_default(),
+        dbf.declared,
+        if dbf.present < dbf.declared {
+            format!(" ({} present)", dbf.present)
+        } else {
+            String::new()
+        }
+    );
+    let mut shp =
+        std::io::BufReader::new(std::fs::File::open(path).map_err(|e| Error::io(path, e))?);
+    let mut content = Vec::new();
+    let total = n_shp.max(dbf.declared);
+    for i in 0..total {
+        let location = Location::Feature(i as u64 + 1);
+        let record = if i < dbf.present { dbf.record(i) } else { None };
+        let Some(shape_at) = walk.records.get(i) else {
+            sink.report.read += 1;
+            sink.report.skip(
+                SkipReason::UnpairedRecord,
+                location,
+                None,
+                Some(format!("a .dbf record without a shape ({counts})")),
+            );
+            continue;
         };
-        sink.record(path, index as u64 + 1, &get, geometry, crs)?;
+        let record = match record {
+            None => {
+                sink.report.read += 1;
+                sink.report.skip(
+                    SkipReason::UnpairedRecord,
+                    location,
+                    None,
+                    Some(format!("a shape without a .dbf record ({counts})")),
+                );
+                continue;
+            }
+            Some(DbfRecord::Deleted) => {
+                sink.report.read += 1;
+                sink.report
+                    .skip(SkipReason::DeletedRecord, location, None, None);
+                continue;
+            }
+            Some(DbfRecord::BadFlag(b)) => {
+                sink.report.read += 1;
+                sink.report.skip(
+                    SkipReason::MalformedRow,
+                    location,
+                    None,
+                    Some(format!(
+                        "its .dbf record starts with 0x{b:02X}, neither ' ' (live) nor '*' (deleted)"
+                    )),
+                );
+                continue;
+            }
+            Some(DbfRecord::Live(values)) => values,
+        };
+        content.resize(shape_at.len, 0);
+        shp.seek(SeekFrom::Start(shape_at.offset))
+            .and_then(|_| shp.read_exact(&mut content))
+            .map_err(|e| Error::io(path, e))?;
+        let get = |names: &[String]| field(&record, names);
+        let geometry = || polygon_of(&content);
+        sink.record(path, i as u64 + 1, &get, geometry, crs)?;
+    }
+    if n_shp != dbf.declared || dbf.present < dbf.declared || shx.is_some_and(|n| n != n_shp) {
+        sink.report.note(Note::RecordCounts {
+            shp: n_shp,
+            shx,
+            dbf: dbf.declared,
+            dbf_present: dbf.present,
+        });
+    }
+    if let Some((encoding, reason)) = dbf.encoding_note.clone() {
+        sink.report.note(Note::DbfEncoding { encoding, reason });
     }
     Ok(sink.finish())
 }
