@@ -43,12 +43,12 @@ fn crs_of_prj(path: &Path, given: Option<Crs>) -> Result<Crs> {
             ));
         }
     };
-    let declared = crs_of_wkt(&wkt).ok_or_else(|| {
+    let declared = crs_of_wkt(&wkt).map_err(|name| {
         Error::format(
             path,
             None,
             format!(
-                "{} declares a CRS maillage does not read (WGS84, Lambert-93, the overseas UTM-based CRS, Web Mercator and LAEA Europe are): reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.shp in.shp`",
+                "{} declares an unsupported CRS {name:?}: maillage reads WGS84, Lambert-93, the conic conformal zones CC42–CC50, the overseas UTM-based CRS, Web Mercator and LAEA Europe; reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.shp in.shp`",
                 prj.display()
             ),
         )
@@ -66,30 +66,111 @@ fn crs_of_prj(path: &Path, given: Option<Crs>) -> Result<Crs> {
     }
 }
 
-/// The CRS an ESRI WKT names, among those maillage reads.
-fn crs_of_wkt(wkt: &str) -> Option<Crs> {
+/// The value of the WKT parameter `name` (normalized upper case, e.g.
+/// `FALSE_EASTING`) in the normalized WKT `w`.
+fn wkt_parameter(w: &str, name: &str) -> Option<f64> {
+    let key = format!("PARAMETER[\"{name}\",");
+    let at = w.find(&key)? + key.len();
+    let rest = w.get(at..)?;
+    let end = rest.find(|c: char| c == ']' || c == ',')?;
+    rest.get(..end)?.trim().parse().ok()
+}
+
+/// The first quoted name after `keyword[` in the WKT, as written.
+fn wkt_name<'a>(wkt: &'a str, keyword: &str) -> Option<&'a str> {
+    let at = wkt.to_ascii_uppercase().find(&format!("{keyword}[\""))? + keyword.len() + 2;
+    let rest = wkt.get(at..)?;
+    rest.get(..rest.find('"')?)
+}
+
+/// The conic conformal zone a normalized CRS name names (`RGF93_CC42`,
+/// `RGF93_V1_/_CC42`, `RGF_1993_CC42`...).
+fn cc_of_name(w: &str) -> Option<u8> {
+    let bytes = w.as_bytes();
+    (0..bytes.len().saturating_sub(3)).find_map(|i| {
+        let before = i.checked_sub(1).and_then(|j| bytes.get(j)).copied();
+        let after = bytes.get(i + 4).copied();
+        let is_word_edge = |b: Option<u8>| b.is_none_or(|b| !b.is_ascii_alphanumeric());
+        if bytes.get(i..i + 2) == Some(b"CC") && is_word_edge(before) && is_word_edge(after) {
+            let zone: u8 = std::str::from_utf8(bytes.get(i + 2..i + 4)?)
+                .ok()?
+                .parse()
+                .ok()?;
+            Crs::cc(zone).map(|_| zone)
+        } else {
+            None
+        }
+    })
+}
+
+/// The CRS an ESRI (or OGC) WKT names, among those maillage reads; else the
+/// CRS's name as the WKT gives it. A projected CRS is recognised by its name
+/// and checked against its parameters where they tell the zones apart (a
+/// CC zone is never taken for Lambert-93).
+fn crs_of_wkt(wkt: &str) -> std::result::Result<Crs, String> {
     let w = wkt.to_ascii_uppercase().replace([' ', '-'], "_");
-    if !w.contains("PROJCS") {
+    let near = |v: Option<f64>, want: f64| v.is_some_and(|v| (v - want).abs() < 1e-6);
+    if !w.contains("PROJCS") && !w.contains("PROJCRS") {
         if w.contains("WGS_1984")
             || w.contains("WGS84")
+            || w.contains("WGS_84")
             || w.contains("RGF_1993")
             || w.contains("RGF93")
             || w.contains("ETRS_1989")
+            || w.contains("ETRS89")
         {
-            return Some(Crs::LonLat);
+            return Ok(Crs::LonLat);
         }
-    } else if w.contains("LAMBERT_CONFORMAL_CONIC")
-        && (w.contains("RGF") || w.contains("LAMBERT_93") || w.contains("2154"))
-    {
-        return Some(Crs::Zone(Zone::Metropole));
-    } else if w.contains("PSEUDO_MERCATOR")
+        return Err(wkt_name(wkt, "GEOGCS")
+            .or_else(|| wkt_name(wkt, "GEOGCRS"))
+            .unwrap_or("unnamed")
+            .to_owned());
+    }
+    let name = wkt_name(wkt, "PROJCS")
+        .or_else(|| wkt_name(wkt, "PROJCRS"))
+        .unwrap_or("unnamed")
+        .to_owned();
+    let norm = name.to_ascii_uppercase().replace([' ', '-'], "_");
+    let lcc = w.contains("LAMBERT_CONFORMAL_CONIC");
+    let rgf = w.contains("RGF");
+    let lat0 = wkt_parameter(&w, "LATITUDE_OF_ORIGIN");
+    let east = wkt_parameter(&w, "FALSE_EASTING");
+    if let Some(zone) = cc_of_name(&norm) {
+        // The name says CC: the parameters, when given, must agree.
+        let agrees = lcc
+            && (lat0.is_none() || near(lat0, f64::from(zone)))
+            && (east.is_none() || near(east, 1_700_000.0));
+        return Crs::cc(zone).filter(|_| agrees).ok_or(name);
+    }
+    if lcc && rgf {
+        if near(east, 1_700_000.0)
+            && let Some(zone) = lat0
+                .filter(|l| l.fract() == 0.0)
+                .and_then(|l| Crs::cc(l as u8))
+        {
+            return Ok(zone);
+        }
+        let lambert93_name = norm.contains("LAMBERT_93")
+            || norm.contains("LAMBERT93")
+            || w.contains("\"2154\"")
+            || w.contains(",2154]");
+        let lambert93_params =
+            (east.is_none() || near(east, 700_000.0)) && (lat0.is_none() || near(lat0, 46.5));
+        if (lambert93_name || (east.is_some() && lat0.is_some())) && lambert93_params {
+            return Ok(Crs::Zone(Zone::Metropole));
+        }
+        return Err(name);
+    }
+    if w.contains("PSEUDO_MERCATOR")
         || w.contains("MERCATOR_AUXILIARY_SPHERE")
         || w.contains("POPULAR_VISUALISATION")
     {
-        return Some(Crs::WebMercator);
-    } else if w.contains("LAEA") || w.contains("LAMBERT_AZIMUTHAL_EQUAL_AREA") {
-        return Some(Crs::LaeaEurope);
-    } else if w.contains("UTM") {
+        return Ok(Crs::WebMercator);
+    }
+    if w.contains("LAEA") || w.contains("LAMBERT_AZIMUTHAL_EQUAL_AREA") {
+        return Ok(Crs::LaeaEurope);
+    }
+    if w.contains("UTM") {
         let zones = [
             ("ZONE_20N", Zone::Antilles),
             ("ZONE_22N", Zone::Guyane),
@@ -97,11 +178,11 @@ fn crs_of_wkt(wkt: &str) -> Option<Crs> {
             ("ZONE_38S", Zone::Mayotte),
             ("ZONE_21N", Zone::SaintPierreEtMiquelon),
         ];
-        if let Some((_, z)) = zones.iter().find(|(k, _)| w.contains(k)) {
-            return Some(Crs::Zone(*z));
+        if let Some((_, z)) = zones.iter().find(|(k, _)| norm.contains(k)) {
+            return Ok(Crs::Zone(*z));
         }
     }
-    None
+    Err(name)
 }
 
 /// Where a record lies in the `.shp`: the byte offset of its content (after
@@ -394,4 +475,54 @@ pub(crate) fn read_shapefile_territories(
         sink.report.note(Note::DbfEncoding { encoding, reason });
     }
     Ok(sink.finish())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// As pyproj 3.7.2 writes EPSG:3944 in ESRI WKT.
+    const CC44_ESRI: &str = r#"PROJCS["RGF_1993_CC44",GEOGCS["GCS_RGF_1993",DATUM["D_RGF_1993",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",1700000.0],PARAMETER["False_Northing",3200000.0],PARAMETER["Central_Meridian",3.0],PARAMETER["Standard_Parallel_1",43.25],PARAMETER["Standard_Parallel_2",44.75],PARAMETER["Latitude_Of_Origin",44.0],UNIT["Meter",1.0]]"#;
+    /// As pyproj 3.7.2 writes EPSG:3942 in GDAL's WKT 1.
+    const CC42_GDAL: &str = r#"PROJCS["RGF93 v1 / CC42",GEOGCS["RGF93 v1",DATUM["Reseau_Geodesique_Francais_1993_v1",SPHEROID["GRS 1980",6378137,298.257222101,AUTHORITY["EPSG","7019"]],AUTHORITY["EPSG","6171"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4171"]],PROJECTION["Lambert_Conformal_Conic_2SP"],PARAMETER["latitude_of_origin",42],PARAMETER["central_meridian",3],PARAMETER["standard_parallel_1",41.25],PARAMETER["standard_parallel_2",42.75],PARAMETER["false_easting",1700000],PARAMETER["false_northing",1200000],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","3942"]]"#;
+    /// Lambert-93 as IGN ships it.
+    const L93_ESRI: &str = r#"PROJCS["RGF_1993_Lambert_93",GEOGCS["GCS_RGF_1993",DATUM["D_RGF_1993",SPHEROID["GRS_1980",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",700000.0],PARAMETER["False_Northing",6600000.0],PARAMETER["Central_Meridian",3.0],PARAMETER["Standard_Parallel_1",44.0],PARAMETER["Standard_Parallel_2",49.0],PARAMETER["Latitude_Of_Origin",46.5],UNIT["Meter",1.0]]"#;
+
+    #[test]
+    fn cc_zones_are_told_from_lambert_93() {
+        assert_eq!(crs_of_wkt(CC44_ESRI), Ok(Crs::Cc(44)));
+        assert_eq!(crs_of_wkt(CC42_GDAL), Ok(Crs::Cc(42)));
+        assert_eq!(crs_of_wkt(L93_ESRI), Ok(Crs::Zone(Zone::Metropole)));
+        // CC parameters under another name are still CC47.
+        let renamed = CC44_ESRI
+            .replace("RGF_1993_CC44", "RGF93_custom")
+            .replace("Latitude_Of_Origin\",44.0", "Latitude_Of_Origin\",47.0");
+        assert_eq!(crs_of_wkt(&renamed), Ok(Crs::Cc(47)));
+        // A name that says CC44 with CC47's parameters is not guessed.
+        let lying = CC44_ESRI.replace("Latitude_Of_Origin\",44.0", "Latitude_Of_Origin\",47.0");
+        assert_eq!(crs_of_wkt(&lying), Err("RGF_1993_CC44".to_owned()));
+    }
+
+    #[test]
+    fn an_unknown_projected_crs_is_named_never_taken_for_lambert_93() {
+        let lambert2 = r#"PROJCS["NTF_Paris_Lambert_II_etendu",GEOGCS["GCS_NTF_Paris",DATUM["D_NTF",SPHEROID["Clarke_1880_IGN",6378249.2,293.4660212936269]],PRIMEM["Paris",2.337229166666667],UNIT["Grad",0.01570796326794897]],PROJECTION["Lambert_Conformal_Conic"],PARAMETER["False_Easting",600000.0],PARAMETER["False_Northing",2200000.0],PARAMETER["Central_Meridian",0.0],PARAMETER["Standard_Parallel_1",45.898918964419],PARAMETER["Standard_Parallel_2",47.69601443321],PARAMETER["Latitude_Of_Origin",46.8],UNIT["Meter",1.0]]"#;
+        assert_eq!(
+            crs_of_wkt(lambert2),
+            Err("NTF_Paris_Lambert_II_etendu".to_owned())
+        );
+        // An RGF93 conic with other parameters is not Lambert-93.
+        let other = L93_ESRI
+            .replace("RGF_1993_Lambert_93", "RGF93_local")
+            .replace("700000.0", "800000.0");
+        assert_eq!(crs_of_wkt(&other), Err("RGF93_local".to_owned()));
+        assert_eq!(
+            crs_of_wkt(r#"GEOGCS["GCS_NTF",DATUM["D_NTF"]]"#),
+            Err("GCS_NTF".to_owned())
+        );
+        assert_eq!(
+            crs_of_wkt(r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984"]]"#),
+            Ok(Crs::LonLat)
+        );
+    }
 }
