@@ -178,13 +178,15 @@ impl Dbf {
         let mut fields = Vec::new();
         let mut offset = 1; // after the deletion flag
         let mut at = 32;
-        while at + 32 <= header_len {
+        let mut terminated = false;
+        while at < header_len {
+            if bytes.get(at) == Some(&0x0D) {
+                terminated = true;
+                break;
+            }
             let Some(d) = bytes.get(at..at + 32) else {
                 break;
             };
-            if d.first() == Some(&0x0D) {
-                break;
-            }
             let name_bytes = d.get(..11).unwrap_or_default();
             let end = name_bytes.iter().position(|&b| b == 0).unwrap_or(11);
             let name = encoding_rs::WINDOWS_1252
@@ -210,9 +212,20 @@ impl Dbf {
             offset += len;
             at += 32;
         }
-        if offset > record_len {
+        // The records start right after the descriptors' terminator (and,
+        // in Visual FoxPro, its 263-byte backlink); each is the deletion
+        // flag and the fields. Any other layout would read records at the
+        // wrong place: the attributes of one on the shape of another.
+        let foxpro = matches!(bytes.first(), Some(0x30..=0x32));
+        if !terminated || !(header_len == at + 1 || (foxpro && header_len == at + 1 + 263)) {
             return Err(bad(&format!(
-                "its fields take {offset} bytes a record but its records are {record_len} bytes long"
+                "its header says the records start at byte {header_len}, but its field descriptors end at byte {}",
+                at + 1
+            )));
+        }
+        if offset != record_len {
+            return Err(bad(&format!(
+                "its fields take {offset} bytes a record but its header says records are {record_len} bytes long"
             )));
         }
         let present = ((bytes.len() - header_len) / record_len).min(declared);

@@ -48,7 +48,7 @@ fn crs_of_prj(path: &Path, given: Option<Crs>) -> Result<Crs> {
             path,
             None,
             format!(
-                "{} declares an unsupported CRS {name:?}: maillage reads WGS84, Lambert-93, the conic conformal zones CC42–CC50, the overseas UTM-based CRS, Web Mercator and LAEA Europe; reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.shp in.shp`",
+                "{} declares a CRS maillage does not read (unsupported CRS {name:?}): it reads WGS84, Lambert-93, the conic conformal zones CC42–CC50, the overseas UTM-based CRS, Web Mercator and LAEA Europe; reproject first, e.g. `ogr2ogr -t_srs EPSG:4326 out.shp in.shp`",
                 prj.display()
             ),
         )
@@ -232,7 +232,22 @@ fn walk_shp(path: &Path) -> Result<ShpWalk> {
             truncated = true;
             break;
         }
+        let number = be32(&rh);
         let words = be32(rh.get(4..).unwrap_or_default());
+        if number != records.len() as i64 + 1 {
+            // Records are numbered from 1 in order: another number means
+            // the previous record's length was wrong, and reading on would
+            // pair shapes with the wrong attributes.
+            return Err(Error::format(
+                path,
+                Some(Location::Feature(records.len() as u64 + 1)),
+                format!(
+                    "record {} (byte {pos}) is numbered {number}: the .shp is damaged after {} readable record(s)",
+                    records.len() + 1,
+                    records.len()
+                ),
+            ));
+        }
         if words < 2 {
             return Err(Error::format(
                 path,
