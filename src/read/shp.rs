@@ -425,8 +425,9 @@ pub(crate) fn read_shapefile_territories(
     let mut shp =
         std::io::BufReader::new(std::fs::File::open(path).map_err(|e| Error::io(path, e))?);
     let mut content = Vec::new();
-    let total = n_shp.max(dbf.declared);
-    for i in 0..total {
+    // Records the .dbf header counts that are in neither file are counted
+    // at once below (a header may claim four billion).
+    for i in 0..n_shp.max(dbf.present) {
         let location = Location::Feature(i as u64 + 1);
         let record = if i < dbf.present { dbf.record(i) } else { None };
         let Some(shape_at) = walk.records.get(i) else {
@@ -477,6 +478,23 @@ pub(crate) fn read_shapefile_territories(
         let get = |names: &[String]| field(&record, names);
         let geometry = || polygon_of(&content);
         sink.record(path, i as u64 + 1, &get, geometry, crs)?;
+    }
+    let absent = dbf.declared.saturating_sub(n_shp.max(dbf.present));
+    if absent > 0 {
+        let first = n_shp.max(dbf.present) as u64 + 1;
+        sink.report.skip(
+            SkipReason::UnpairedRecord,
+            Location::Feature(first),
+            None,
+            Some(format!(
+                "records {first}–{} are counted by the .dbf header but in neither file ({counts})",
+                dbf.declared
+            )),
+        );
+        sink.report.read += absent;
+        if let Some(tally) = sink.report.skipped.get_mut(&SkipReason::UnpairedRecord) {
+            tally.count += absent - 1;
+        }
     }
     if n_shp != dbf.declared || dbf.present < dbf.declared || shx.is_some_and(|n| n != n_shp) {
         sink.report.note(Note::RecordCounts {
