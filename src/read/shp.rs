@@ -72,7 +72,7 @@ fn wkt_parameter(w: &str, name: &str) -> Option<f64> {
     let key = format!("PARAMETER[\"{name}\",");
     let at = w.find(&key)? + key.len();
     let rest = w.get(at..)?;
-    let end = rest.find(|c: char| c == ']' || c == ',')?;
+    let end = rest.find([']', ','])?;
     rest.get(..end)?.trim().parse().ok()
 }
 
