@@ -56,6 +56,13 @@ pub enum SkipReason {
     NoPolygon,
     /// A point (e.g. a population cell) inside no territory polygon.
     OutsideTerritories,
+    /// A `.dbf` record flagged deleted (first byte `*`): its shape is
+    /// skipped with it.
+    DeletedRecord,
+    /// A record present in one of a Shapefile's files (`.shp`, `.dbf`) and
+    /// not in the other (the files are out of step: see
+    /// [`Note::RecordCounts`]).
+    UnpairedRecord,
 }
 
 impl SkipReason {
@@ -80,6 +87,8 @@ impl SkipReason {
             SkipReason::UnknownTerritory => "matches no territory",
             SkipReason::NoPolygon => "no polygon",
             SkipReason::OutsideTerritories => "outside every territory polygon",
+            SkipReason::DeletedRecord => "record flagged deleted in the .dbf",
+            SkipReason::UnpairedRecord => "record in only one of the .shp and the .dbf",
         }
     }
 }
@@ -179,6 +188,27 @@ pub enum Note {
     },
     /// Road segments touching missing or outside nodes, left out.
     DroppedSegments(usize),
+    /// The encoding a `.dbf`'s text was decoded with, and why (its `.cpg`,
+    /// its language driver byte, or its bytes).
+    DbfEncoding {
+        /// The encoding used (`UTF-8`, `windows-1252`...).
+        encoding: String,
+        /// What it was told from.
+        reason: String,
+    },
+    /// A Shapefile whose files hold different numbers of records: the
+    /// records of one without the other are skipped
+    /// ([`SkipReason::UnpairedRecord`]).
+    RecordCounts {
+        /// Complete records in the `.shp`.
+        shp: usize,
+        /// Entries in the `.shx` (when there is one).
+        shx: Option<usize>,
+        /// Records in the `.dbf` (its header's count).
+        dbf: usize,
+        /// Records the `.dbf` really holds, when fewer than its header says.
+        dbf_present: usize,
+    },
     /// The road network built.
     RoadNetwork {
         /// Its zone.
@@ -298,6 +328,25 @@ impl fmt::Display for Note {
             ),
             Note::DroppedSegments(n) => {
                 write!(f, "{n} road segment(s) touching such nodes were left out")
+            }
+            Note::DbfEncoding { encoding, reason } => {
+                write!(f, "text decoded as {encoding} ({reason})")
+            }
+            Note::RecordCounts {
+                shp,
+                shx,
+                dbf,
+                dbf_present,
+            } => {
+                write!(f, "files out of step: .shp {shp} record(s)")?;
+                if let Some(shx) = shx {
+                    write!(f, ", .shx {shx}")?;
+                }
+                write!(f, ", .dbf {dbf}")?;
+                if dbf_present < dbf {
+                    write!(f, " ({dbf_present} present)")?;
+                }
+                f.write_str(": records of one without the other skipped")
             }
             Note::RoadNetwork { zone, nodes, edges } => write!(
                 f,

@@ -161,6 +161,27 @@ pub enum Crs {
     WebMercator,
     /// ETRS89-LAEA Europe (EPSG:3035), the CRS of INSEE's and Eurostat's grids.
     LaeaEurope,
+    /// RGF93 / CC42 … CC50 (EPSG:3942–3950), the nine conic conformal
+    /// zones of metropolitan France (Lambert conformal conic on GRS80,
+    /// latitude of origin 42° to 50°, standard parallels ±0.75° around it,
+    /// central meridian 3° E, false easting 1 700 000 m, false northing
+    /// (zone − 41) × 1 000 000 + 200 000 m), used by many local
+    /// authorities. The number is the zone, 42 to 50; see [`Crs::cc`].
+    Cc(u8),
+}
+
+/// The conic conformal zones of [`Crs::Cc`].
+const CC_ZONES: std::ops::RangeInclusive<u8> = 42..=50;
+
+/// The PROJ definition of the conic conformal zone `zone` (42–50).
+fn cc_proj_string(zone: u8) -> String {
+    let lat0 = f64::from(zone);
+    format!(
+        "+proj=lcc +lat_0={lat0} +lon_0=3 +lat_1={} +lat_2={} +x_0=1700000 +y_0={} +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs",
+        lat0 - 0.75,
+        lat0 + 0.75,
+        (u32::from(zone) - 41) * 1_000_000 + 200_000
+    )
 }
 
 impl Crs {
@@ -170,8 +191,14 @@ impl Crs {
             4326 | 4258 | 4171 => Some(Crs::LonLat),
             3857 | 900_913 => Some(Crs::WebMercator),
             3035 => Some(Crs::LaeaEurope),
+            3942..=3950 => Crs::cc(u8::try_from(code - 3900).ok()?),
             other => Zone::from_epsg(other).map(Crs::Zone),
         }
+    }
+
+    /// The conic conformal zone CC`zone` (42 to 50), `None` for another number.
+    pub fn cc(zone: u8) -> Option<Crs> {
+        CC_ZONES.contains(&zone).then_some(Crs::Cc(zone))
     }
 
     /// Parses a CRS name as files and users write it: `EPSG:2154`, `2154`,
@@ -201,7 +228,7 @@ impl Crs {
             .ok_or_else(|| Error::Invalid {
                 what: "CRS",
                 message: format!(
-                    "{t:?} is not a CRS maillage reads: EPSG:4326 (or CRS84), the zones'                      2154, 5490, 2972, 2975, 4471, 4467, Web Mercator 3857 and LAEA Europe 3035"
+                    "{t:?} is not a CRS maillage reads: EPSG:4326 (or CRS84), the zones' 2154, 5490, 2972, 2975, 4471, 4467, the conic conformal zones CC42–CC50 3942–3950, Web Mercator 3857 and LAEA Europe 3035"
                 ),
             })
     }
@@ -212,6 +239,7 @@ impl Crs {
             Crs::LonLat => 4326,
             Crs::WebMercator => 3857,
             Crs::LaeaEurope => 3035,
+            Crs::Cc(zone) => 3900 + u32::from(zone),
             Crs::Zone(z) => z
                 .epsg()
                 .strip_prefix("EPSG:")
@@ -254,6 +282,8 @@ pub struct Projector {
     laea_europe: Proj,
     web_mercator: Proj,
     zones: Vec<Proj>,
+    /// The conic conformal zones CC42 … CC50, in order.
+    cc: Vec<Proj>,
 }
 
 impl fmt::Debug for Projector {
@@ -290,7 +320,14 @@ impl Projector {
             .iter()
             .map(|z| Proj::from_proj_string(z.proj_string()).map_err(|e| proj_err(z.epsg(), e)))
             .collect::<Result<Vec<_>>>()?;
+        let cc = CC_ZONES
+            .map(|z| {
+                Proj::from_proj_string(&cc_proj_string(z))
+                    .map_err(|e| proj_err(crs_name(Crs::Cc(z)), e))
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Projector {
+            cc,
             wgs84,
             lonlat_grs80,
             laea_europe,
@@ -355,7 +392,7 @@ impl Projector {
     fn geographic(&self, crs: Crs) -> &Proj {
         match crs {
             Crs::WebMercator => &self.wgs84,
-            Crs::LonLat | Crs::Zone(_) | Crs::LaeaEurope => &self.lonlat_grs80,
+            Crs::LonLat | Crs::Zone(_) | Crs::LaeaEurope | Crs::Cc(_) => &self.lonlat_grs80,
         }
     }
 
@@ -366,6 +403,16 @@ impl Projector {
             Crs::Zone(z) => Some(self.zone_proj(z)?),
             Crs::WebMercator => Some(&self.web_mercator),
             Crs::LaeaEurope => Some(&self.laea_europe),
+            Crs::Cc(zone) => Some(
+                zone.checked_sub(*CC_ZONES.start())
+                    .and_then(|i| self.cc.get(usize::from(i)))
+                    .ok_or_else(|| {
+                        proj_err(
+                            "EPSG:3942-3950",
+                            format!("CC{zone} is not a conic conformal zone (42 to 50)"),
+                        )
+                    })?,
+            ),
         })
     }
 
@@ -431,11 +478,29 @@ impl Projector {
     }
 }
 
+/// The EPSG names of the conic conformal zones, CC42 first.
+const CC_NAMES: [&str; 9] = [
+    "EPSG:3942",
+    "EPSG:3943",
+    "EPSG:3944",
+    "EPSG:3945",
+    "EPSG:3946",
+    "EPSG:3947",
+    "EPSG:3948",
+    "EPSG:3949",
+    "EPSG:3950",
+];
+
 fn crs_name(crs: Crs) -> &'static str {
     match crs {
         Crs::LonLat => "EPSG:4326",
         Crs::WebMercator => "EPSG:3857",
         Crs::LaeaEurope => "EPSG:3035",
+        Crs::Cc(zone) => zone
+            .checked_sub(*CC_ZONES.start())
+            .and_then(|i| CC_NAMES.get(usize::from(i)))
+            .copied()
+            .unwrap_or("EPSG:3942-3950"),
         Crs::Zone(z) => z.epsg(),
     }
 }

@@ -9,8 +9,8 @@ use crate::crs::Crs;
 use crate::error::{Location, Result};
 use crate::key::departement_of;
 use crate::model::{DensityClass, FrrClass, Territory, TerritoryKind};
+use crate::read::fields::{FieldMap, parse_population};
 use crate::read::read_keyed;
-use crate::read::territories::{FieldMap, parse_population};
 use crate::read::text::CsvTable;
 use crate::report::{LoadReport, Note, SkipReason};
 

@@ -152,8 +152,8 @@ pub(crate) fn for_each_feature_in<T: Send>(
         let message = if zone_crs.is_none() {
             format!(
                 "declares CRS {crs:?}; maillage reads WGS84 longitude/latitude, the official \
-                 CRS of a French zone (EPSG:2154, 5490, 2972, 2975, 4471, 4467), Web Mercator \
-                 (3857) and LAEA Europe (3035): reproject first, e.g. \
+                 CRS of a French zone (EPSG:2154, 5490, 2972, 2975, 4471, 4467), the conic \
+                 conformal zones CC42–CC50 (3942–3950), Web Mercator (3857) and LAEA Europe (3035): reproject first, e.g. \
                  `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`"
             )
         } else if crs_after_features && zone_crs != Some(Crs::LonLat) {

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::territories::{FieldMap, TerritorySink};
+use super::fields::{FieldMap, TerritorySink};
 use super::wkb_polygons::multipolygon_of_wkb;
 use crate::crs::Crs;
 use crate::error::{BoxError, Error, Result};

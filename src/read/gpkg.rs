@@ -15,7 +15,7 @@ use std::path::Path;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
-use super::territories::{FieldMap, TerritorySink};
+use super::fields::{FieldMap, TerritorySink};
 use super::wkb_polygons::multipolygon_of_wkb;
 use crate::crs::Crs;
 use crate::error::{BoxError, Error, Result};

@@ -65,6 +65,8 @@ pub(crate) struct Scanner<'p, R> {
     first_member: bool,
     /// Whether the next element of the features array is the first.
     first_feature: bool,
+    /// The longest value copied ([`InputLimits::json_value_bytes`](super::InputLimits)).
+    max_value: usize,
 }
 
 const CHUNK: usize = 1 << 16;
@@ -84,6 +86,7 @@ impl<'p, R: Read> Scanner<'p, R> {
             column: 1,
             first_member: true,
             first_feature: true,
+            max_value: super::InputLimits::current().json_value_bytes,
         };
         if !s.fill()? {
             return Err(Error::format(path, None, "empty file"));
@@ -275,13 +278,36 @@ impl<'p, R: Read> Scanner<'p, R> {
         let Some(first) = self.peek_token()? else {
             return Err(self.error("EOF while parsing a value"));
         };
+        let start = out.len();
         match first {
-            b'{' | b'[' | b'"' => self.copy_nested(out, first == b'"'),
-            _ => self.copy_scalar(out),
+            b'{' | b'[' | b'"' => self.copy_nested(out, first == b'"', start),
+            _ => self.copy_scalar(out, start),
         }
     }
 
-    fn copy_scalar(&mut self, out: &mut Vec<u8>) -> Result<()> {
+    /// An error when the value copied into `out` from `start` is longer
+    /// than the limit: a feature or member that big would exhaust memory
+    /// before it is parsed.
+    fn check_length(&self, out: &[u8], start: usize) -> Result<()> {
+        let len = out.len().saturating_sub(start);
+        if len > self.max_value {
+            return Err(Error::format(
+                self.path,
+                Some(crate::error::Location::Position {
+                    line: self.line,
+                    column: self.column,
+                }),
+                format!(
+                    "a JSON value (a feature or a member of the collection) is longer than {} bytes, the limit of InputLimits::json_value_bytes (default {} MiB): split the file, or raise the limit with maillage::read::InputLimits",
+                    self.max_value,
+                    super::InputLimits::DEFAULT.json_value_bytes >> 20
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn copy_scalar(&mut self, out: &mut Vec<u8>, start: usize) -> Result<()> {
         loop {
             if !self.fill()? {
                 return Ok(());
@@ -299,6 +325,7 @@ impl<'p, R: Read> Scanner<'p, R> {
             out.extend_from_slice(chunk.get(..n).unwrap_or_default());
             self.pos += n;
             self.column += n as u64;
+            self.check_length(out, start)?;
             if self.pos < self.end {
                 if out.is_empty() {
                     return Err(self.error("expected value"));
@@ -309,7 +336,7 @@ impl<'p, R: Read> Scanner<'p, R> {
     }
 
     /// Copies an object, an array (depth counted) or a string.
-    fn copy_nested(&mut self, out: &mut Vec<u8>, string: bool) -> Result<()> {
+    fn copy_nested(&mut self, out: &mut Vec<u8>, string: bool, start: usize) -> Result<()> {
         let mut depth: u32 = 0;
         let mut in_string = false;
         let mut escaped = false;
@@ -368,6 +395,7 @@ impl<'p, R: Read> Scanner<'p, R> {
                 None => self.column + n as u64,
             };
             self.pos += n;
+            self.check_length(out, start)?;
             if done.is_some() {
                 return Ok(());
             }

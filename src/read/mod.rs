@@ -9,6 +9,9 @@ mod assignments;
 mod communes;
 mod conseillers;
 mod coverage;
+#[cfg(feature = "shapefile")]
+mod dbf;
+mod fields;
 mod france_services;
 #[cfg(feature = "geoparquet")]
 mod geoparquet;
@@ -33,6 +36,7 @@ pub use assignments::{Assignment, apply_assignments, read_assignments, read_assi
 pub use communes::{CommuneSources, read_communes, read_communes_from};
 pub use conseillers::{read_conseillers_numeriques, read_conseillers_numeriques_from};
 pub use coverage::{read_coverage, read_coverage_from};
+pub use fields::FieldMap;
 pub use france_services::{read_france_services, read_france_services_from};
 pub use laposte::{read_la_poste, read_la_poste_from};
 pub use lieux::{
@@ -44,7 +48,7 @@ pub use partners::{
     read_partners_from, read_sites, read_sites_from,
 };
 pub use territories::{
-    FieldMap, join_population, read_population_table, read_territories, read_territories_from,
+    join_population, read_population_table, read_territories, read_territories_from,
 };
 
 use std::collections::HashSet;
@@ -56,15 +60,94 @@ use crate::place::{Placed, PlacedPolygon, Problem};
 use crate::report::{LoadReport, Note, SkipReason};
 use geojson::{GeometryFixes, RawFeature, multipolygon_of};
 
+/// Bounds on what one input may make maillage read, so that a small
+/// hostile file (a `.geojson.gz` that expands to gigabytes, a GeoJSON
+/// feature that is one 256 MB string) is a clear error instead of an
+/// exhausted memory. Process-wide: [`InputLimits::set`] changes them for
+/// every reader that starts after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputLimits {
+    /// The most bytes a compressed (gzip) input may expand to. Default
+    /// 4 GiB, above the national full-resolution polygon files.
+    pub decompressed_bytes: u64,
+    /// The longest single JSON value the GeoJSON reader copies before
+    /// parsing it: one feature, or one member of the collection (`crs`,
+    /// `name`...). Default 128 MiB, some ten times the largest commune
+    /// polygon at full resolution.
+    pub json_value_bytes: usize,
+}
+
+static DECOMPRESSED_LIMIT: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(InputLimits::DEFAULT.decompressed_bytes);
+static JSON_VALUE_LIMIT: std::sync::atomic::AtomicUsize =
+    std::sync::atomic::AtomicUsize::new(InputLimits::DEFAULT.json_value_bytes);
+
+impl InputLimits {
+    /// The defaults: 4 GiB decompressed, 128 MiB per JSON value.
+    pub const DEFAULT: InputLimits = InputLimits {
+        decompressed_bytes: 4 << 30,
+        json_value_bytes: 128 << 20,
+    };
+
+    /// The limits in force.
+    pub fn current() -> InputLimits {
+        use std::sync::atomic::Ordering::Relaxed;
+        InputLimits {
+            decompressed_bytes: DECOMPRESSED_LIMIT.load(Relaxed),
+            json_value_bytes: JSON_VALUE_LIMIT.load(Relaxed),
+        }
+    }
+
+    /// Makes these the limits of every input opened from now on.
+    pub fn set(self) {
+        use std::sync::atomic::Ordering::Relaxed;
+        DECOMPRESSED_LIMIT.store(self.decompressed_bytes, Relaxed);
+        JSON_VALUE_LIMIT.store(self.json_value_bytes, Relaxed);
+    }
+}
+
+impl Default for InputLimits {
+    fn default() -> Self {
+        InputLimits::DEFAULT
+    }
+}
+
+/// A decompressing reader that fails once it has given `limit` bytes.
+struct Bounded<R> {
+    inner: R,
+    given: u64,
+    limit: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.given += n as u64;
+        if self.given > self.limit {
+            return Err(std::io::Error::other(format!(
+                "the gzip data expands to more than {} bytes, the limit of InputLimits::decompressed_bytes (default {} GiB): decompress it yourself, or raise the limit with maillage::read::InputLimits",
+                self.limit,
+                InputLimits::DEFAULT.decompressed_bytes >> 30
+            )));
+        }
+        Ok(n)
+    }
+}
+
 /// Opens an input file, decompressing it on the fly when it is gzip
-/// (`.geojson.gz`, `.csv.gz`: told from its first bytes, not its name).
+/// (`.geojson.gz`, `.csv.gz`: told from its first bytes, not its name), at
+/// most [`InputLimits::decompressed_bytes`] of it.
 pub(crate) fn open_input(path: &std::path::Path) -> crate::Result<Box<dyn std::io::Read + Send>> {
     use std::io::BufRead;
     let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
     let mut buf = std::io::BufReader::new(file);
     let head = buf.fill_buf().map_err(|e| crate::Error::io(path, e))?;
     Ok(if head.starts_with(&[0x1f, 0x8b]) {
-        Box::new(flate2::read::MultiGzDecoder::new(buf))
+        Box::new(Bounded {
+            inner: flate2::read::MultiGzDecoder::new(buf),
+            given: 0,
+            limit: InputLimits::current().decompressed_bytes,
+        })
     } else {
         Box::new(buf)
     })
