@@ -62,6 +62,31 @@ impl SiteTrees {
     }
 }
 
+/// Bytes one (item, candidate) pair costs at the peak of [`CoverSets::build`]:
+/// 8 in the list of pairs, 4 in the sets it is sorted into, and up to 8 in
+/// the per-item buffers of the parallel collection.
+pub(crate) const BYTES_PER_PAIR: f64 = 20.0;
+
+/// How many (item, candidate) pairs the coverage sets of `candidates` over
+/// `demand` would hold, estimated before any is built: the exact count for
+/// an evenly spaced sample of at most `SAMPLE` items, scaled to all items
+/// (hosts' items included: an upper estimate).
+pub(crate) fn estimate_pairs(demand: &Demand<'_>, candidates: &[Candidate]) -> f64 {
+    const SAMPLE: usize = 2_000;
+    let n = demand.len();
+    if n == 0 || candidates.is_empty() {
+        return 0.0;
+    }
+    let step = n.div_ceil(SAMPLE).max(1);
+    let trees = SiteTrees::new(candidates.iter().map(|c| (c.zone, [c.xy.x, c.xy.y])));
+    let sampled: Vec<usize> = (0..n).step_by(step).collect();
+    let pairs: usize = sampled
+        .par_iter()
+        .map(|&i| trees.reaching(demand, i).count())
+        .sum();
+    pairs as f64 * n as f64 / sampled.len() as f64
+}
+
 /// Which items the existing hosts reach, and each candidate's set of the others.
 pub(crate) struct CoverSets {
     /// Items reached by an existing host of the service.
