@@ -150,6 +150,11 @@ impl PlanReport {
     }
 }
 
+/// Writes `plan.json`.
+pub fn write_plan_json(json: &Value, path: impl AsRef<Path>) -> Result<()> {
+    crate::write::write_json(path, json)
+}
+
 /// Writes planned sites (e.g. those of several compliance plans) as `sites.csv`.
 pub fn write_sites_csv(sites: &[PlannedSite], path: impl AsRef<Path>) -> Result<()> {
     write_sites(path.as_ref(), sites.iter())

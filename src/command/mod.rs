@@ -1,0 +1,4 @@
+//! The commands of the `maillage` tool as library calls: each an options
+//! struct with a `run()`, so that the binary only parses, calls and prints.
+
+pub mod plan;
