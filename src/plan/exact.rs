@@ -114,9 +114,6 @@ pub(super) fn improve(
             .map(|(p, &c)| (p, sets.gain(c, demand, &covered)))
             .fold((0, f64::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a });
         let c = left.swap_remove(pos);
-        if gain <= 0.0 {
-            continue; // picked but adds nothing: not proposed
-        }
         items_count += sets.cover(c, &mut covered);
         objective += gain;
         if let Some(candidate) = candidates.get(c) {

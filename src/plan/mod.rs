@@ -272,12 +272,13 @@ impl<'a> Plan<'a> {
                 &mut report,
             );
         }
+        let useful = report.sites.iter().filter(|s| s.gain > 0.0).count();
         if let Goal::Add(k) = self.goal
-            && report.sites.len() < k
+            && useful < k
         {
             report.warnings.push(format!(
-                "only {} of the {k} sites asked for reach anything not already reached: the others would add nothing and are not proposed",
-                report.sites.len()
+                "only {useful} of the {k} sites asked for reach anything not already reached: the other {} add nothing (gain 0: any candidate would do as well)",
+                k - useful
             ));
         }
         if self.demand.unweighted > 0 {
@@ -331,10 +332,8 @@ impl<'a> Plan<'a> {
                 });
                 continue;
             }
-            if top.gain <= 0.0 {
-                // Nothing left to reach: a target cannot be met, and more
-                // sites would add nothing (the report says so).
-                break;
+            if top.gain <= 0.0 && matches!(self.goal, Goal::TargetShare(_)) {
+                break; // nothing left to reach: the target cannot be met
             }
             let c = top.candidate as usize;
             items += sets.cover(c, &mut covered);

@@ -61,9 +61,9 @@ pub struct PlanReport {
     /// optimal, stopped at its time limit, or stopped without an answer
     /// (the greedy answer kept).
     pub exact_status: Option<String>,
-    /// What the reader of the plan must know: fewer sites than asked
-    /// (the others would add nothing), items weighing 0 for want of a
-    /// population.
+    /// What the reader of the plan must know: chosen sites that add
+    /// nothing (gain 0: nothing was left to reach), items weighing 0 for
+    /// want of a population.
     pub warnings: Vec<String>,
     /// Which items are reached at the end.
     pub covered: Vec<bool>,

@@ -173,7 +173,8 @@ impl CoverSets {
             .map(|&i| i as usize)
             .filter(|&i| !covered.get(i).copied().unwrap_or(true))
             .map(|i| demand.weight.get(i).copied().unwrap_or(0.0))
-            .sum()
+            .sum::<f64>()
+            + 0.0 // an empty sum is -0.0: written "-0.0" otherwise
     }
 
     /// Marks candidate `c`'s items covered; returns how many were not yet.
