@@ -214,7 +214,12 @@ impl PlanOptions {
                     LAW_MAX_SHARE_BEYOND,
                 )?;
                 plan::write_sites_csv(&ranked(&plans), &sites_csv)?;
-                json["departements"] = plans.iter().map(departement_json).collect();
+                if let Some(o) = json.as_object_mut() {
+                    o.insert(
+                        "departements".into(),
+                        plans.iter().map(departement_json).collect(),
+                    );
+                }
                 Outcome::Comply(plans)
             }
             PlanGoal::Add(_) | PlanGoal::TargetShare(_) => {
@@ -370,10 +375,12 @@ fn ranked(plans: &[DepartementPlan]) -> Vec<PlannedSite> {
 
 fn departement_json(d: &DepartementPlan) -> Value {
     let mut j = d.plan.to_json();
-    j["departement"] = d.code.clone().into();
-    j["share_beyond_before"] = d.share_beyond_before.into();
-    j["share_beyond_after"] = d.share_beyond_after.into();
-    j["complies"] = d.complies.into();
+    if let Some(o) = j.as_object_mut() {
+        o.insert("departement".into(), d.code.clone().into());
+        o.insert("share_beyond_before".into(), d.share_beyond_before.into());
+        o.insert("share_beyond_after".into(), d.share_beyond_after.into());
+        o.insert("complies".into(), d.complies.into());
+    }
     j
 }
 

@@ -196,7 +196,7 @@ impl<'a> Plan<'a> {
             )),
             _ => self.validate_exact(),
         }?;
-        if !(self.demand.total_weight() > 0.0) {
+        if self.demand.total_weight().is_nan() || self.demand.total_weight() <= 0.0 {
             return Err(Error::invalid(
                 "plan",
                 format!(
