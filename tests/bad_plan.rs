@@ -628,6 +628,31 @@ fn coverage_sets_beyond_the_budget_are_refused() {
         e.contains("at most about 1500 candidates (now 10000"),
         "{e}"
     );
+    // The reach it suggests fits.
+    let suggested: f64 = e
+        .split("use a reach of at most about ")
+        .nth(1)
+        .and_then(|t| t.split(" m").next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(suggested > 1_000.0 && suggested < 40_000.0, "{suggested}");
+    let fits = Demand::population(&communes, &model, &Reach::within(suggested)).unwrap();
+    let e = Plan::new(&network, &fits, Service::FranceServices)
+        .candidates(cands.clone())
+        .add(5)
+        .max_pairs(1.0) // only estimate: refused, with its figure
+        .run()
+        .unwrap_err()
+        .to_string();
+    let pairs: f64 = e
+        .split("would hold about ")
+        .nth(1)
+        .and_then(|t| t.split(" million").next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(pairs <= 60.0, "{suggested} m: {pairs} million pairs");
     // A budget that fits runs.
     let small = Demand::population(&communes, &model, &Reach::within(300.0)).unwrap();
     let plan = Plan::new(&network, &small, Service::FranceServices)

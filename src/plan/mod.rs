@@ -232,12 +232,27 @@ impl<'a> Plan<'a> {
 
     /// Refuses coverage sets larger than the budget, before they are built.
     fn check_budget(&self) -> Result<()> {
-        let pairs = sets::estimate_pairs(self.demand, &self.candidates);
+        let pairs = sets::estimate_pairs(self.network, self.demand, self.service, &self.candidates);
         if pairs <= self.max_pairs {
             return Ok(());
         }
         let ratio = self.max_pairs / pairs;
         let reach = self.demand.reach_m.iter().copied().fold(0.0, f64::max);
+        // The reach that fits: pairs do not scale simply with it (fewer
+        // items are left to the candidates as the hosts' reach grows), so
+        // bisect the scale of every item's reach on the estimate itself.
+        let mut scaled = self.demand.clone();
+        let (mut lo, mut hi) = (0.0, 1.0);
+        for _ in 0..10 {
+            let f = 0.5 * (lo + hi);
+            scaled.reach_m = self.demand.reach_m.iter().map(|r| r * f).collect();
+            let p = sets::estimate_pairs(self.network, &scaled, self.service, &self.candidates);
+            if p <= self.max_pairs {
+                lo = f;
+            } else {
+                hi = f;
+            }
+        }
         Err(Error::invalid(
             "plan",
             format!(
@@ -246,7 +261,7 @@ impl<'a> Plan<'a> {
                 pairs * sets::BYTES_PER_PAIR / 1e9,
                 self.max_pairs / 1e6,
                 self.max_pairs * sets::BYTES_PER_PAIR / 1e9,
-                reach * ratio.sqrt(),
+                (reach * lo / 10.0).floor() * 10.0,
                 reach,
                 (self.candidates.len() as f64 * ratio).floor(),
                 self.candidates.len()

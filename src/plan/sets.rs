@@ -69,19 +69,32 @@ pub(crate) const BYTES_PER_PAIR: f64 = 20.0;
 
 /// How many (item, candidate) pairs the coverage sets of `candidates` over
 /// `demand` would hold, estimated before any is built: the exact count for
-/// an evenly spaced sample of at most `SAMPLE` items, scaled to all items
-/// (hosts' items included: an upper estimate).
-pub(crate) fn estimate_pairs(demand: &Demand<'_>, candidates: &[Candidate]) -> f64 {
+/// an evenly spaced sample of at most `SAMPLE` items (those an existing
+/// host reaches count none, as in [`CoverSets::build`]), scaled to all items.
+pub(crate) fn estimate_pairs(
+    network: &ServiceNetwork,
+    demand: &Demand<'_>,
+    service: Service,
+    candidates: &[Candidate],
+) -> f64 {
     const SAMPLE: usize = 2_000;
     let n = demand.len();
     if n == 0 || candidates.is_empty() {
         return 0.0;
     }
     let step = n.div_ceil(SAMPLE).max(1);
+    let hosts = SiteTrees::new(
+        network
+            .points()
+            .iter()
+            .filter(|p| p.services.contains(service))
+            .map(|p| (p.zone, [p.xy.x, p.xy.y])),
+    );
     let trees = SiteTrees::new(candidates.iter().map(|c| (c.zone, [c.xy.x, c.xy.y])));
     let sampled: Vec<usize> = (0..n).step_by(step).collect();
     let pairs: usize = sampled
         .par_iter()
+        .filter(|&&i| hosts.reaching(demand, i).next().is_none())
         .map(|&i| trees.reaching(demand, i).count())
         .sum();
     pairs as f64 * n as f64 / sampled.len() as f64
