@@ -976,7 +976,7 @@ fn compare(args: CompareArgs) -> maillage::Result<()> {
 }
 
 fn plan(args: PlanArgs) -> maillage::Result<()> {
-    use maillage::command::plan::{Outcome, PlanGoal, PlanOptions, Step};
+    use maillage::command::plan::{PlanGoal, PlanOptions, Step};
     let goal = match (args.add, args.target_share, args.comply) {
         (Some(k), _, _) => PlanGoal::Add(k),
         (_, Some(s), _) => PlanGoal::TargetShare(s),
@@ -1050,84 +1050,8 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
     if !run.closed.is_empty() {
         eprintln!("{} site(s) closed before planning", run.closed.len());
     }
-    println!(
-        "── {} for {} with {} candidates ({} existing hosts, reach {} m)",
-        args.service, run.demand, run.candidates, run.hosts, run.reach_m
-    );
-    match &run.outcome {
-        Outcome::Comply(plans) if plans.is_empty() => {
-            println!("every département already complies: no site to add");
-        }
-        Outcome::Comply(plans) => {
-            for d in plans {
-                println!(
-                    "{:>4}: {:5.2} % beyond → {:5.2} % with {} new site(s){}",
-                    d.code,
-                    100.0 * d.share_beyond_before,
-                    100.0 * d.share_beyond_after,
-                    d.plan.sites().len(),
-                    if d.complies {
-                        ""
-                    } else {
-                        " — still failing: these candidates cannot reach enough of its population"
-                    }
-                );
-            }
-        }
-        Outcome::Plan(report) => {
-            println!(
-                "{} site(s): reach {:.0} of {:.0} ({:.2} %; existing hosts {:.0}); upper bound {}; {}",
-                report.sites().len(),
-                report.objective(),
-                report.total_weight,
-                100.0 * report.share(),
-                report.base_weight,
-                report.upper_bound().map_or("—".to_owned(), |b| format!(
-                    "{b:.0} (gap {:.2} %)",
-                    100.0 * report.gap().unwrap_or(0.0)
-                )),
-                if report.optimal {
-                    "optimal"
-                } else {
-                    "not proven optimal"
-                }
-            );
-            if let Some(status) = &report.exact_status {
-                println!("exact solver: {status}");
-            }
-            for w in &report.warnings {
-                println!("warning: {w}");
-            }
-            if let Some(share) = args.target_share
-                && report.share() < share
-            {
-                println!("the target share {share} cannot be reached with these candidates");
-            }
-        }
-    }
-    if let Some(e) = &run.map_error {
-        println!("no map: {e}");
-    }
-    println!("── the sites whose closure would cost the most");
-    for r in run.impact.iter().take(5) {
-        let failing: Vec<&str> = r
-            .changes
-            .iter()
-            .filter(|c| c.would_fail)
-            .map(|c| c.code.as_str())
-            .collect();
-        println!(
-            "  {} {} ({}): {:.0} alone within reach{}",
-            r.site_id,
-            r.name,
-            r.departement.as_deref().unwrap_or("?"),
-            r.weight_alone,
-            if failing.is_empty() {
-                String::new()
-            } else {
-                format!(" — would fail: {}", failing.join(", "))
-            }
-        );
+    for line in run.summary() {
+        println!("{line}");
     }
     print_written(&run.written);
     Ok(())

@@ -114,6 +114,89 @@ pub struct PlanRun {
     pub json: Value,
 }
 
+impl PlanRun {
+    /// What the run found, as the lines the command prints: the plan (or
+    /// each département's), the solver's status and the warnings, and the
+    /// five most critical closures.
+    pub fn summary(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "── {} candidates for {} ({} existing hosts, reach {} m)",
+            self.candidates, self.demand, self.hosts, self.reach_m
+        )];
+        match &self.outcome {
+            Outcome::Comply(plans) if plans.is_empty() => {
+                out.push("every département already complies: no site to add".into());
+            }
+            Outcome::Comply(plans) => {
+                for d in plans {
+                    out.push(format!(
+                        "{:>4}: {:5.2} % beyond → {:5.2} % with {} new site(s){}",
+                        d.code,
+                        100.0 * d.share_beyond_before,
+                        100.0 * d.share_beyond_after,
+                        d.plan.sites().len(),
+                        if d.complies {
+                            ""
+                        } else {
+                            " — still failing: these candidates cannot reach enough of its population"
+                        }
+                    ));
+                }
+            }
+            Outcome::Plan(report) => {
+                let bound = report.upper_bound().map_or("—".to_owned(), |b| {
+                    format!("{b:.0} (gap {:.2} %)", 100.0 * report.gap().unwrap_or(0.0))
+                });
+                out.push(format!(
+                    "{} site(s): reach {:.0} of {:.0} ({:.2} %; existing hosts {:.0}); upper bound {bound}; {}",
+                    report.sites().len(),
+                    report.objective(),
+                    report.total_weight,
+                    100.0 * report.share(),
+                    report.base_weight,
+                    if report.optimal { "optimal" } else { "not proven optimal" }
+                ));
+                if let Some(status) = &report.exact_status {
+                    out.push(format!("exact solver: {status}"));
+                }
+                out.extend(report.warnings.iter().map(|w| format!("warning: {w}")));
+                if let plan::Goal::TargetShare(share) = report.goal
+                    && report.share() < share
+                {
+                    out.push(format!(
+                        "the target share {share} cannot be reached with these candidates"
+                    ));
+                }
+            }
+        }
+        if let Some(e) = &self.map_error {
+            out.push(format!("no map: {e}"));
+        }
+        out.push("── the sites whose closure would cost the most".into());
+        for r in self.impact.iter().take(5) {
+            let failing: Vec<&str> = r
+                .changes
+                .iter()
+                .filter(|c| c.would_fail)
+                .map(|c| c.code.as_str())
+                .collect();
+            out.push(format!(
+                "  {} {} ({}): {:.0} alone within reach{}",
+                r.site_id,
+                r.name,
+                r.departement.as_deref().unwrap_or("?"),
+                r.weight_alone,
+                if failing.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — would fail: {}", failing.join(", "))
+                }
+            ));
+        }
+        out
+    }
+}
+
 fn invalid(message: impl Into<String>) -> Error {
     Error::invalid("plan", message)
 }
