@@ -14,7 +14,7 @@ use maillage::command::compare;
 use maillage::compare::{Change, SiteChange};
 use maillage::load::{PopulationSpec, Sources};
 use maillage::map::{GapMap, InteractiveReport, Table, View};
-use maillage::plan::{CandidateSpec, Demand, Plan, Reach, Weight, candidates as cands};
+use maillage::plan::{CandidateSpec, Weight};
 use maillage::read::{self, CommuneSources, FieldMap};
 use maillage::travel::{RoadTravelTime, SpeedTable};
 use maillage::write::Features;
@@ -112,9 +112,29 @@ struct PlanArgs {
     /// Commune table with population: the demand is the population, placed by --model.
     #[arg(long, value_name = "CSV", requires = "communes")]
     population: Option<PathBuf>,
-    /// Population model: centroid, grid, grid:<metres>, or filosofi:<csv>.
-    #[arg(long, value_name = "MODEL", default_value = "grid")]
-    model: PopulationSpec,
+    /// Population model of --population: centroid, grid (the default),
+    /// grid:<metres>, or filosofi:<csv>.
+    #[arg(long, value_name = "MODEL", requires = "population")]
+    model: Option<PopulationSpec>,
+    /// Population table joined to the --territories (e.g. QPV populations).
+    #[arg(long, value_name = "CSV", requires = "territories")]
+    population_table: Option<PathBuf>,
+    /// Column of the population table holding the territory id.
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        default_value = "code_qp",
+        requires = "population_table"
+    )]
+    population_id: String,
+    /// Column of the population table holding the population.
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        default_value = "population",
+        requires = "population_table"
+    )]
+    population_column: String,
     /// The service planned.
     #[arg(long, value_name = "SERVICE")]
     service: Service,
@@ -149,17 +169,20 @@ struct PlanArgs {
         requires = "minutes"
     )]
     combine: Option<Combine>,
-    /// Weight of the demand items.
-    #[arg(long, value_name = "WEIGHT", default_value = "population")]
-    weight: Weight,
-    /// Also solve exactly with a MILP solver, within this many seconds.
+    /// Weight of the --territories (population by default; a --population
+    /// demand weighs by population).
+    #[arg(long, value_name = "WEIGHT", conflicts_with = "population")]
+    weight: Option<Weight>,
+    /// Also solve exactly with a MILP solver, within this many seconds
+    /// (> 0, at most 30 days; --add only). If the solver stops first, the
+    /// greedy plan and its bound are written with the solver's status.
     #[cfg(feature = "exact")]
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", conflicts_with_all = ["target_share", "comply"])]
     exact: Option<f64>,
     /// Also write the chosen sites as GeoParquet points (`sites.parquet`;
     /// built with the `geoparquet` feature).
     #[cfg(feature = "geoparquet")]
-    #[arg(long)]
+    #[arg(long, conflicts_with = "comply")]
     geoparquet: bool,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
@@ -894,30 +917,6 @@ fn compare(args: CompareArgs) -> maillage::Result<()> {
     Ok(())
 }
 
-/// The ids of a `--close` file: its `site_id` (or `id`) column, else its first column.
-fn read_ids(path: &Path) -> maillage::Result<Vec<String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| maillage::Error::Io {
-        path: path.to_path_buf(),
-        source: e,
-    })?;
-    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
-    let header: Vec<String> = lines
-        .next()
-        .unwrap_or_default()
-        .split([',', ';'])
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
-        .collect();
-    let col = header
-        .iter()
-        .position(|h| h == "site_id" || h == "id")
-        .unwrap_or(0);
-    Ok(lines
-        .filter_map(|l| l.split([',', ';']).nth(col))
-        .map(|v| v.trim().trim_matches('"').to_owned())
-        .filter(|v| !v.is_empty())
-        .collect())
-}
-
 fn programmes(args: ProgrammesArgs) -> maillage::Result<()> {
     let mut files = maillage::programmes::ProgrammeFiles::new().points(&args.points);
     for p in &args.partners {
@@ -943,32 +942,25 @@ fn programmes(args: ProgrammesArgs) -> maillage::Result<()> {
 }
 
 fn plan(args: PlanArgs) -> maillage::Result<()> {
-    let invalid = |message: String| maillage::Error::Invalid {
-        what: "plan",
-        message,
+    use maillage::command::plan::{PlanGoal, PlanOptions, Step};
+    let goal = match (args.add, args.target_share, args.comply) {
+        (Some(k), _, _) => PlanGoal::Add(k),
+        (_, Some(s), _) => PlanGoal::TargetShare(s),
+        (_, _, true) => PlanGoal::Comply,
+        _ => {
+            return Err(maillage::Error::Invalid {
+                what: "plan",
+                message: "give a goal: --add <k>, --target-share <share> or --comply".into(),
+            });
+        }
     };
-    if args.territories.is_empty() && args.population.is_none() {
-        return Err(invalid(
-            "give the demand: --territories <geojson> or --communes <geojson> --population <csv>"
-                .into(),
-        ));
-    }
-    if !(args.add.is_some() || args.target_share.is_some() || args.comply) {
-        return Err(invalid(
-            "give a goal: --add <k>, --target-share <share> or --comply".into(),
-        ));
-    }
-    let inputs: Vec<&PathBuf> = args
+    let inputs = args
         .sites
         .inputs()
         .chain(&args.territories)
-        .chain(&args.communes)
-        .chain(&args.population)
-        .chain(&args.close)
-        .collect();
-    check_out(&args.out, inputs)?;
-
-    eprintln!("── loading");
+        .chain(&args.communes);
+    let inputs = inputs.chain(&args.population).chain(&args.population_table);
+    check_out(&args.out, inputs.chain(&args.close))?;
     let mut sources = args.sites.sources();
     if !args.territories.is_empty() {
         let fields = territory_fields(
@@ -981,250 +973,52 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
             sources = sources.territories(path, fields.clone());
         }
     }
+    if let Some(table) = &args.population_table {
+        sources = sources.population_table(table, &args.population_id, &args.population_column);
+    }
     if let Some(polygons) = &args.communes {
         let mut communes = args.commune_file.sources(polygons);
         communes.table.clone_from(&args.population);
         sources = sources.communes(communes);
     }
-    let mut inputs = {
-        let _progress = Progress::start("reading the inputs");
-        sources.load()?
-    };
-    show(&inputs.reports);
-    let mut closed = Vec::new();
-    if let Some(path) = &args.close {
-        let ids = read_ids(path)?;
-        let known: std::collections::HashSet<&str> =
-            inputs.points.iter().map(|p| p.id.as_str()).collect();
-        let unknown: Vec<&str> = ids
-            .iter()
-            .map(String::as_str)
-            .filter(|id| !known.contains(id))
-            .collect();
-        if ids.is_empty() || !unknown.is_empty() {
-            return Err(invalid(format!(
-                "{}: {} unknown site id(s) of {}: {}",
-                path.display(),
-                unknown.len(),
-                ids.len(),
-                unknown
-                    .iter()
-                    .take(10)
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
-        let set: std::collections::HashSet<&String> = ids.iter().collect();
-        inputs.points.retain(|p| !set.contains(&p.id));
-        closed = ids;
-        eprintln!("{} site(s) closed before planning", closed.len());
-    }
-    let network = ServiceNetwork::new(inputs.points);
-
-    let by_qpv = args.population.is_none()
-        && inputs
-            .territories
-            .iter()
-            .all(|t| t.kind == TerritoryKind::Qpv);
-    let mut reach = Reach::within(args.radius_m.unwrap_or(if by_qpv { 500.0 } else { 5000.0 }));
-    reach.minutes = args.minutes;
-    reach.combine = args.combine.unwrap_or(Combine::And);
-    let model;
-    let progress = Progress::start("building the demand");
-    let demand = if args.population.is_some() {
-        let (m, report) = args.model.model(&inputs.communes)?;
-        show(report.as_slice());
-        model = m;
-        Demand::population(&inputs.communes, &model, &reach)?
-    } else {
-        Demand::territories(&inputs.territories, &reach, args.weight)?
-    };
-    drop(progress);
-
-    let candidates = match &args.candidates {
-        CandidateSpec::Kinds(kinds) => cands::of_kinds(&network, kinds, args.service),
-        CandidateSpec::File(path) => {
-            let (sites, report) = read::read_sites(path)?;
-            show(&[report]);
-            cands::of_sites(&sites, args.service)
-        }
-        CandidateSpec::Communes => cands::of_communes(&inputs.communes)?,
-        CandidateSpec::Grid { cell_m } => cands::of_grid(&inputs.communes, *cell_m)?,
-    };
-    if candidates.is_empty() {
-        return Err(invalid(format!(
-            "no candidate: {} gives no site that does not already offer {} (for communes or grid:, give --communes)",
-            describe(&args.candidates),
-            args.service
-        )));
-    }
-    eprintln!(
-        "── planning {} for {} with {} candidates ({} existing hosts)",
-        args.service,
-        demand.label(),
-        candidates.len(),
-        network.count(args.service)
-    );
-    let sites_csv = args.out.join("sites.csv");
-    let plan_json = args.out.join("plan.json");
-    let mut json = serde_json::json!({
-        "closed_sites": closed,
-        "reach_m": reach.distance_m,
-        "minutes": reach.minutes,
-        "load_reports": inputs.reports.iter().map(ToString::to_string).collect::<Vec<_>>(),
-    });
-    if args.comply {
-        let plans = {
-            let _progress = Progress::start("planning each département");
-            maillage::plan::comply(
-                &network,
-                &demand,
-                args.service,
-                &candidates,
-                maillage::access::LAW_MAX_SHARE_BEYOND,
-            )?
-        };
-        if plans.is_empty() {
-            println!("every département already complies: no site to add");
-        }
-        let mut rank = 0;
-        let mut all = Vec::new();
-        for d in &plans {
-            println!(
-                "{:>4}: {:5.2} % beyond → {:5.2} % with {} new site(s){}",
-                d.code,
-                100.0 * d.share_beyond_before,
-                100.0 * d.share_beyond_after,
-                d.plan.sites().len(),
-                if d.complies {
-                    ""
-                } else {
-                    " — still failing: these candidates cannot reach enough of its population"
-                }
-            );
-            for s in d.plan.sites() {
-                rank += 1;
-                all.push(maillage::plan::PlannedSite { rank, ..s.clone() });
-            }
-        }
-        maillage::plan::write_sites_csv(&all, &sites_csv)?;
-        json["departements"] = plans
-            .iter()
-            .map(|d| {
-                let mut j = d.plan.to_json();
-                j["departement"] = d.code.clone().into();
-                j["share_beyond_before"] = d.share_beyond_before.into();
-                j["share_beyond_after"] = d.share_beyond_after.into();
-                j["complies"] = d.complies.into();
-                j
-            })
-            .collect();
-    } else {
-        let mut plan = Plan::new(&network, &demand, args.service).candidates(candidates);
-        plan = match (args.add, args.target_share) {
-            (Some(k), _) => plan.add(k),
-            (_, Some(s)) => plan.target_share(s),
-            _ => plan,
-        };
+    let options = PlanOptions {
+        sources,
+        population: match (&args.population, &args.model) {
+            (None, _) => None,
+            (Some(_), Some(model)) => Some(model.clone()),
+            (Some(_), None) => Some("grid".parse()?),
+        },
+        service: args.service,
+        candidates: args.candidates.clone(),
+        goal,
+        close: args.close.clone(),
+        radius_m: args.radius_m,
+        minutes: args.minutes,
+        combine: args.combine.unwrap_or(Combine::And),
+        weight: args.weight,
         #[cfg(feature = "exact")]
-        if let Some(seconds) = args.exact {
-            plan = plan.exact(seconds);
-        }
-        let report = {
-            let _progress = Progress::start("planning");
-            plan.run()?
-        };
-        report.write_sites_csv(&sites_csv)?;
+        exact_seconds: args.exact,
+        #[cfg(not(feature = "exact"))]
+        exact_seconds: None,
         #[cfg(feature = "geoparquet")]
-        if args.geoparquet {
-            report.write_sites_geoparquet(args.out.join("sites.parquet"))?;
-        }
-        println!(
-            "{} site(s): reach {:.0} of {:.0} ({:.2} %; existing hosts {:.0}); upper bound {}; {}",
-            report.sites().len(),
-            report.objective(),
-            report.total_weight,
-            100.0 * report.share(),
-            report.base_weight,
-            report.upper_bound().map_or("—".to_owned(), |b| format!(
-                "{b:.0} (gap {:.2} %)",
-                100.0 * report.gap().unwrap_or(0.0)
-            )),
-            if report.optimal {
-                "optimal"
-            } else {
-                "not proven optimal"
-            }
-        );
-        if report.unweighted_items > 0 {
-            println!(
-                "{} item(s) have no population and weigh 0 (use --weight count, or join a population table)",
-                report.unweighted_items
-            );
-        }
-        if let Some(share) = args.target_share
-            && report.share() < share
-        {
-            println!("the target share {share} cannot be reached with these candidates");
-        }
-        match GapMap::from_plan(&report, &demand) {
-            Ok(map) => {
-                let svg = map.to_svg(&View::National)?;
-                let (svg_path, html_path) = (args.out.join("plan.svg"), args.out.join("plan.html"));
-                map.write(&View::National, &svg_path)?;
-                maillage::map::html_report(
-                    &map.title,
-                    &svg,
-                    &[maillage::map::Table::plan(&report)],
-                )
-                .write(&html_path)?;
-                println!("map: {} and {}", svg_path.display(), html_path.display());
-            }
-            Err(e) => println!("no map: {e}"),
-        }
-        let mut j = report.to_json();
-        if let (Some(o), Some(extra)) = (j.as_object_mut(), json.as_object()) {
-            o.extend(extra.clone());
-        }
-        json = j;
-    }
-    let impact = {
-        let _progress = Progress::start("measuring what each closure would cost");
-        maillage::plan::closure_impact(
-            &network,
-            &demand,
-            args.service,
-            maillage::access::LAW_MAX_SHARE_BEYOND,
-        )
+        geoparquet: args.geoparquet,
+        #[cfg(not(feature = "geoparquet"))]
+        geoparquet: false,
+        out: args.out.clone(),
     };
-    let impact_csv = args.out.join("impact.csv");
-    maillage::plan::write_impact_csv(&impact, &impact_csv)?;
-    println!("── the sites whose closure would cost the most");
-    for r in impact.iter().take(5) {
-        println!(
-            "  {} {} ({}): {:.0} alone within reach{}",
-            r.site_id,
-            r.name,
-            r.departement.as_deref().unwrap_or("?"),
-            r.weight_alone,
-            if r.departement_would_fail {
-                " — its département would fail"
-            } else {
-                ""
-            }
-        );
+    eprintln!("── loading");
+    let mut spinner: Option<Progress> = None;
+    let run = options.run(&mut |step| match step {
+        Step::Stage(name) => spinner = Some(Progress::start(name)),
+        Step::Loaded(reports) => show(reports),
+    })?;
+    drop(spinner);
+    if !run.closed.is_empty() {
+        eprintln!("{} site(s) closed before planning", run.closed.len());
     }
-    maillage::write::write_json(&plan_json, &json)?;
-    print_written(&[sites_csv, plan_json, impact_csv]);
+    for line in run.summary() {
+        println!("{line}");
+    }
+    print_written(&run.written);
     Ok(())
-}
-
-fn describe(spec: &CandidateSpec) -> String {
-    match spec {
-        CandidateSpec::Kinds(k) => k.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(","),
-        CandidateSpec::File(p) => p.display().to_string(),
-        CandidateSpec::Communes => "communes".into(),
-        CandidateSpec::Grid { cell_m } => format!("grid:{cell_m}"),
-    }
 }

@@ -1,6 +1,6 @@
-//! The library side of the command-line tool's commands: each takes an
-//! options struct, does the work, writes the outputs and returns what it
-//! found; the binary parses arguments and prints.
+//! The commands of the `maillage` tool as library calls: each an options
+//! struct with a `run()`, so that the binary only parses, calls and prints.
 
 #[cfg(feature = "map")]
 pub mod compare;
+pub mod plan;

@@ -7,9 +7,12 @@ use geo::InteriorPoint;
 use geo_types::Coord;
 
 use crate::crs::{Projector, Zone};
-use crate::error::{Error, Result};
-use crate::model::{PointKind, Service, ServicePoint, Territory};
+use crate::error::{Error, Location, Result};
+use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet, Territory};
 use crate::network::ServiceNetwork;
+use crate::read::PointSink;
+use crate::read::text::CsvTable;
+use crate::report::{LoadReport, SkipReason};
 
 /// A place a plan may choose.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,11 +123,41 @@ pub fn of_sites(sites: &[ServicePoint], service: Service) -> Vec<Candidate> {
         .collect()
 }
 
-/// One candidate per commune, at an interior point of its polygon.
+/// Where a free candidate (a commune's interior point, a grid cell centre)
+/// at `xy` of `zone` is put: at the position its written WGS84 coordinates
+/// give back. `sites.csv` writes lon/lat exactly (shortest round-trip
+/// decimals), and reading them projects them again; a site is therefore
+/// measured where the file will put it, so that a tie at the threshold
+/// (a cell exactly 5,000 m away) is decided the same way by the plan and by
+/// `access` or `coverage` run on the written sites. `None` when the place
+/// is off French land ([`crate::land`]).
+fn writable(
+    projector: &Projector,
+    zone: Zone,
+    xy: Coord<f64>,
+) -> Result<Option<(Coord<f64>, Coord<f64>)>> {
+    let lonlat = projector.unproject(zone, xy.x, xy.y)?;
+    match crate::place::place_lonlat(lonlat.x, lonlat.y) {
+        Ok(p) if p.zone == zone => Ok(Some((p.xy, p.lonlat))),
+        _ => Ok(None),
+    }
+}
+
+/// One candidate per commune, at an interior point of its polygon (those
+/// off French land left out: see [`communes`]).
 pub fn of_communes(communes: &[Territory]) -> Result<Vec<Candidate>> {
+    Ok(self::communes(communes)?.0)
+}
+
+/// One candidate per commune, at an interior point of its polygon, with a
+/// report counting the communes whose point lies off French land (skipped,
+/// [`SkipReason::OutsideFrance`]).
+pub fn communes(communes: &[Territory]) -> Result<(Vec<Candidate>, LoadReport)> {
     let projector = Projector::shared()?;
+    let mut report = LoadReport::new("commune candidates");
     let mut out = Vec::with_capacity(communes.len());
-    for c in communes {
+    for (n, c) in communes.iter().enumerate() {
+        report.read += 1;
         // Every placed commune has an interior point; a territory without
         // geometry has none and cannot host a site.
         let Some(p) = c.geometry.interior_point() else {
@@ -133,26 +166,45 @@ pub fn of_communes(communes: &[Territory]) -> Result<Vec<Candidate>> {
                 format!("commune {} has no geometry to put a site in", c.id),
             ));
         };
+        let Some((xy, lonlat)) = writable(projector, c.zone, p.0)? else {
+            report.skip(
+                SkipReason::OutsideFrance,
+                Location::Feature(n as u64 + 1),
+                Some(&c.id),
+                Some("its interior point is off French land".into()),
+            );
+            continue;
+        };
+        report.kept += 1;
         out.push(Candidate {
             id: format!("commune:{}", c.id),
             name: c.name.clone(),
             kind: None,
             departement: c.departement.clone(),
             zone: c.zone,
-            xy: p.0,
-            lonlat: projector.unproject(c.zone, p.0.x, p.0.y)?,
+            xy,
+            lonlat,
         });
     }
-    Ok(out)
+    Ok((out, report))
 }
 
 /// Most grid candidates a plan takes (each is a site with an id and a
 /// coverage set): 2 million, a 500 m grid of all France.
 pub const MAX_GRID_CANDIDATES: f64 = 2e6;
 
-/// The centres of a grid of `cell_m` cells inside the communes. A grid of
-/// more than [`MAX_GRID_CANDIDATES`] cells is refused before it is built.
+/// The centres of a grid of `cell_m` cells inside the communes (those off
+/// French land left out: see [`grid`]). A grid of more than
+/// [`MAX_GRID_CANDIDATES`] cells is refused before it is built.
 pub fn of_grid(communes: &[Territory], cell_m: f64) -> Result<Vec<Candidate>> {
+    Ok(grid(communes, cell_m)?.0)
+}
+
+/// The centres of a grid of `cell_m` cells inside the communes, with a
+/// report counting the cells off French land (skipped,
+/// [`SkipReason::OutsideFrance`]). A grid of more than
+/// [`MAX_GRID_CANDIDATES`] cells is refused before it is built.
+pub fn grid(communes: &[Territory], cell_m: f64) -> Result<(Vec<Candidate>, LoadReport)> {
     let cells: f64 = communes
         .iter()
         .map(|c| geo::Area::unsigned_area(&c.geometry))
@@ -170,22 +222,90 @@ pub fn of_grid(communes: &[Territory], cell_m: f64) -> Result<Vec<Candidate>> {
         ));
     }
     let projector = Projector::shared()?;
+    let mut report = LoadReport::new(format!("grid:{cell_m} candidates"));
     let mut out = Vec::new();
     let mut cells = Vec::new();
-    for c in communes {
+    for (n, c) in communes.iter().enumerate() {
         cells.clear();
         crate::population::grid_cells(&c.geometry, cell_m, &mut cells);
         for xy in &cells {
+            report.read += 1;
+            let id = format!("grid:{:.0}_{:.0}", xy.x, xy.y);
+            let Some((placed, lonlat)) = writable(projector, c.zone, *xy)? else {
+                report.skip(
+                    SkipReason::OutsideFrance,
+                    Location::Feature(n as u64 + 1),
+                    Some(&id),
+                    Some(format!("cell of commune {} off French land", c.id)),
+                );
+                continue;
+            };
+            report.kept += 1;
             out.push(Candidate {
-                id: format!("grid:{:.0}_{:.0}", xy.x, xy.y),
+                id,
                 name: format!("{} (grid cell)", c.name),
                 kind: None,
                 departement: c.departement.clone(),
                 zone: c.zone,
-                xy: *xy,
-                lonlat: projector.unproject(c.zone, xy.x, xy.y)?,
+                xy: placed,
+                lonlat,
             });
         }
     }
-    Ok(out)
+    Ok((out, report))
+}
+
+/// Candidates read from a CSV of sites: `id,name,latitude,longitude` (the
+/// documented layout; `site_id`, `lat`, `lon`, `nom` are accepted too),
+/// with optional `kind`, `code_insee` and `services` columns. A site whose
+/// `services` already hold `service` is read (kept in the report) but is an
+/// existing host, not a candidate: it is left out of the list, so the
+/// report's `kept` minus the list's length counts those. Rows without an
+/// id, without usable coordinates, off French land or repeating an id are
+/// counted skips (as every point reader does). Unknown names in `services`
+/// are ignored: they only decide which sites are left out.
+pub fn of_csv(path: &std::path::Path, service: Service) -> Result<(Vec<Candidate>, LoadReport)> {
+    let mut table = CsvTable::open(path)?;
+    let c_id = table.require(&["id", "site_id", "identifiant"])?;
+    let c_lat = table.require(&["latitude", "lat"])?;
+    let c_lon = table.require(&["longitude", "lon", "lng"])?;
+    let c_name = table.column(&["name", "nom", "libelle"]);
+    let c_kind = table.column(&["kind", "type"]);
+    let c_insee = table.column(&["code_insee", "insee_com", "commune"]);
+    let c_services = table.column(&["services", "service"]);
+    let mut sink = PointSink::new(path);
+    let mut record = csv::ByteRecord::new();
+    while let Some(line) = table.next_record(&mut record)? {
+        sink.report.read += 1;
+        let loc = Location::Line(line);
+        let id = table.field(&record, c_id).into_owned();
+        let placed =
+            crate::place::place_text(&table.field(&record, c_lon), &table.field(&record, c_lat));
+        let Some(placed) = sink.accept(loc, &id, placed) else {
+            continue;
+        };
+        let mut services = ServiceSet::EMPTY;
+        for name in table.opt_field(&record, c_services).split(['|', '+']) {
+            if let Ok(s) = name.trim().parse::<Service>() {
+                services.insert(s);
+            }
+        }
+        let kind_text = table.opt_field(&record, c_kind);
+        let commune = table.opt_field(&record, c_insee);
+        sink.keep(ServicePoint {
+            id,
+            name: table.opt_field(&record, c_name).into_owned(),
+            kind: PointKind::from_identifier(&kind_text).unwrap_or(PointKind::Other),
+            commune: (!commune.is_empty()).then(|| commune.into_owned()),
+            precision: GeocodePrecision::Unknown,
+            lonlat: placed.lonlat,
+            zone: placed.zone,
+            xy: placed.xy,
+            services,
+            at_la_poste: false,
+        });
+    }
+    table.finish(&mut sink.report);
+    let (points, report) = sink.finish();
+    Ok((of_sites(&points, service), report))
 }

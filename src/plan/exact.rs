@@ -11,10 +11,13 @@ use good_lp::{Expression, Variable, constraint, microlp, variable, variables};
 
 use super::sets::CoverSets;
 use super::{Candidate, Demand, PlanReport, PlannedSite};
-use crate::error::{Error, Result};
 
 /// Replaces the greedy answer of `report` by the solver's when it is better
-/// (or proves it optimal), within `seconds`.
+/// (or proves it optimal), within `seconds` (checked by the plan: in
+/// (0, [`MAX_EXACT_SECONDS`](super::MAX_EXACT_SECONDS)]). Whatever the
+/// solver does, `report` keeps an answer: when it stops without one (the
+/// limit ran out first) or fails, the greedy answer and its bound stand,
+/// and `report.exact_status` says so.
 pub(super) fn improve(
     sets: &CoverSets,
     demand: &Demand<'_>,
@@ -22,7 +25,7 @@ pub(super) fn improve(
     seconds: f64,
     candidates: &[Candidate],
     report: &mut PlanReport,
-) -> Result<()> {
+) {
     let n = demand.len();
     let useful: Vec<usize> = (0..sets.candidates())
         .filter(|&c| !sets.set(c).is_empty())
@@ -82,9 +85,15 @@ pub(super) fn improve(
             .unwrap_or_default();
         model.add_constraint(constraint!(xi <= reach));
     }
-    let solution = model
-        .solve()
-        .map_err(|e| Error::invalid("exact plan", format!("the MILP solver failed: {e}")))?;
+    let solution = match model.solve() {
+        Ok(solution) => solution,
+        Err(e) => {
+            report.exact_status = Some(format!(
+                "no answer within {seconds} s ({e}): the greedy answer and its bound are kept"
+            ));
+            return;
+        }
+    };
     let proven = matches!(solution.status(), SolutionStatus::Optimal);
     let picked: Vec<usize> = useful
         .iter()
@@ -117,7 +126,8 @@ pub(super) fn improve(
             });
         }
     }
-    if objective > report.objective() + 1e-9 {
+    let better = objective > report.objective() + 1e-9;
+    if better {
         report.sites = sites;
         report.covered = covered;
     }
@@ -125,5 +135,14 @@ pub(super) fn improve(
         report.optimal = true;
         report.upper_bound = Some(report.objective());
     }
-    Ok(())
+    let kept = if better {
+        "the solver's answer is better and replaces the greedy one"
+    } else {
+        "the greedy answer is kept"
+    };
+    report.exact_status = Some(if proven {
+        format!("optimal: proven within {seconds} s; {kept}")
+    } else {
+        format!("time limit of {seconds} s reached, not proven optimal; {kept}")
+    });
 }

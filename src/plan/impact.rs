@@ -29,9 +29,29 @@ pub struct ClosureImpact {
     pub departement_share_now: Option<f64>,
     /// The same if this site alone closed.
     pub departement_share_after: Option<f64>,
-    /// True when its département complies today (share ≤ `max_share_beyond`)
-    /// and would not once the site closed.
+    /// True when a département (its own or a neighbour whose demand it
+    /// reaches across the border) complies today (share ≤
+    /// `max_share_beyond`) and would not once the site closed: see
+    /// [`changes`](Self::changes).
     pub departement_would_fail: bool,
+    /// Every département whose share beyond reach the closure changes (the
+    /// demand it alone reaches lies there), its own first, then by code.
+    pub changes: Vec<DepartementChange>,
+}
+
+/// How closing one site changes one département.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartementChange {
+    /// Département code (`?` for items of unknown département).
+    pub code: String,
+    /// Demand weight of the département that only the site reaches.
+    pub weight_alone: f64,
+    /// Share of the département's demand weight beyond reach today.
+    pub share_now: f64,
+    /// The same once the site closed.
+    pub share_after: f64,
+    /// True when the département complies today and would not after.
+    pub would_fail: bool,
 }
 
 /// For every site offering `service`, the demand weight only it reaches —
@@ -93,20 +113,43 @@ pub fn closure_impact(
             let site = u32::try_from(s).unwrap_or(u32::MAX);
             let (weight_alone, items_alone, by_dep) = alone.remove(&site).unwrap_or_default();
             let departement = p.commune.as_deref().and_then(departement_of);
-            let d = departement
+            let own = departement
                 .as_deref()
                 .and_then(|code| demand.departements.iter().position(|c| c == code));
-            let share = |extra: f64| {
-                d.and_then(|d| {
-                    let total = *dep_total.get(d)?;
-                    let beyond = *dep_beyond.get(d)?;
-                    (total > 0.0).then(|| (beyond + extra) / total)
-                })
+            let share = |d: usize, extra: f64| {
+                let total = *dep_total.get(d)?;
+                let beyond = *dep_beyond.get(d)?;
+                (total > 0.0).then(|| (beyond + extra) / total)
             };
-            let lost_here = d
+            let fails = |now: f64, after: f64| now <= max_share_beyond && after > max_share_beyond;
+            let mut changes: Vec<DepartementChange> = by_dep
+                .iter()
+                .filter(|(_, w)| **w > 0.0)
+                .filter_map(|(&d, &w)| {
+                    let d = d as usize;
+                    let (now, after) = (share(d, 0.0)?, share(d, w)?);
+                    Some(DepartementChange {
+                        code: demand.departements.get(d)?.clone(),
+                        weight_alone: w,
+                        share_now: now,
+                        share_after: after,
+                        would_fail: fails(now, after),
+                    })
+                })
+                .collect();
+            changes.sort_by(|a, b| {
+                let elsewhere = |c: &DepartementChange| Some(&c.code) != departement.as_ref();
+                elsewhere(a)
+                    .cmp(&elsewhere(b))
+                    .then_with(|| a.code.cmp(&b.code))
+            });
+            let lost_here = own
                 .and_then(|d| by_dep.get(&u32::try_from(d).unwrap_or(u32::MAX)).copied())
                 .unwrap_or(0.0);
-            let (now, after) = (share(0.0), share(lost_here));
+            let (now, after) = (
+                own.and_then(|d| share(d, 0.0)),
+                own.and_then(|d| share(d, lost_here)),
+            );
             ClosureImpact {
                 site_id: p.id.clone(),
                 name: p.name.clone(),
@@ -116,7 +159,8 @@ pub fn closure_impact(
                 items_alone,
                 departement_share_now: now,
                 departement_share_after: after,
-                departement_would_fail: matches!((now, after), (Some(a), Some(b)) if a <= max_share_beyond && b > max_share_beyond),
+                departement_would_fail: changes.iter().any(|c| c.would_fail),
+                changes,
             }
         })
         .collect();
@@ -130,7 +174,12 @@ pub fn closure_impact(
 
 /// Writes `impact.csv`: `site_id, name, kind, departement, population_alone,
 /// items_alone, departement_share_beyond_now, departement_share_beyond_after,
-/// departement_would_fail`.
+/// departement_would_fail, departements_changed, departements_failing`.
+/// The shares are those of the site's own département;
+/// `departement_would_fail` is true when any département would fail;
+/// `departements_changed` lists every département the closure changes as
+/// `code:share_now>share_after` separated by spaces, and
+/// `departements_failing` the codes of those that would fail.
 pub fn write_impact_csv(
     rows: &[ClosureImpact],
     path: impl AsRef<std::path::Path>,
@@ -150,6 +199,8 @@ pub fn write_impact_csv(
             "departement_share_beyond_now",
             "departement_share_beyond_after",
             "departement_would_fail",
+            "departements_changed",
+            "departements_failing",
         ])
         .map_err(err)?;
         for r in rows {
@@ -163,6 +214,17 @@ pub fn write_impact_csv(
                 share(r.departement_share_now),
                 share(r.departement_share_after),
                 r.departement_would_fail.to_string(),
+                r.changes
+                    .iter()
+                    .map(|c| format!("{}:{:.6}>{:.6}", c.code, c.share_now, c.share_after))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                r.changes
+                    .iter()
+                    .filter(|c| c.would_fail)
+                    .map(|c| c.code.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
             ])
             .map_err(err)?;
         }

@@ -44,8 +44,10 @@ mod sets;
 
 pub use candidates::{Candidate, CandidateSpec};
 pub use demand::{Demand, Reach, Weight};
-pub use impact::{ClosureImpact, closure_impact, write_impact_csv};
-pub use report::{DepartementPlan, PlanReport, PlannedSite, comply, write_sites_csv};
+pub use impact::{ClosureImpact, DepartementChange, closure_impact, write_impact_csv};
+pub use report::{
+    DepartementPlan, PlanReport, PlannedSite, comply, write_plan_json, write_sites_csv,
+};
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -74,7 +76,19 @@ pub struct Plan<'a> {
     candidates: Vec<Candidate>,
     goal: Goal,
     exact_seconds: Option<f64>,
+    max_pairs: f64,
 }
+
+/// Most (item, candidate) pairs the coverage sets of a plan may hold:
+/// 60 million, about 1.2 GB at the build's peak. A plan whose sets would
+/// hold more is refused before they are built, with the figure and the
+/// reach or number of candidates that would fit ([`Plan::max_pairs`]
+/// changes it).
+pub const MAX_COVER_PAIRS: f64 = 60e6;
+
+/// Longest time limit the exact solver takes: 30 days, in seconds. A longer
+/// (or infinite) limit is refused, as are a limit ≤ 0 and NaN.
+pub const MAX_EXACT_SECONDS: f64 = 30.0 * 86_400.0;
 
 /// A heap entry: a candidate's (possibly stale) marginal gain.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -113,6 +127,7 @@ impl<'a> Plan<'a> {
             candidates: Vec::new(),
             goal: Goal::Add(1),
             exact_seconds: None,
+            max_pairs: MAX_COVER_PAIRS,
         }
     }
 
@@ -136,11 +151,23 @@ impl<'a> Plan<'a> {
     }
 
     /// After the greedy, solve the maximal-coverage problem exactly with a
-    /// MILP solver within `seconds` (feature `exact`); the answer is kept
-    /// when it is better, and marked optimal when proven so.
+    /// MILP solver within `seconds` (feature `exact`; maximal coverage
+    /// only: with [`target_share`](Self::target_share) it is an error); the
+    /// answer is kept when it is better, and marked optimal when proven so.
+    /// When the solver stops without an answer (a short limit), the greedy
+    /// answer and its bound stand, and
+    /// [`PlanReport::exact_status`] says what the solver did. The limit
+    /// must be in (0, [`MAX_EXACT_SECONDS`]].
     #[cfg(feature = "exact")]
     pub fn exact(mut self, seconds: f64) -> Self {
         self.exact_seconds = Some(seconds);
+        self
+    }
+
+    /// The most (item, candidate) pairs the coverage sets may hold
+    /// (default [`MAX_COVER_PAIRS`]).
+    pub fn max_pairs(mut self, pairs: f64) -> Self {
+        self.max_pairs = pairs;
         self
     }
 
@@ -167,21 +194,85 @@ impl<'a> Plan<'a> {
                 "plan",
                 format!("the target share must be in (0, 1], got {s}"),
             )),
-            _ => match self.exact_seconds {
-                Some(t) if !(t.is_finite() && t >= 0.0) => Err(Error::invalid(
-                    "plan",
-                    format!(
-                        "the time limit of the exact solver must be a finite number of seconds ≥ 0, got {t}"
-                    ),
-                )),
-                _ => Ok(()),
-            },
+            _ => self.validate_exact(),
+        }?;
+        if self.demand.total_weight().is_nan() || self.demand.total_weight() <= 0.0 {
+            return Err(Error::invalid(
+                "plan",
+                format!(
+                    "every demand weight is 0 ({} of {} items have no known population): there is nothing to reach; weigh the items by count (Weight::Count, `--weight count`), join a population table (`--population-table`), or plan over a population model (`--communes` with `--population`)",
+                    self.demand.unweighted,
+                    self.demand.len()
+                ),
+            ));
         }
+        Ok(())
+    }
+
+    fn validate_exact(&self) -> Result<()> {
+        let Some(t) = self.exact_seconds else {
+            return Ok(());
+        };
+        if let Goal::TargetShare(_) = self.goal {
+            return Err(Error::invalid(
+                "plan",
+                "the exact solver answers maximal coverage (add k sites), not a target share",
+            ));
+        }
+        if !(t > 0.0 && t <= MAX_EXACT_SECONDS) {
+            return Err(Error::invalid(
+                "plan",
+                format!(
+                    "the time limit of the exact solver must be a number of seconds in (0, {MAX_EXACT_SECONDS}] (30 days), got {t}"
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses coverage sets larger than the budget, before they are built.
+    fn check_budget(&self) -> Result<()> {
+        let pairs = sets::estimate_pairs(self.network, self.demand, self.service, &self.candidates);
+        if pairs <= self.max_pairs {
+            return Ok(());
+        }
+        let ratio = self.max_pairs / pairs;
+        let reach = self.demand.reach_m.iter().copied().fold(0.0, f64::max);
+        // The reach that fits: pairs do not scale simply with it (fewer
+        // items are left to the candidates as the hosts' reach grows), so
+        // bisect the scale of every item's reach on the estimate itself.
+        let mut scaled = self.demand.clone();
+        let (mut lo, mut hi) = (0.0, 1.0);
+        for _ in 0..10 {
+            let f = 0.5 * (lo + hi);
+            scaled.reach_m = self.demand.reach_m.iter().map(|r| r * f).collect();
+            let p = sets::estimate_pairs(self.network, &scaled, self.service, &self.candidates);
+            if p <= self.max_pairs {
+                lo = f;
+            } else {
+                hi = f;
+            }
+        }
+        Err(Error::invalid(
+            "plan",
+            format!(
+                "the coverage sets would hold about {:.0} million (item, candidate) pairs (≈ {:.1} GB); the limit is {:.0} million (≈ {:.1} GB): use a reach of at most about {:.0} m (now {:.0} m), or at most about {} candidates (now {}: coarser grid cells, or fewer kinds)",
+                pairs / 1e6,
+                pairs * sets::BYTES_PER_PAIR / 1e9,
+                self.max_pairs / 1e6,
+                self.max_pairs * sets::BYTES_PER_PAIR / 1e9,
+                (reach * lo / 10.0).floor() * 10.0,
+                reach,
+                (self.candidates.len() as f64 * ratio).floor(),
+                self.candidates.len()
+            ),
+        ))
     }
 
     /// Runs the plan.
     pub fn run(&self) -> Result<PlanReport> {
         self.validate()?;
+        self.check_budget()?;
         let start = Instant::now();
         let sets = CoverSets::build(self.network, self.demand, self.service, &self.candidates);
         let mut report = self.greedy(&sets);
@@ -194,7 +285,23 @@ impl<'a> Plan<'a> {
                 seconds,
                 &self.candidates,
                 &mut report,
-            )?;
+            );
+        }
+        let useful = report.sites.iter().filter(|s| s.gain > 0.0).count();
+        if let Goal::Add(k) = self.goal
+            && useful < k
+        {
+            report.warnings.push(format!(
+                "only {useful} of the {k} sites asked for reach anything not already reached: the other {} add nothing (gain 0: any candidate would do as well)",
+                k - useful
+            ));
+        }
+        if self.demand.unweighted > 0 {
+            report.warnings.push(format!(
+                "{} of {} demand items have no known population and weigh 0: they count for nothing in the objective and the shares",
+                self.demand.unweighted,
+                self.demand.len()
+            ));
         }
         report.elapsed_s = start.elapsed().as_secs_f64();
         Ok(report)
@@ -279,6 +386,8 @@ impl<'a> Plan<'a> {
             optimal: upper_bound.is_some_and(|b| b - objective <= 1e-9 * b.max(1.0)),
             upper_bound,
             elapsed_s: 0.0,
+            exact_status: None,
+            warnings: Vec::new(),
             covered,
             covered_by_hosts: sets.covered_by_hosts.clone(),
         }

@@ -57,6 +57,14 @@ pub struct PlanReport {
     pub optimal: bool,
     /// Seconds the plan took (coverage sets and optimisation).
     pub elapsed_s: f64,
+    /// What the exact solver did, when asked ([`Plan::exact`]): proven
+    /// optimal, stopped at its time limit, or stopped without an answer
+    /// (the greedy answer kept).
+    pub exact_status: Option<String>,
+    /// What the reader of the plan must know: chosen sites that add
+    /// nothing (gain 0: nothing was left to reach), items weighing 0 for
+    /// want of a population.
+    pub warnings: Vec<String>,
     /// Which items are reached at the end.
     pub covered: Vec<bool>,
     /// Which items the existing hosts reach.
@@ -105,7 +113,9 @@ impl PlanReport {
     }
 
     /// Writes `sites.csv`: `rank, site_id, name, kind, departement, lon,
-    /// lat, gain, covered, objective`.
+    /// lat, gain, covered, objective`. Longitudes and latitudes are written
+    /// exactly (the shortest decimals that read back as the same number),
+    /// so that the written sites, read again, reach what the plan says.
     pub fn write_sites_csv(&self, path: impl AsRef<Path>) -> Result<()> {
         write_sites(path.as_ref(), self.sites.iter())
     }
@@ -134,8 +144,15 @@ impl PlanReport {
             "candidates": self.candidates,
             "existing_hosts": self.hosts,
             "seconds": self.elapsed_s,
+            "exact_status": self.exact_status,
+            "warnings": self.warnings,
         })
     }
+}
+
+/// Writes `plan.json`.
+pub fn write_plan_json(json: &Value, path: impl AsRef<Path>) -> Result<()> {
+    crate::write::write_json(path, json)
 }
 
 /// Writes planned sites (e.g. those of several compliance plans) as `sites.csv`.
@@ -179,8 +196,9 @@ pub(crate) fn sites_csv<'s>(
                 crate::outfile::spreadsheet_safe(&c.name).into_owned(),
                 c.kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
                 c.departement.clone().unwrap_or_default(),
-                format!("{:.6}", c.lonlat.x),
-                format!("{:.6}", c.lonlat.y),
+                // Shortest round-trip decimals: read back, the same f64.
+                c.lonlat.x.to_string(),
+                c.lonlat.y.to_string(),
                 format!("{:.1}", s.gain),
                 s.covered.to_string(),
                 format!("{:.1}", s.objective),

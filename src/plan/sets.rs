@@ -62,6 +62,44 @@ impl SiteTrees {
     }
 }
 
+/// Bytes one (item, candidate) pair costs at the peak of [`CoverSets::build`]:
+/// 8 in the list of pairs, 4 in the sets it is sorted into, and up to 8 in
+/// the per-item buffers of the parallel collection.
+pub(crate) const BYTES_PER_PAIR: f64 = 20.0;
+
+/// How many (item, candidate) pairs the coverage sets of `candidates` over
+/// `demand` would hold, estimated before any is built: the exact count for
+/// an evenly spaced sample of at most `SAMPLE` items (those an existing
+/// host reaches count none, as in [`CoverSets::build`]), scaled to all items.
+pub(crate) fn estimate_pairs(
+    network: &ServiceNetwork,
+    demand: &Demand<'_>,
+    service: Service,
+    candidates: &[Candidate],
+) -> f64 {
+    const SAMPLE: usize = 2_000;
+    let n = demand.len();
+    if n == 0 || candidates.is_empty() {
+        return 0.0;
+    }
+    let step = n.div_ceil(SAMPLE).max(1);
+    let hosts = SiteTrees::new(
+        network
+            .points()
+            .iter()
+            .filter(|p| p.services.contains(service))
+            .map(|p| (p.zone, [p.xy.x, p.xy.y])),
+    );
+    let trees = SiteTrees::new(candidates.iter().map(|c| (c.zone, [c.xy.x, c.xy.y])));
+    let sampled: Vec<usize> = (0..n).step_by(step).collect();
+    let pairs: usize = sampled
+        .par_iter()
+        .filter(|&&i| hosts.reaching(demand, i).next().is_none())
+        .map(|&i| trees.reaching(demand, i).count())
+        .sum();
+    pairs as f64 * n as f64 / sampled.len() as f64
+}
+
 /// Which items the existing hosts reach, and each candidate's set of the others.
 pub(crate) struct CoverSets {
     /// Items reached by an existing host of the service.
@@ -148,7 +186,8 @@ impl CoverSets {
             .map(|&i| i as usize)
             .filter(|&i| !covered.get(i).copied().unwrap_or(true))
             .map(|i| demand.weight.get(i).copied().unwrap_or(0.0))
-            .sum()
+            .sum::<f64>()
+            + 0.0 // an empty sum is -0.0: written "-0.0" otherwise
     }
 
     /// Marks candidate `c`'s items covered; returns how many were not yet.

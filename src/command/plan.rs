@@ -1,0 +1,535 @@
+//! `maillage plan`: load the inputs, close sites, build the demand and the
+//! candidates, plan (maximal coverage, a target share or compliance per
+//! département), measure what each closure would cost, and write
+//! `sites.csv`, `plan.json`, `impact.csv` (and the plan's map).
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::access::{Combine, LAW_MAX_SHARE_BEYOND};
+use crate::error::{Error, Location, Result};
+use crate::load::{Inputs, PopulationSpec, Sources};
+use crate::model::{Service, TerritoryKind};
+use crate::network::ServiceNetwork;
+use crate::plan::{
+    self, Candidate, CandidateSpec, ClosureImpact, Demand, DepartementPlan, Plan, PlanReport,
+    PlannedSite, Reach, Weight, candidates,
+};
+use crate::read::text::CsvTable;
+use crate::report::{LoadReport, SkipReason};
+use crate::{Rule, Rules};
+
+/// What the plan aims at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PlanGoal {
+    /// Add this many sites, reaching the most demand.
+    Add(usize),
+    /// Add sites until this share (0–1] of the demand is reached.
+    TargetShare(f64),
+    /// For every département failing the law (more than
+    /// [`LAW_MAX_SHARE_BEYOND`] of its demand beyond reach), the fewest sites
+    /// that bring it back.
+    Comply,
+}
+
+/// The options of `maillage plan`.
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    /// The input files: sites, territories (the demand, unless
+    /// `population` is set), communes (with their population table for a
+    /// population demand), and a population table joined to the territories.
+    pub sources: Sources,
+    /// With a model, the demand is the population of the communes placed
+    /// by it; without, the territories of `sources`.
+    pub population: Option<PopulationSpec>,
+    /// The service planned.
+    pub service: Service,
+    /// Where the new sites may go.
+    pub candidates: CandidateSpec,
+    /// The goal.
+    pub goal: PlanGoal,
+    /// A CSV of site ids (`site_id` or `id` column, else the first) closed
+    /// before planning.
+    pub close: Option<PathBuf>,
+    /// Reach in metres (default: the coverage rule of the territories'
+    /// kind, [`Rules::default`]: a QPV's for QPV, a commune's otherwise).
+    pub radius_m: Option<f64>,
+    /// Reach in car minutes too (crow-flies estimate).
+    pub minutes: Option<f64>,
+    /// How distance and minutes combine.
+    pub combine: Combine,
+    /// Weight of territory demand items (default population). A
+    /// population demand weighs by population: a weight there is an error.
+    pub weight: Option<Weight>,
+    /// Also solve exactly within this many seconds (maximal coverage only).
+    pub exact_seconds: Option<f64>,
+    /// Also write `sites.parquet` (feature `geoparquet`).
+    pub geoparquet: bool,
+    /// Output folder.
+    pub out: PathBuf,
+}
+
+/// A step of the run, for progress display.
+#[derive(Debug)]
+pub enum Step<'a> {
+    /// A long step starts.
+    Stage(&'a str),
+    /// Files were read: their load reports.
+    Loaded(&'a [LoadReport]),
+}
+
+/// What the plan found.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// One plan (maximal coverage or a target share).
+    Plan(Box<PlanReport>),
+    /// The compliance plan of every failing département (empty: all comply).
+    Comply(Vec<DepartementPlan>),
+}
+
+/// What [`PlanOptions::run`] did.
+#[derive(Debug, Clone)]
+pub struct PlanRun {
+    /// The sites closed before planning.
+    pub closed: Vec<String>,
+    /// What the demand was.
+    pub demand: String,
+    /// Candidates considered.
+    pub candidates: usize,
+    /// Existing hosts of the service.
+    pub hosts: usize,
+    /// The reach used, in metres.
+    pub reach_m: f64,
+    /// The plan(s).
+    pub outcome: Outcome,
+    /// Every site's closure impact, most critical first.
+    pub impact: Vec<ClosureImpact>,
+    /// Why no map was drawn, when none was.
+    pub map_error: Option<String>,
+    /// The files written.
+    pub written: Vec<PathBuf>,
+    /// `plan.json`, as written.
+    pub json: Value,
+}
+
+impl PlanRun {
+    /// What the run found, as the lines the command prints: the plan (or
+    /// each département's), the solver's status and the warnings, and the
+    /// five most critical closures.
+    pub fn summary(&self) -> Vec<String> {
+        let mut out = vec![format!(
+            "── {} candidates for {} ({} existing hosts, reach {} m)",
+            self.candidates, self.demand, self.hosts, self.reach_m
+        )];
+        match &self.outcome {
+            Outcome::Comply(plans) if plans.is_empty() => {
+                out.push("every département already complies: no site to add".into());
+            }
+            Outcome::Comply(plans) => {
+                for d in plans {
+                    out.push(format!(
+                        "{:>4}: {:5.2} % beyond → {:5.2} % with {} new site(s){}",
+                        d.code,
+                        100.0 * d.share_beyond_before,
+                        100.0 * d.share_beyond_after,
+                        d.plan.sites().len(),
+                        if d.complies {
+                            ""
+                        } else {
+                            " — still failing: these candidates cannot reach enough of its population"
+                        }
+                    ));
+                }
+            }
+            Outcome::Plan(report) => {
+                let bound = report.upper_bound().map_or("—".to_owned(), |b| {
+                    format!("{b:.0} (gap {:.2} %)", 100.0 * report.gap().unwrap_or(0.0))
+                });
+                out.push(format!(
+                    "{} site(s): reach {:.0} of {:.0} ({:.2} %; existing hosts {:.0}); upper bound {bound}; {}",
+                    report.sites().len(),
+                    report.objective(),
+                    report.total_weight,
+                    100.0 * report.share(),
+                    report.base_weight,
+                    if report.optimal { "optimal" } else { "not proven optimal" }
+                ));
+                if let Some(status) = &report.exact_status {
+                    out.push(format!("exact solver: {status}"));
+                }
+                out.extend(report.warnings.iter().map(|w| format!("warning: {w}")));
+                if let plan::Goal::TargetShare(share) = report.goal
+                    && report.share() < share
+                {
+                    out.push(format!(
+                        "the target share {share} cannot be reached with these candidates"
+                    ));
+                }
+            }
+        }
+        if let Some(e) = &self.map_error {
+            out.push(format!("no map: {e}"));
+        }
+        out.push("── the sites whose closure would cost the most".into());
+        for r in self.impact.iter().take(5) {
+            let failing: Vec<&str> = r
+                .changes
+                .iter()
+                .filter(|c| c.would_fail)
+                .map(|c| c.code.as_str())
+                .collect();
+            out.push(format!(
+                "  {} {} ({}): {:.0} alone within reach{}",
+                r.site_id,
+                r.name,
+                r.departement.as_deref().unwrap_or("?"),
+                r.weight_alone,
+                if failing.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — would fail: {}", failing.join(", "))
+                }
+            ));
+        }
+        out
+    }
+}
+
+fn invalid(message: impl Into<String>) -> Error {
+    Error::invalid("plan", message)
+}
+
+impl PlanOptions {
+    /// Refuses combinations where an option would be silently ignored.
+    fn validate(&self) -> Result<()> {
+        if self.sources.territories.is_empty() && self.population.is_none() {
+            return Err(invalid(
+                "give the demand: --territories <file> or --communes <file> --population <csv>",
+            ));
+        }
+        if self.population.is_some() && self.weight.is_some() {
+            return Err(invalid(
+                "--weight applies to a territory demand: a population demand weighs by population",
+            ));
+        }
+        if self.exact_seconds.is_some() && !matches!(self.goal, PlanGoal::Add(_)) {
+            return Err(invalid(
+                "--exact applies to --add only (maximal coverage): a target share and compliance plans are greedy partial covers",
+            ));
+        }
+        if self.geoparquet && self.goal == PlanGoal::Comply {
+            return Err(invalid(
+                "--geoparquet writes the sites of one plan: not with --comply",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Runs the plan and writes its files into [`out`](Self::out).
+    pub fn run(&self, progress: &mut dyn FnMut(Step<'_>)) -> Result<PlanRun> {
+        self.validate()?;
+        progress(Step::Stage("reading the inputs"));
+        let mut inputs = self.sources.load()?;
+        progress(Step::Loaded(&inputs.reports));
+        let closed = match &self.close {
+            Some(path) => {
+                let (ids, report) = read_close(path)?;
+                progress(Step::Loaded(std::slice::from_ref(&report)));
+                close_sites(&mut inputs, path, &ids)?;
+                inputs.reports.push(report);
+                ids
+            }
+            None => Vec::new(),
+        };
+        let network = ServiceNetwork::new(std::mem::take(&mut inputs.points));
+        let reach = self.reach(&inputs);
+        progress(Step::Stage("building the demand"));
+        let model;
+        let demand = match &self.population {
+            Some(spec) => {
+                let (m, report) = spec.model(&inputs.communes)?;
+                if let Some(r) = report {
+                    progress(Step::Loaded(std::slice::from_ref(&r)));
+                    inputs.reports.push(r);
+                }
+                model = m;
+                Demand::population(&inputs.communes, &model, &reach)?
+            }
+            None => Demand::territories(
+                &inputs.territories,
+                &reach,
+                self.weight.unwrap_or(Weight::Population),
+            )?,
+        };
+        progress(Step::Stage("choosing the candidates"));
+        let (cands, report) = self.candidates_of(&network, &inputs)?;
+        if let Some(r) = report {
+            progress(Step::Loaded(std::slice::from_ref(&r)));
+            inputs.reports.push(r);
+        }
+        if cands.is_empty() {
+            return Err(invalid(format!(
+                "no candidate: {} gives no site that does not already offer {} (for communes or grid:, give --communes)",
+                describe(&self.candidates),
+                self.service
+            )));
+        }
+        let mut json = json!({
+            "closed_sites": closed,
+            "reach_m": reach.distance_m,
+            "minutes": reach.minutes,
+            "load_reports": inputs.reports.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        });
+        let sites_csv = self.out.join("sites.csv");
+        let mut written = vec![sites_csv.clone()];
+        let mut map_error = None;
+        let n_candidates = cands.len();
+        let outcome = match self.goal {
+            PlanGoal::Comply => {
+                progress(Step::Stage("planning each département"));
+                let plans = plan::comply(
+                    &network,
+                    &demand,
+                    self.service,
+                    &cands,
+                    LAW_MAX_SHARE_BEYOND,
+                )?;
+                plan::write_sites_csv(&ranked(&plans), &sites_csv)?;
+                if let Some(o) = json.as_object_mut() {
+                    o.insert(
+                        "departements".into(),
+                        plans.iter().map(departement_json).collect(),
+                    );
+                }
+                Outcome::Comply(plans)
+            }
+            PlanGoal::Add(_) | PlanGoal::TargetShare(_) => {
+                progress(Step::Stage("planning"));
+                let mut p = Plan::new(&network, &demand, self.service).candidates(cands);
+                p = match self.goal {
+                    PlanGoal::TargetShare(s) => p.target_share(s),
+                    PlanGoal::Add(k) => p.add(k),
+                    PlanGoal::Comply => p,
+                };
+                if let Some(seconds) = self.exact_seconds {
+                    p = with_exact(p, seconds)?;
+                }
+                let report = p.run()?;
+                report.write_sites_csv(&sites_csv)?;
+                if self.geoparquet {
+                    written.push(write_geoparquet(&report, &self.out)?);
+                }
+                match write_map(&report, &demand, &self.out) {
+                    Ok(paths) => written.extend(paths),
+                    Err(e) => map_error = Some(e.to_string()),
+                }
+                let mut j = report.to_json();
+                if let (Some(o), Some(extra)) = (j.as_object_mut(), json.as_object()) {
+                    o.extend(extra.clone());
+                }
+                json = j;
+                Outcome::Plan(Box::new(report))
+            }
+        };
+        progress(Step::Stage("measuring what each closure would cost"));
+        let impact = plan::closure_impact(&network, &demand, self.service, LAW_MAX_SHARE_BEYOND);
+        let impact_csv = self.out.join("impact.csv");
+        plan::write_impact_csv(&impact, &impact_csv)?;
+        let plan_json = self.out.join("plan.json");
+        plan::write_plan_json(&json, &plan_json)?;
+        written.extend([plan_json, impact_csv]);
+        Ok(PlanRun {
+            closed,
+            demand: demand.label().to_owned(),
+            candidates: n_candidates,
+            hosts: network.count(self.service),
+            reach_m: reach.distance_m,
+            outcome,
+            impact,
+            map_error,
+            written,
+            json,
+        })
+    }
+
+    /// The reach: the given metres, else the default coverage rule of the
+    /// demand's kind ([`Rules::default`]): a QPV's when every territory is
+    /// a QPV, a commune's otherwise (and for a population demand).
+    fn reach(&self, inputs: &Inputs) -> Reach {
+        let rules = Rules::default();
+        let by_qpv = self.population.is_none()
+            && inputs
+                .territories
+                .iter()
+                .all(|t| t.kind == TerritoryKind::Qpv);
+        let kind = if by_qpv {
+            TerritoryKind::Qpv
+        } else {
+            TerritoryKind::Commune
+        };
+        let default = match rules.get(kind, self.service) {
+            Rule::WithinDistance(m) => m,
+            Rule::Inside => rules.get(TerritoryKind::Commune, self.service).radius_m(),
+        };
+        let mut reach = Reach::within(self.radius_m.unwrap_or(default));
+        reach.minutes = self.minutes;
+        reach.combine = self.combine;
+        reach
+    }
+
+    fn candidates_of(
+        &self,
+        network: &ServiceNetwork,
+        inputs: &Inputs,
+    ) -> Result<(Vec<Candidate>, Option<LoadReport>)> {
+        Ok(match &self.candidates {
+            CandidateSpec::Kinds(kinds) => {
+                (candidates::of_kinds(network, kinds, self.service), None)
+            }
+            CandidateSpec::File(path) => {
+                let (c, r) = candidates::of_csv(path, self.service)?;
+                (c, Some(r))
+            }
+            CandidateSpec::Communes => {
+                let (c, r) = candidates::communes(&inputs.communes)?;
+                (c, Some(r))
+            }
+            CandidateSpec::Grid { cell_m } => {
+                let (c, r) = candidates::grid(&inputs.communes, *cell_m)?;
+                (c, Some(r))
+            }
+        })
+    }
+}
+
+#[cfg(feature = "exact")]
+fn with_exact<'a>(plan: Plan<'a>, seconds: f64) -> Result<Plan<'a>> {
+    Ok(plan.exact(seconds))
+}
+
+#[cfg(not(feature = "exact"))]
+fn with_exact<'a>(_: Plan<'a>, _: f64) -> Result<Plan<'a>> {
+    Err(invalid("the exact solver needs the `exact` feature"))
+}
+
+#[cfg(feature = "geoparquet")]
+fn write_geoparquet(report: &PlanReport, out: &Path) -> Result<PathBuf> {
+    let path = out.join("sites.parquet");
+    report.write_sites_geoparquet(&path)?;
+    Ok(path)
+}
+
+#[cfg(not(feature = "geoparquet"))]
+fn write_geoparquet(_: &PlanReport, _: &Path) -> Result<PathBuf> {
+    Err(invalid("sites.parquet needs the `geoparquet` feature"))
+}
+
+/// `plan.svg` and `plan.html`: the demand reached before and after.
+#[cfg(feature = "map")]
+fn write_map(report: &PlanReport, demand: &Demand<'_>, out: &Path) -> Result<Vec<PathBuf>> {
+    use crate::map::{GapMap, Table, View, html_report};
+    let map = GapMap::from_plan(report, demand)?;
+    let svg = map.to_svg(&View::National)?;
+    let (svg_path, html_path) = (out.join("plan.svg"), out.join("plan.html"));
+    map.write(&View::National, &svg_path)?;
+    html_report(&map.title, &svg, &[Table::plan(report)]).write(&html_path)?;
+    Ok(vec![svg_path, html_path])
+}
+
+#[cfg(not(feature = "map"))]
+fn write_map(_: &PlanReport, _: &Demand<'_>, _: &Path) -> Result<Vec<PathBuf>> {
+    Err(invalid("maps need the `map` feature"))
+}
+
+/// The sites of every compliance plan, ranked 1.. across départements.
+fn ranked(plans: &[DepartementPlan]) -> Vec<PlannedSite> {
+    plans
+        .iter()
+        .flat_map(|d| d.plan.sites())
+        .enumerate()
+        .map(|(i, s)| PlannedSite {
+            rank: i + 1,
+            ..s.clone()
+        })
+        .collect()
+}
+
+fn departement_json(d: &DepartementPlan) -> Value {
+    let mut j = d.plan.to_json();
+    if let Some(o) = j.as_object_mut() {
+        o.insert("departement".into(), d.code.clone().into());
+        o.insert("share_beyond_before".into(), d.share_beyond_before.into());
+        o.insert("share_beyond_after".into(), d.share_beyond_after.into());
+        o.insert("complies".into(), d.complies.into());
+    }
+    j
+}
+
+/// How a candidate spec was given, for messages.
+pub fn describe(spec: &CandidateSpec) -> String {
+    match spec {
+        CandidateSpec::Kinds(k) => k.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(","),
+        CandidateSpec::File(p) => p.display().to_string(),
+        CandidateSpec::Communes => "communes".into(),
+        CandidateSpec::Grid { cell_m } => format!("grid:{cell_m}"),
+    }
+}
+
+/// The ids of a `--close` file: its `site_id` (or `id`) column, else its
+/// first column, with a load report counting blank and repeated ids.
+pub fn read_close(path: &Path) -> Result<(Vec<String>, LoadReport)> {
+    let mut table = CsvTable::open(path)?;
+    let col = table.column(&["site_id", "id"]).unwrap_or(0);
+    let mut report = LoadReport::new(path.display().to_string());
+    let mut seen = HashSet::new();
+    let mut ids = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    while let Some(line) = table.next_record(&mut record)? {
+        report.read += 1;
+        let id = table.field(&record, col).into_owned();
+        if id.is_empty() {
+            report.skip(SkipReason::MissingId, Location::Line(line), None, None);
+        } else if !seen.insert(id.clone()) {
+            report.skip(
+                SkipReason::DuplicateId,
+                Location::Line(line),
+                Some(&id),
+                None,
+            );
+        } else {
+            report.kept += 1;
+            ids.push(id);
+        }
+    }
+    table.finish(&mut report);
+    Ok((ids, report))
+}
+
+/// Removes the closed sites; an id that names no site is an error.
+fn close_sites(inputs: &mut Inputs, path: &Path, ids: &[String]) -> Result<()> {
+    let known: HashSet<&str> = inputs.points.iter().map(|p| p.id.as_str()).collect();
+    let unknown: Vec<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|id| !known.contains(id))
+        .collect();
+    if ids.is_empty() || !unknown.is_empty() {
+        return Err(invalid(format!(
+            "{}: {} unknown site id(s) of {}: {}",
+            path.display(),
+            unknown.len(),
+            ids.len(),
+            unknown
+                .iter()
+                .take(10)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let set: HashSet<&String> = ids.iter().collect();
+    inputs.points.retain(|p| !set.contains(&p.id));
+    Ok(())
+}
