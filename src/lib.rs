@@ -111,6 +111,7 @@
 )]
 
 pub mod access;
+pub mod command;
 pub mod compare;
 pub mod coverage;
 pub mod crs;
