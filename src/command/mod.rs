@@ -54,8 +54,8 @@ pub trait Observer {
 /// The silent observer.
 impl Observer for () {}
 
-/// Runs `f` as the step `name` of `observer`.
-pub(crate) fn step<T>(observer: &mut dyn Observer, name: &str, f: impl FnOnce() -> T) -> T {
+/// Runs `f` as the long step `name`, telling `observer` when it starts and ends.
+pub fn step<T>(observer: &mut dyn Observer, name: &str, f: impl FnOnce() -> T) -> T {
     observer.step(name);
     let t = f();
     observer.step_done();
@@ -151,15 +151,6 @@ pub fn default_reach_m(kind: TerritoryKind) -> f64 {
         Rule::WithinDistance(m) => m,
         Rule::Inside => crate::access::LAW_DISTANCE_M,
     }
-}
-
-/// The files a run wrote and the reports of the files it read.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Written {
-    /// The files written, in the order the command lists them.
-    pub files: Vec<PathBuf>,
-    /// One load report per file read.
-    pub reports: Vec<LoadReport>,
 }
 
 #[cfg(test)]

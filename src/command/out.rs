@@ -626,7 +626,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("notes.txt") && e.contains("--force"), "{e}");
-        assert!(!e.contains("lock") && !e.contains("old"), "{e}");
+        assert!(
+            e.contains("list them): notes.txt; move"),
+            "only notes.txt: {e}"
+        );
         let mut s = Stage::folder(&out, "coverage", [], true).unwrap();
         write(&mut s, "coverage.csv", "x");
         s.commit().unwrap();
