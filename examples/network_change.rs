@@ -60,19 +60,19 @@ fn main() -> maillage::Result<()> {
     let mut lost: Vec<_> = changes
         .rows()
         .iter()
-        .filter(|r| r.change == Change::Lost)
+        .filter(|r| r.change() == Change::Lost)
         .collect();
-    lost.sort_by_key(|r| std::cmp::Reverse(r.population.unwrap_or(0)));
+    lost.sort_by_key(|r| std::cmp::Reverse(r.outcome().population.unwrap_or(0)));
     println!("largest communes that lost one:");
     for r in lost.iter().take(8) {
         println!(
             "  {} {} ({}), {} inhabitants: nearest {:.0} m → {:.0} m",
-            r.territory_id,
-            r.name,
-            r.departement.as_deref().unwrap_or("?"),
-            r.population.unwrap_or(0),
-            r.nearest_before_m.unwrap_or(f64::NAN),
-            r.nearest_after_m.unwrap_or(f64::NAN)
+            r.outcome().territory_id,
+            r.outcome().name,
+            r.outcome().departement.as_deref().unwrap_or("?"),
+            r.outcome().population.unwrap_or(0),
+            r.nearest_before_m().unwrap_or(f64::NAN),
+            r.nearest_after_m().unwrap_or(f64::NAN)
         );
     }
     changes.write_csv(out.join("communes_changes.csv"))?;
@@ -120,7 +120,7 @@ fn main() -> maillage::Result<()> {
     let lost_qpv: Vec<_> = qpv_changes
         .rows()
         .iter()
-        .filter(|r| r.change == Change::Lost)
+        .filter(|r| r.change() == Change::Lost)
         .collect();
     println!(
         "\n── QPV that lost a bureau de poste within 500 m: {} (gained: {})",
@@ -130,10 +130,10 @@ fn main() -> maillage::Result<()> {
     for r in lost_qpv.iter().take(8) {
         println!(
             "  {} {}: nearest bureau {:.0} m → {:.0} m",
-            r.territory_id,
-            r.name,
-            r.nearest_before_m.unwrap_or(f64::NAN),
-            r.nearest_after_m.unwrap_or(f64::NAN)
+            r.outcome().territory_id,
+            r.outcome().name,
+            r.nearest_before_m().unwrap_or(f64::NAN),
+            r.nearest_after_m().unwrap_or(f64::NAN)
         );
     }
     qpv_changes.write_csv(out.join("qpv_bureaux_changes.csv"))?;

@@ -14,8 +14,9 @@
 //! let after = Coverage::new(&network, &demo.communes).run()?;
 //! let changes = after.compare(&before)?;
 //! assert!(changes.count(Change::Lost) > 0);
-//! for row in changes.rows().iter().filter(|r| r.change == Change::Lost) {
-//!     println!("{} lost {} (nearest now {:?} m)", row.name, row.service, row.nearest_after_m);
+//! for row in changes.rows().iter().filter(|r| r.change() == Change::Lost) {
+//!     let o = row.outcome();
+//!     println!("{} lost {} (nearest now {:?} m)", o.name, o.service, row.nearest_after_m());
 //! }
 //! # Ok::<(), maillage::Error>(())
 //! ```
@@ -91,34 +92,103 @@ impl fmt::Display for Change {
     }
 }
 
-/// One territory × service, before and after.
+/// One territory × service, before and after: the runs' own
+/// [`Outcome`]s and how it changed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangeRow {
-    /// Territory id.
-    pub territory_id: String,
-    /// Territory name (after, else before).
-    pub name: String,
-    /// Territory kind.
-    pub kind: TerritoryKind,
-    /// Département code.
-    pub departement: Option<String>,
-    /// Population (after, else before).
-    pub population: Option<u64>,
-    /// The service.
-    pub service: Service,
-    /// Served in the before run (`None`: not in it).
-    pub served_before: Option<bool>,
-    /// Served in the after run (`None`: not in it).
-    pub served_after: Option<bool>,
+    change: Change,
+    /// The after run's outcome, else the before run's; it carries the
+    /// geometry when either run did.
+    latest: Outcome,
+    /// The before run's outcome when the after run has one too (without
+    /// geometry).
+    earlier: Option<Outcome>,
+}
+
+impl ChangeRow {
     /// The change.
-    pub change: Change,
+    pub fn change(&self) -> Change {
+        self.change
+    }
+
+    /// The territory × service as the after run has it, else as the before
+    /// run has it: its id, name, kind, département, population, service,
+    /// and its geometry when either run carried it (from
+    /// [`CoverageReport::compare`]: for the rows that changed).
+    pub fn outcome(&self) -> &Outcome {
+        &self.latest
+    }
+
+    /// The before run's outcome (`None`: not in it, [`Change::Added`]).
+    pub fn before(&self) -> Option<&Outcome> {
+        match self.change {
+            Change::Added => None,
+            Change::Removed => Some(&self.latest),
+            _ => self.earlier.as_ref(),
+        }
+    }
+
+    /// The after run's outcome (`None`: not in it, [`Change::Removed`]).
+    pub fn after(&self) -> Option<&Outcome> {
+        (self.change != Change::Removed).then_some(&self.latest)
+    }
+
+    /// The territory's zone and geometry, when known.
+    pub fn geometry(&self) -> Option<&(Zone, MultiPolygon<f64>)> {
+        self.latest.geometry.as_ref()
+    }
+
+    /// Served in the before run (`None`: not in it).
+    pub fn served_before(&self) -> Option<bool> {
+        self.before().map(|o| o.served)
+    }
+
+    /// Served in the after run (`None`: not in it).
+    pub fn served_after(&self) -> Option<bool> {
+        self.after().map(|o| o.served)
+    }
+
     /// Nearest distance before, in metres.
-    pub nearest_before_m: Option<f64>,
+    pub fn nearest_before_m(&self) -> Option<f64> {
+        self.before().and_then(Outcome::nearest_m)
+    }
+
     /// Nearest distance after, in metres.
-    pub nearest_after_m: Option<f64>,
-    /// The territory's zone and geometry, when either run carried it
-    /// (from [`CoverageReport::compare`]: for the rows that changed).
-    pub geometry: Option<(Zone, MultiPolygon<f64>)>,
+    pub fn nearest_after_m(&self) -> Option<f64> {
+        self.after().and_then(Outcome::nearest_m)
+    }
+}
+
+/// `o` without its geometry (not cloned).
+fn without_geometry(o: &Outcome) -> Outcome {
+    let Outcome {
+        territory_id,
+        name,
+        kind,
+        departement,
+        population,
+        service,
+        rule,
+        points_inside,
+        points_within,
+        nearest,
+        served,
+        geometry: _,
+    } = o;
+    Outcome {
+        territory_id: territory_id.clone(),
+        name: name.clone(),
+        kind: *kind,
+        departement: departement.clone(),
+        population: *population,
+        service: *service,
+        rule: *rule,
+        points_inside: *points_inside,
+        points_within: *points_within,
+        nearest: nearest.clone(),
+        served: *served,
+        geometry: None,
+    }
 }
 
 /// Totals of one département and service.
@@ -228,25 +298,24 @@ impl Comparison {
             ));
         }
         let rows = pairs
-            .into_iter()
-            .filter_map(|((territory_id, service), (b, a))| {
-                let latest = a.or(b)?;
-                Some(ChangeRow {
-                    territory_id,
-                    name: latest.name.clone(),
-                    kind: latest.kind,
-                    departement: latest.departement.clone(),
-                    population: latest.population,
-                    service,
-                    served_before: b.map(|o| o.served),
-                    served_after: a.map(|o| o.served),
-                    change: classify(b, a),
-                    nearest_before_m: b.and_then(Outcome::nearest_m),
-                    nearest_after_m: a.and_then(Outcome::nearest_m),
-                    geometry: a
-                        .and_then(|o| o.geometry.clone())
-                        .or_else(|| b.and_then(|o| o.geometry.clone())),
-                })
+            .into_values()
+            .filter_map(|(b, a)| {
+                let change = classify(b, a);
+                let (latest, other) = match (a, b) {
+                    (Some(a), b) => (a, b),
+                    (None, Some(b)) => (b, None),
+                    (None, None) => return None,
+                };
+                let mut row = ChangeRow {
+                    change,
+                    latest: without_geometry(latest),
+                    earlier: other.map(without_geometry),
+                };
+                row.latest.geometry = latest
+                    .geometry
+                    .clone()
+                    .or_else(|| other.and_then(|o| o.geometry.clone()));
+                Some(row)
             })
             .collect();
         Ok(Comparison { rows })
@@ -259,8 +328,10 @@ impl Comparison {
             .iter()
             .filter_map(|o| o.geometry.as_ref().map(|g| (o.territory_id.as_str(), g)))
             .collect();
-        for row in self.rows.iter_mut().filter(|r| r.geometry.is_none()) {
-            row.geometry = by_id.get(row.territory_id.as_str()).map(|g| (*g).clone());
+        for row in self.rows.iter_mut().filter(|r| r.latest.geometry.is_none()) {
+            row.latest.geometry = by_id
+                .get(row.latest.territory_id.as_str())
+                .map(|g| (*g).clone());
         }
     }
 
@@ -278,12 +349,13 @@ impl Comparison {
     pub fn by_departement(&self) -> Vec<DepartementChanges> {
         let mut deps: BTreeMap<(String, Service), DepartementChanges> = BTreeMap::new();
         for r in &self.rows {
-            let code = r.departement.clone().unwrap_or_else(|| "?".into());
+            let o = &r.latest;
+            let code = o.departement.clone().unwrap_or_else(|| "?".into());
             let d = deps
-                .entry((code.clone(), r.service))
+                .entry((code.clone(), o.service))
                 .or_insert_with(|| DepartementChanges {
                     departement: code,
-                    service: r.service,
+                    service: o.service,
                     counts: [0; 7],
                     population_gained: 0,
                     population_lost: 0,
@@ -294,8 +366,8 @@ impl Comparison {
                 *n += 1;
             }
             match r.change {
-                Change::Gained => d.population_gained += r.population.unwrap_or(0),
-                Change::Lost => d.population_lost += r.population.unwrap_or(0),
+                Change::Gained => d.population_gained += o.population.unwrap_or(0),
+                Change::Lost => d.population_lost += o.population.unwrap_or(0),
                 _ => {}
             }
         }
@@ -324,18 +396,19 @@ impl Comparison {
                 "nearest_after_m",
             ],
             self.rows.iter().map(|r| {
+                let o = &r.latest;
                 vec![
-                    r.territory_id.clone(),
-                    r.name.clone(),
-                    r.kind.to_string(),
-                    r.departement.clone().unwrap_or_default(),
-                    r.population.map(|p| p.to_string()).unwrap_or_default(),
-                    r.service.to_string(),
-                    flag(r.served_before),
-                    flag(r.served_after),
+                    o.territory_id.clone(),
+                    o.name.clone(),
+                    o.kind.to_string(),
+                    o.departement.clone().unwrap_or_default(),
+                    o.population.map(|p| p.to_string()).unwrap_or_default(),
+                    o.service.to_string(),
+                    flag(r.served_before()),
+                    flag(r.served_after()),
                     r.change.to_string(),
-                    opt(r.nearest_before_m),
-                    opt(r.nearest_after_m),
+                    opt(r.nearest_before_m()),
+                    opt(r.nearest_after_m()),
                 ]
             }),
         )
@@ -368,7 +441,7 @@ impl Comparison {
         let mut features = Vec::new();
         let mut without = 0;
         for r in self.rows.iter().filter(|r| r.change != Change::Unchanged) {
-            let Some((zone, geometry)) = &r.geometry else {
+            let Some((zone, geometry)) = r.geometry() else {
                 without += 1;
                 continue;
             };
@@ -378,14 +451,15 @@ impl Comparison {
                 x: (c.x * 1e7).round() / 1e7,
                 y: (c.y * 1e7).round() / 1e7,
             });
+            let o = &r.latest;
             features.push(json!({
                 "type": "Feature",
                 "properties": {
-                    "territory_id": r.territory_id, "name": r.name, "kind": r.kind.as_str(),
-                    "departement": r.departement, "population": r.population,
-                    "service": r.service.as_str(), "served_before": r.served_before,
-                    "served_after": r.served_after, "change": r.change.as_str(),
-                    "nearest_before_m": r.nearest_before_m, "nearest_after_m": r.nearest_after_m,
+                    "territory_id": o.territory_id, "name": o.name, "kind": o.kind.as_str(),
+                    "departement": o.departement, "population": o.population,
+                    "service": o.service.as_str(), "served_before": r.served_before(),
+                    "served_after": r.served_after(), "change": r.change.as_str(),
+                    "nearest_before_m": r.nearest_before_m(), "nearest_after_m": r.nearest_after_m(),
                 },
                 "geometry": geojson::Geometry::from(&g),
             }));
@@ -418,8 +492,8 @@ impl CoverageReport<'_> {
             .iter_mut()
             .filter(|r| r.change != Change::Unchanged)
         {
-            row.geometry = shapes
-                .get(row.territory_id.as_str())
+            row.latest.geometry = shapes
+                .get(row.latest.territory_id.as_str())
                 .map(|t| (t.zone, t.geometry.clone()));
         }
         Ok(comparison)
@@ -458,6 +532,10 @@ pub enum SiteChange {
     KindChanged,
     /// Moved and changed kind.
     MovedAndKindChanged,
+    /// Matched by position to one of several sites equally close and
+    /// equally alike (same name and kind, or not): the row shows one
+    /// pairing, which says nothing sure about a move or a kind change.
+    Ambiguous,
 }
 
 impl SiteChange {
@@ -469,8 +547,19 @@ impl SiteChange {
             SiteChange::Moved => "moved",
             SiteChange::KindChanged => "kind_changed",
             SiteChange::MovedAndKindChanged => "moved_and_kind_changed",
+            SiteChange::Ambiguous => "ambiguous",
         }
     }
+
+    /// Every change, in output order.
+    pub const ALL: [SiteChange; 6] = [
+        SiteChange::Opened,
+        SiteChange::Closed,
+        SiteChange::Moved,
+        SiteChange::KindChanged,
+        SiteChange::MovedAndKindChanged,
+        SiteChange::Ambiguous,
+    ];
 }
 
 /// One site that changed between two networks.
@@ -497,23 +586,47 @@ pub struct SiteChangeRow {
 }
 
 /// The changes between two networks of sites. Sites are matched by id
-/// first; the sites left over are matched by position (nearest in the same
-/// zone, within `tolerance_m`: France Services ids, for one, are not stable
-/// across years). Matched sites farther apart than `tolerance_m` have moved.
-/// Sites that did not change are not listed.
+/// first; the sites left over are matched by position (France Services
+/// ids, for one, are not stable across years): each pair in the same zone
+/// within `tolerance_m`, the most alike first — same name and kind, then
+/// same name, then same kind, then neither — and among those the closest
+/// (to the centimetre), so that two sites at one address under new ids are
+/// not swapped. A pairing with an equally close, equally alike rival
+/// is [`SiteChange::Ambiguous`] when it would report a change (when it
+/// would not, every rival would not either). Matched sites farther apart
+/// than `tolerance_m` have moved. Sites that did not change are not listed.
+///
+/// # Errors
+/// When either network has no site (a file that gave nothing usable is
+/// refused, not read as every site closed or opened), or `tolerance_m` is
+/// not a finite number ≥ 0.
 pub fn compare_sites(
     before: &[ServicePoint],
     after: &[ServicePoint],
     tolerance_m: f64,
-) -> Vec<SiteChangeRow> {
+) -> Result<Vec<SiteChangeRow>> {
+    for (run, sites) in [("before", before), ("after", after)] {
+        if sites.is_empty() {
+            return Err(Error::invalid(
+                "site comparison",
+                format!("the {run} network has no site: nothing to compare"),
+            ));
+        }
+    }
+    if !(tolerance_m.is_finite() && tolerance_m >= 0.0) {
+        return Err(Error::invalid(
+            "tolerance",
+            format!("must be a finite number of metres ≥ 0, got {tolerance_m}"),
+        ));
+    }
     let by_id: HashMap<&str, &ServicePoint> = before.iter().map(|p| (p.id.as_str(), p)).collect();
     let after_ids: std::collections::HashSet<&str> = after.iter().map(|p| p.id.as_str()).collect();
     let mut rows = Vec::new();
-    let mut unmatched_after = Vec::new();
+    let mut unmatched: Vec<&ServicePoint> = Vec::new();
     for a in after {
         match by_id.get(a.id.as_str()) {
             Some(b) => rows.extend(matched(b, a, "id", tolerance_m)),
-            None => unmatched_after.push(a),
+            None => unmatched.push(a),
         }
     }
     let leftover: Vec<&ServicePoint> = before
@@ -527,30 +640,92 @@ pub fn compare_sites(
             .or_default()
             .insert(GeomWithData::new([b.xy.x, b.xy.y], i));
     }
-    let mut taken = vec![false; leftover.len()];
-    for a in unmatched_after {
-        let found = trees.get_mut(&a.zone).and_then(|tree| {
-            let hit = tree
-                .nearest_neighbor_iter_with_distance_2(&[a.xy.x, a.xy.y])
-                .next()
-                .filter(|(_, d2)| d2.sqrt() <= tolerance_m)
-                .map(|(p, _)| *p)?;
-            tree.remove(&hit).map(|p| p.data)
-        });
-        match found.and_then(|i| leftover.get(i).map(|b| (i, b))) {
-            Some((i, b)) => {
-                if let Some(t) = taken.get_mut(i) {
-                    *t = true;
-                }
-                rows.extend(matched(b, a, "position", tolerance_m));
-            }
-            None => rows.push(alone(a, SiteChange::Opened)),
+    let mut pairs: Vec<Pairing> = Vec::new();
+    for (ai, a) in unmatched.iter().enumerate() {
+        let Some(tree) = trees.get(&a.zone) else {
+            continue;
+        };
+        for hit in tree.locate_within_distance([a.xy.x, a.xy.y], tolerance_m * tolerance_m) {
+            let Some(b) = leftover.get(hit.data) else {
+                continue;
+            };
+            let d = (a.xy.x - b.xy.x).hypot(a.xy.y - b.xy.y);
+            pairs.push(Pairing {
+                unlike: unlikeness(b, a),
+                cm: (d * 100.0).round() as u64,
+                a: ai,
+                b: hit.data,
+            });
         }
     }
-    for (b, _) in leftover.iter().zip(&taken).filter(|(_, t)| !**t) {
+    pairs.sort_unstable_by_key(|p| (p.unlike, p.cm, p.a, p.b));
+    let mut a_taken = vec![false; unmatched.len()];
+    let mut b_taken = vec![false; leftover.len()];
+    let free = |p: &Pairing, a_taken: &[bool], b_taken: &[bool]| {
+        !a_taken.get(p.a).copied().unwrap_or(true) && !b_taken.get(p.b).copied().unwrap_or(true)
+    };
+    for (i, p) in pairs.iter().enumerate() {
+        if !free(p, &a_taken, &b_taken) {
+            continue;
+        }
+        let (Some(a), Some(b)) = (unmatched.get(p.a), leftover.get(p.b)) else {
+            continue;
+        };
+        let rival = pairs
+            .iter()
+            .skip(i + 1)
+            .take_while(|q| (q.unlike, q.cm) == (p.unlike, p.cm))
+            .any(|q| (q.a == p.a || q.b == p.b) && free(q, &a_taken, &b_taken));
+        if let Some(t) = a_taken.get_mut(p.a) {
+            *t = true;
+        }
+        if let Some(t) = b_taken.get_mut(p.b) {
+            *t = true;
+        }
+        if let Some(mut row) = matched(b, a, "position", tolerance_m) {
+            if rival {
+                row.change = SiteChange::Ambiguous;
+            }
+            rows.push(row);
+        }
+    }
+    for (a, _) in unmatched.iter().zip(&a_taken).filter(|(_, t)| !**t) {
+        rows.push(alone(a, SiteChange::Opened));
+    }
+    for (b, _) in leftover.iter().zip(&b_taken).filter(|(_, t)| !**t) {
         rows.push(alone(b, SiteChange::Closed));
     }
-    rows
+    Ok(rows)
+}
+
+/// A candidate pairing by position of an unmatched after site (`a`) and a
+/// leftover before site (`b`), by index.
+#[derive(Debug, Clone, Copy)]
+struct Pairing {
+    unlike: u8,
+    cm: u64,
+    a: usize,
+    b: usize,
+}
+
+/// 0: same name and kind; 1: same name; 2: same kind; 3: neither. Names
+/// compare without case and with runs of spaces as one; an empty name is
+/// like no other.
+fn unlikeness(b: &ServicePoint, a: &ServicePoint) -> u8 {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let (nb, na) = (norm(&b.name), norm(&a.name));
+    let name = !nb.is_empty() && nb == na;
+    match (name, a.kind == b.kind) {
+        (true, true) => 0,
+        (true, false) => 1,
+        (false, true) => 2,
+        (false, false) => 3,
+    }
 }
 
 fn matched(

@@ -114,11 +114,10 @@ pub mod access;
 pub mod command;
 pub mod compare;
 pub mod coverage;
-pub mod crs;
 pub mod demo;
 mod error;
+pub mod geom;
 mod key;
-pub mod land;
 pub mod load;
 pub mod locate;
 #[cfg(feature = "map")]
@@ -126,14 +125,16 @@ pub mod map;
 pub mod model;
 mod network;
 mod outfile;
-mod place;
 pub mod plan;
 pub mod population;
 pub mod read;
-pub mod repair;
 mod report;
 pub mod travel;
 pub mod write;
+
+// Former paths of the geometry modules, which live in `geom`.
+use geom::place;
+pub use geom::{crs, land, repair};
 
 pub use coverage::{Coverage, CoverageReport, Record, Rule, Rules, Summary};
 pub use crs::{Crs, Projector, Zone};

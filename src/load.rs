@@ -351,6 +351,11 @@ pub struct TerritoryFiles {
     pub france_services: PathBuf,
     /// Conseillers numériques host structures.
     pub conseillers: PathBuf,
+    /// The lieux where conseillers numériques worked (2022, the schema of
+    /// the lieux de médiation numérique), when the folder has them: an
+    /// extract made before they were extracted (`data/bouches-du-rhone/`)
+    /// has none. [`sources`](Self::sources) does not read them yet.
+    pub lieux: Option<PathBuf>,
     /// QPV polygons.
     pub qpv: PathBuf,
     /// Commune polygons, table and FRR zoning.
@@ -368,6 +373,7 @@ impl TerritoryFiles {
             points: dir.join("laposte_points_contact_2025.csv"),
             france_services: dir.join("france_services_2024-08.csv"),
             conseillers: dir.join("conseillers_numeriques_structures_2021.geojson"),
+            lieux: Some(dir.join("conseillers_numeriques_lieux_2022.csv")),
             qpv: dir.join("qpv_2024_national.geojson"),
             communes: CommuneSources::in_dir(dir),
             departements: dir.join("departements_2025.geojson"),
@@ -375,13 +381,16 @@ impl TerritoryFiles {
     }
 
     /// The names of an extract made by `tools/extract/make_extract.py`
-    /// (`data/bouches-du-rhone/`).
+    /// (`data/bouches-du-rhone/`, `data/loire/`); the lieux only when the
+    /// folder holds `lieux.csv`.
     pub fn extract(dir: impl AsRef<Path>) -> Self {
         let dir = dir.as_ref();
+        let lieux = dir.join("lieux.csv");
         TerritoryFiles {
             points: dir.join("points_de_contact.csv"),
             france_services: dir.join("france_services.csv"),
             conseillers: dir.join("conseillers_numeriques.geojson"),
+            lieux: lieux.is_file().then_some(lieux),
             qpv: dir.join("qpv.geojson"),
             communes: CommuneSources::new(dir.join("communes.geojson"))
                 .table(dir.join("communes.csv"))
@@ -401,7 +410,8 @@ impl TerritoryFiles {
     }
 
     /// The sources to load: the points and both partner files, the QPV
-    /// and the communes (the départements are outlines, read apart).
+    /// and the communes (the départements are outlines, read apart; the
+    /// lieux are not read here yet).
     pub fn sources(&self) -> Sources {
         Sources::new()
             .points(&self.points)

@@ -349,3 +349,70 @@ fn screenshots() {
         shot(&tab, "report_national.png");
     }
 }
+
+/// Territory names that try to end or change the page's script stay text:
+/// the report's script runs to its end (`data-ready`), no other script
+/// element appears, no JavaScript error, and the names show as written in
+/// the tables, the tooltip data and the details panel.
+#[test]
+fn hostile_names_stay_text_in_a_real_browser() {
+    let names = [
+        "<!--<script>",
+        "</script><script>alert(1)</script>",
+        "ligne\u{2028}séparée",
+    ];
+    let mut demo =
+        maillage::demo::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo")).unwrap();
+    for (t, name) in demo.communes.iter_mut().zip(names) {
+        t.name = name.to_owned();
+    }
+    let ids: Vec<String> = demo
+        .communes
+        .iter()
+        .take(names.len())
+        .map(|t| t.id.clone())
+        .collect();
+    let report = maillage::Coverage::new(&demo.network, &demo.communes)
+        .run()
+        .unwrap();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let page = dir.path().join("report.html");
+    maillage::map::InteractiveReport::new("<!--<script> report")
+        .layer("communes", &report)
+        .view(maillage::map::View::Departement("99".into()))
+        .build()
+        .unwrap()
+        .write(&page)
+        .unwrap();
+    let browser = browser();
+    let (tab, errors) = open(&browser, &page);
+    assert_eq!(eval(&tab, "document.body.dataset.ready"), "1");
+    assert_eq!(eval(&tab, "document.scripts.length"), 1);
+    assert_eq!(eval(&tab, "document.title"), "<!--<script> report");
+    for (id, name) in ids.iter().zip(names) {
+        assert_eq!(
+            eval(&tab, &format!("DATA.layers[0].rows['{id}'].name")),
+            name
+        );
+        let cell = eval(
+            &tab,
+            &format!(
+                "document.querySelector('tr[data-territory-id=\"{id}\"]').cells[1].textContent"
+            ),
+        );
+        assert_eq!(cell, name);
+        // Selecting it writes the name into the details panel as text.
+        eval(
+            &tab,
+            &format!("document.querySelector('tr[data-territory-id=\"{id}\"]').click()"),
+        );
+        let details = eval(&tab, "document.querySelector('#details b').textContent");
+        assert_eq!(details, name);
+    }
+    assert_eq!(
+        eval(&tab, "document.querySelectorAll('#details script').length"),
+        0
+    );
+    let errors = errors.lock().expect("errors");
+    assert!(errors.is_empty(), "JavaScript errors: {errors:?}");
+}

@@ -11,14 +11,15 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use maillage::access::Combine;
 use maillage::command::access::AccessOptions;
+use maillage::command::compare;
 use maillage::command::coverage::CoverageOptions;
 use maillage::command::demo::DemoOptions;
 use maillage::command::map::MapOptions;
 use maillage::command::out::Output;
 use maillage::command::{CommuneFile, Observer, Sites};
-use maillage::compare::{Change, Comparison, SiteChange, compare_sites, write_site_changes_csv};
+use maillage::compare::{Change, SiteChange};
 use maillage::load::{PopulationSpec, Sources};
-use maillage::map::{GapMap, Table, View};
+use maillage::map::{GapMap, View};
 use maillage::plan::{CandidateSpec, Demand, Plan, Reach, Weight, candidates as cands};
 use maillage::read::{self, CommuneSources, FieldMap};
 use maillage::{Crs, LoadReport, Service, ServiceNetwork, TerritoryKind};
@@ -648,59 +649,20 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
     Ok(())
 }
 
-/// Every result of a `coverage` output folder (`maillage::command::map::read_run`), its reports shown.
-fn read_run(
-    dir: &Path,
-) -> maillage::Result<(
-    Vec<maillage::coverage::Outcome>,
-    Vec<maillage::coverage::Outcome>,
-)> {
-    let run = maillage::command::map::read_run(dir)?;
-    show(&run.reports);
-    Ok((run.outcomes, run.shapes))
-}
-
 fn compare(args: CompareArgs) -> maillage::Result<()> {
-    let inputs: Vec<&PathBuf> = [
-        &args.before,
-        &args.after,
-        &args.points_before,
-        &args.points_after,
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if inputs.is_empty() {
-        return Err(maillage::Error::Invalid {
-            what: "arguments",
-            message: "give --before and --after (coverage folders) and/or --points-before and --points-after".into(),
-        });
-    }
-    if !(args.tolerance_m.is_finite() && args.tolerance_m >= 0.0) {
-        return Err(maillage::Error::Invalid {
-            what: "tolerance",
-            message: format!(
-                "must be a finite number of metres ≥ 0, got {}",
-                args.tolerance_m
-            ),
-        });
-    }
-    check_out(&args.out, inputs)?;
-    let mut written = Vec::new();
-    if let (Some(before), Some(after)) = (&args.before, &args.after) {
-        let (b, b_shapes) = read_run(before)?;
-        let (a, a_shapes) = read_run(after)?;
-        let mut changes = Comparison::new(&b, &a)?;
-        changes.fill_geometry(&a_shapes);
-        changes.fill_geometry(&b_shapes);
-        let paths = [
-            args.out.join("changes.csv"),
-            args.out.join("departements_changes.csv"),
-            args.out.join("changes.geojson"),
-        ];
-        changes.write_csv(&paths[0])?;
-        changes.write_departements_csv(&paths[1])?;
-        let without = changes.write_geojson(&paths[2])?;
+    let options = compare::CompareOptions {
+        before: args.before,
+        after: args.after,
+        points_before: args.points_before,
+        points_after: args.points_after,
+        tolerance_m: args.tolerance_m,
+        view: args.view,
+        out: args.out,
+    };
+    check_out(&options.out, options.inputs())?;
+    let done = compare::run(&options)?;
+    show(&done.reports);
+    if let Some(changes) = &done.changes {
         println!(
             "── changes ({} territory × service rows)",
             changes.rows().len()
@@ -708,60 +670,23 @@ fn compare(args: CompareArgs) -> maillage::Result<()> {
         for c in Change::ALL {
             println!("{:>10}: {}", c.as_str(), changes.count(c));
         }
-        if without > 0 {
+        if done.without_geometry > 0 {
             println!(
-                "{without} changed row(s) have no geometry in either folder (run coverage with --all-geojson): left out of changes.geojson"
+                "{} changed row(s) have no geometry in either folder (run coverage with --all-geojson): left out of changes.geojson",
+                done.without_geometry
             );
         }
-        written.extend(paths);
-        let mut services: Vec<Service> = changes.rows().iter().map(|r| r.service).collect();
-        services.sort();
-        services.dedup();
-        let mut first_map = None;
-        for service in services {
-            match GapMap::from_changes(&changes, service) {
-                Ok(map) => {
-                    let path = args.out.join(format!("changes_{service}.svg"));
-                    map.write(&args.view, &path)?;
-                    if first_map.is_none() {
-                        first_map = Some((map.title.clone(), map.to_svg(&args.view)?));
-                    }
-                    written.push(path);
-                }
-                Err(e) => println!("no map for {service}: {e}"),
-            }
-        }
-        if let Some((title, svg)) = first_map {
-            let path = args.out.join("report.html");
-            maillage::map::html_report(&title, &svg, &[Table::changes(&changes)]).write(&path)?;
-            written.push(path);
+        for (service, why) in &done.no_map {
+            println!("no map for {service}: {why}");
         }
     }
-    if let (Some(before), Some(after)) = (&args.points_before, &args.points_after) {
-        let (b, report) = read::read_sites(before)?;
-        show(&[report]);
-        let (a, report) = read::read_sites(after)?;
-        show(&[report]);
-        let rows = compare_sites(&b, &a, args.tolerance_m);
-        let path = args.out.join("points_changes.csv");
-        write_site_changes_csv(&rows, &path)?;
-        println!("── sites ({} before, {} after)", b.len(), a.len());
-        for c in [
-            SiteChange::Opened,
-            SiteChange::Closed,
-            SiteChange::Moved,
-            SiteChange::KindChanged,
-            SiteChange::MovedAndKindChanged,
-        ] {
-            println!(
-                "{:>24}: {}",
-                c.as_str(),
-                rows.iter().filter(|r| r.change == c).count()
-            );
+    if let Some(sites) = &done.sites {
+        println!("── sites ({} before, {} after)", sites.before, sites.after);
+        for c in SiteChange::ALL {
+            println!("{:>24}: {}", c.as_str(), sites.count(c));
         }
-        written.push(path);
     }
-    print_written(&written);
+    print_written(&done.written);
     Ok(())
 }
 

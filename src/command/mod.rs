@@ -16,13 +16,17 @@
 //! - [`access::AccessOptions`]: `maillage access`;
 //! - [`map::MapOptions`]: `maillage map` (and [`map::read_run`], a coverage
 //!   folder read back);
-//! - [`demo::DemoOptions`]: `maillage demo`;
+//! - [`demo::DemoOptions`]: `maillage demo` (feature `demo`);
+//! - `compare::CompareOptions`: `maillage compare`;
 //! - [`out`]: the output folder every command writes through.
 
 #[cfg(feature = "map")]
 pub mod access;
 #[cfg(feature = "map")]
+pub mod compare;
+#[cfg(feature = "map")]
 pub mod coverage;
+#[cfg(feature = "demo")]
 pub mod demo;
 #[cfg(feature = "map")]
 pub mod map;

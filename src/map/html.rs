@@ -3,6 +3,9 @@
 
 use std::fmt::Write as _;
 
+use super::assets::{SCRIPT, STYLE};
+use super::svg::xml_char;
+
 use crate::access::AccessReport;
 use crate::coverage::CoverageReport;
 use crate::model::Service;
@@ -24,11 +27,77 @@ pub struct Table {
     pub row_ids: Vec<String>,
 }
 
+/// HTML text (element content, `<title>` included): `&`, `<` and `>` as
+/// entities; what XML 1.0 forbids as U+FFFD (the inline SVG and the page
+/// agree on every name).
 pub(super) fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c => out.push(xml_char(c)),
+        }
+    }
+    out
+}
+
+/// An HTML attribute value, double- or single-quoted: [`esc`] and the quotes
+/// as entities.
+pub(super) fn esc_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(xml_char(c)),
+        }
+    }
+    out
+}
+
+/// JSON to inline in a `<script>` element: nothing in it can end the
+/// script or change how the HTML parser reads it. Every `<` (`</script>`,
+/// `<!--`, `<script`), `>` and `&` is written `\u003c`, `\u003e`, `\u0026`,
+/// and U+2028/U+2029 (line ends to older JavaScript) `\u2028`/`\u2029`:
+/// JSON has them only inside strings, where the escapes mean the same
+/// characters. Strings (keys too) first get the same U+FFFD for what XML
+/// 1.0 forbids as the page's text and attributes, so that the data's ids
+/// match the map's `data-territory-id`.
+pub(super) fn script_json(value: &serde_json::Value) -> String {
+    let text = clean_strings(value).to_string();
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `value` with every string and key passed through [`xml_char`].
+fn clean_strings(value: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    let clean = |s: &str| s.chars().map(xml_char).collect::<String>();
+    match value {
+        Value::String(s) => Value::String(clean(s)),
+        Value::Array(items) => Value::Array(items.iter().map(clean_strings).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (clean(k), clean_strings(v)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 impl Table {
@@ -359,7 +428,7 @@ pub(super) fn write_table(s: &mut String, table: &Table, index: Option<usize>) {
     for (r, row) in table.rows.iter().enumerate() {
         match table.row_ids.get(r) {
             Some(id) => {
-                let _ = write!(s, "<tr data-territory-id=\"{}\">", esc(id));
+                let _ = write!(s, "<tr data-territory-id=\"{}\">", esc_attr(id));
             }
             None => s.push_str("<tr>"),
         }
@@ -387,15 +456,13 @@ pub fn html_report(title: &str, svg: &str, tables: &[Table]) -> HtmlReport {
         s,
         "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n<title>{t}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<h1>{t}</h1>\n<div id=\"main\"><div id=\"mapbox\">{svg}<div id=\"zoom\"><button id=\"zin\" title=\"zoom in\">+</button><button id=\"zout\" title=\"zoom out\">−</button><button id=\"zreset\" title=\"whole map\">⌂</button></div></div></div>\n",
         t = esc(title),
-        STYLE = super::interactive::STYLE
     );
     for (i, table) in tables.iter().enumerate() {
         write_table(&mut s, table, Some(i));
     }
     let _ = write!(
         s,
-        "<p style=\"font-size:11px;color:#666\">Made with maillage. Data: La Poste, INSEE, IGN, ANCT open data (Licence Ouverte).</p>\n<script>const DATA = null;\n{}</script>\n</body>\n</html>\n",
-        super::interactive::SCRIPT
+        "<p style=\"font-size:11px;color:#666\">Made with maillage. Data: La Poste, INSEE, IGN, ANCT open data (Licence Ouverte).</p>\n<script>const DATA = null;\n{SCRIPT}</script>\n</body>\n</html>\n"
     );
     HtmlReport(s)
 }

@@ -25,7 +25,8 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use super::html::{HtmlReport, Table, esc, write_table};
+use super::assets::{SCRIPT, STYLE};
+use super::html::{HtmlReport, Table, esc, script_json, write_table};
 use super::svg::{kind_colour, kind_label};
 use super::{Area, GapClasses, GapMap, MapPoint, Status, View, service_label};
 use crate::coverage::CoverageReport;
@@ -371,37 +372,6 @@ fn layer_table(name: &str, report: &CoverageReport<'_>, services: &[Service]) ->
     }
 }
 
-pub(super) const STYLE: &str = r#"
-body{font-family:Ubuntu,'DejaVu Sans',Arial,sans-serif;margin:16px 24px;color:#222}
-h1{font-size:22px;margin:4px 0} h2{font-size:16px;margin-top:26px}
-p.note{font-size:13px;color:#444;max-width:1100px;margin:4px 0}
-#controls{display:flex;flex-wrap:wrap;gap:6px 18px;align-items:center;font-size:13px;margin:10px 0}
-#controls fieldset{border:1px solid #ccd;padding:2px 8px;margin:0}
-#controls legend{font-size:11px;color:#666}
-.swatch{display:inline-block;width:10px;height:10px;border-radius:5px;margin-right:3px;vertical-align:middle}
-#main{display:flex;gap:14px;align-items:flex-start}
-#mapbox{position:relative;border:1px solid #ccd;overflow:hidden;flex:1 1 auto;max-width:1000px;touch-action:none;cursor:grab;background:#f4f8fb}
-#mapbox svg{display:block;width:100%;height:auto}
-#zoom{position:absolute;right:8px;top:8px;display:flex;flex-direction:column;gap:4px}
-#zoom button{width:30px;height:30px;font-size:18px;cursor:pointer}
-#side{width:340px;font-size:13px}
-#legend div{margin:2px 0}
-#details{border:1px solid #ccd;padding:8px;margin-top:10px;min-height:60px;background:#fff}
-#details table{border-collapse:collapse;width:100%} #details td{border-top:1px solid #eee;padding:2px 4px;vertical-align:top}
-#tip{position:fixed;pointer-events:none;background:rgba(255,255,255,.96);border:1px solid #999;padding:4px 6px;font-size:12px;display:none;max-width:320px;z-index:5}
-[data-territory-id]{cursor:pointer}
-[data-territory-id].sel{stroke:#000;stroke-width:2.5px;vector-effect:non-scaling-stroke}
-[data-territory-id]:hover{stroke:#333;stroke-width:1.5px;vector-effect:non-scaling-stroke}
-#areas{stroke-linejoin:round}
-table.sortable{border-collapse:collapse;font-size:13px} table.sortable th,table.sortable td{border:1px solid #ccc;padding:3px 8px}
-table.sortable th{background:#eef2f6;cursor:pointer;user-select:none} td.n{text-align:right}
-table.sortable tr[data-territory-id]:hover{background:#fff4d6;cursor:pointer}
-table.sortable tr.sel{background:#ffe08a}
-input.filter{margin:4px 0;padding:3px 6px;width:260px}
-"#;
-
-pub(super) const SCRIPT: &str = include_str!("report.js");
-
 fn page(
     report: &InteractiveReport<'_>,
     svg: &str,
@@ -434,8 +404,7 @@ fn page(
     for (i, table) in tables.iter().enumerate() {
         write_table(&mut s, table, Some(i));
     }
-    // `</` cannot close the script from inside the JSON.
-    let json = data.to_string().replace("</", "<\\/");
+    let json = script_json(data);
     let _ = write!(
         s,
         "<p style=\"font-size:11px;color:#666\">Made with maillage. Data: La Poste, INSEE, IGN, ANCT open data (Licence Ouverte 2.0).</p>\n<script>const DATA = {json};\n{SCRIPT}</script>\n</body>\n</html>\n"

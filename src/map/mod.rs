@@ -28,6 +28,7 @@
 //! # Ok::<(), maillage::Error>(())
 //! ```
 
+mod assets;
 mod html;
 mod interactive;
 mod raster;
@@ -329,19 +330,24 @@ impl<'a> GapMap<'a> {
             .iter()
             .map(|(c, colour)| (c.as_str().to_owned(), format!("change-{c}"), *colour))
             .collect();
-        for r in changes.rows().iter().filter(|r| r.service == service) {
+        for r in changes
+            .rows()
+            .iter()
+            .filter(|r| r.outcome().service == service)
+        {
             let (Some(i), Some((zone, geometry))) = (
-                palette.iter().position(|(c, _)| *c == r.change),
-                &r.geometry,
+                palette.iter().position(|(c, _)| *c == r.change()),
+                r.geometry(),
             ) else {
                 continue;
             };
+            let o = r.outcome();
             map.areas.push(Area {
                 zone: *zone,
                 geometry: Cow::Borrowed(geometry),
                 status: Status::Category(u8::try_from(i).unwrap_or(u8::MAX)),
-                departement: r.departement.clone(),
-                territory: Some((r.territory_id.clone(), r.kind.to_string())),
+                departement: o.departement.clone(),
+                territory: Some((o.territory_id.clone(), o.kind.to_string())),
             });
         }
         if map.areas.is_empty() {
@@ -356,7 +362,7 @@ impl<'a> GapMap<'a> {
                 let n = changes
                     .rows()
                     .iter()
-                    .filter(|r| r.service == service && r.change == *c)
+                    .filter(|r| r.outcome().service == service && r.change() == *c)
                     .count();
                 format!("{c}: {n}")
             })

@@ -8,16 +8,51 @@ use geo_types::MultiPolygon;
 
 use super::view::Frame;
 use super::{GapMap, Status};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::PointKind;
 
 const FONT: &str = "Ubuntu, 'DejaVu Sans', Arial, sans-serif";
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// A character XML 1.0 allows in a document, or U+FFFD in place of one it
+/// forbids: the controls below U+0020 but tab, LF and CR, and U+FFFE,
+/// U+FFFF (a Rust string holds no lone surrogate). Not even a character
+/// reference can carry those.
+pub(super) fn xml_char(c: char) -> char {
+    match c {
+        '\t' | '\n' | '\r' => c,
+        c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
+        c => c,
+    }
+}
+
+/// Text for XML (SVG) text or a quoted attribute: markup characters as
+/// entities; tab, LF and CR as character references (an attribute would
+/// read them as spaces); what XML forbids as U+FFFD ([`xml_char`]).
+pub(super) fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(xml_char(c)),
+        }
+    }
+    out
+}
+
+/// Fails unless `svg` is a well-formed XML document: every SVG maillage
+/// writes goes through here, so an unreadable map is an error, never a
+/// file.
+fn check_xml(svg: &str) -> Result<()> {
+    resvg::usvg::roxmltree::Document::parse(svg)
+        .map(|_| ())
+        .map_err(|e| Error::encode("SVG", e))
 }
 
 pub(super) fn kind_colour(kind: PointKind) -> &'static str {
@@ -123,6 +158,7 @@ pub(super) fn render(map: &GapMap<'_>, frames: &[Frame]) -> Result<String> {
         );
     }
     s.push_str("</svg>\n");
+    check_xml(&s)?;
     Ok(s)
 }
 
@@ -136,12 +172,12 @@ fn header(map: &GapMap<'_>, frames: &[Frame], width: f64, height: f64, s: &mut S
     let _ = writeln!(
         s,
         "<text id=\"title\" x=\"12\" y=\"26\" font-size=\"20\" fill=\"#111\">{}</text>",
-        esc(&map.title)
+        xml(&map.title)
     );
     let _ = writeln!(
         s,
         "<text id=\"subtitle\" x=\"12\" y=\"46\" font-size=\"12\" fill=\"#444\">{}</text>",
-        esc(&map.subtitle)
+        xml(&map.subtitle)
     );
     s.push_str("<defs>\n");
     for (i, f) in frames.iter().enumerate() {
@@ -164,7 +200,7 @@ fn header(map: &GapMap<'_>, frames: &[Frame], width: f64, height: f64, s: &mut S
                 "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" fill=\"#333\">{}</text>",
                 f.x,
                 f.y - 4.0,
-                esc(t)
+                xml(t)
             );
         }
     }
@@ -189,9 +225,11 @@ fn areas(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
             if let Some((id, layer)) = &a.territory {
                 let (css, fill, _) = map.style(a.status);
                 let attrs = format!(
-                    "data-territory-id=\"{}\" data-layer=\"{}\" class=\"{css}\" fill=\"{fill}\"",
-                    esc(id),
-                    esc(layer)
+                    "data-territory-id=\"{}\" data-layer=\"{}\" class=\"{}\" fill=\"{}\"",
+                    xml(id),
+                    xml(layer),
+                    xml(&css),
+                    xml(fill)
                 );
                 // Smaller than 3 pixels (a QPV on the national map): a dot
                 // that can be seen, hovered and clicked.
@@ -223,12 +261,8 @@ fn areas(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
         }
         let _ = writeln!(s, "<g clip-path=\"url(#frame{i})\">");
         for (status, (d, dots)) in &by_status {
-            let _ = write!(
-                s,
-                "<g class=\"{}\" fill=\"{}\">",
-                map.style(*status).0,
-                map.style(*status).1
-            );
+            let (css, fill, _) = map.style(*status);
+            let _ = write!(s, "<g class=\"{}\" fill=\"{}\">", xml(&css), xml(fill));
             if !d.is_empty() {
                 let _ = write!(s, "<path d=\"{d}\"/>");
             }
@@ -344,7 +378,7 @@ fn labels(map: &GapMap<'_>, frames: &[Frame], avoid: Option<PxRect>, s: &mut Str
                 let _ = writeln!(
                     s,
                     "<circle cx=\"{ax:.1}\" cy=\"{ay:.1}\" r=\"2\" fill=\"#111\" stroke-width=\"1\"/><text x=\"{x:.1}\" y=\"{y:.1}\">{}</text>",
-                    esc(&c.text)
+                    xml(&c.text)
                 );
                 count += 1;
                 break;
@@ -391,10 +425,10 @@ fn legend(map: &GapMap<'_>, f: &Frame, frames: &[Frame], s: &mut String) -> PxRe
             s,
             "<rect x=\"{:.1}\" y=\"{row:.1}\" width=\"14\" height=\"10\" fill=\"{}\" stroke=\"#888\" stroke-width=\"0.3\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             x + 8.0,
-            map.style(*st).1,
+            xml(map.style(*st).1),
             x + 28.0,
             row + 9.0,
-            esc(&map.style(*st).2)
+            xml(&map.style(*st).2)
         );
         row += line;
     }
@@ -407,7 +441,7 @@ fn legend(map: &GapMap<'_>, f: &Frame, frames: &[Frame], s: &mut String) -> PxRe
             kind_colour(*k),
             x + 28.0,
             row + 9.0,
-            esc(kind_label(*k))
+            xml(kind_label(*k))
         );
         row += line;
     }
@@ -479,4 +513,34 @@ fn north_arrow(f: &Frame, s: &mut String) {
         y + 22.0,
         y + 34.0
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escapes_markup_and_replaces_what_xml_forbids() {
+        assert_eq!(
+            xml("a<b>&\"'\u{b}\t\u{ffff}"),
+            "a&lt;b&gt;&amp;&quot;&apos;\u{fffd}&#9;\u{fffd}"
+        );
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" data-x=\"{0}\"><text>{0}</text></svg>",
+            xml("\u{0}<!--]]>\u{1f}\r\n")
+        );
+        assert!(check_xml(&svg).is_ok(), "{svg}");
+    }
+
+    #[test]
+    fn an_svg_that_is_not_xml_is_an_error() {
+        for bad in [
+            "<svg><text>\u{b}</text></svg>",
+            "<svg><text>a < b</text></svg>",
+            "<svg><text>unclosed</svg>",
+        ] {
+            let err = check_xml(bad).unwrap_err().to_string();
+            assert!(err.starts_with("encoding SVG"), "{err}");
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! `coverage.geojson` or `gaps.geojson`, by the column names of the
 //! [coverage schema](crate::coverage::schema).
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -23,6 +24,11 @@ use crate::report::{LoadReport, SkipReason};
 /// their content. From GeoJSON the territories' geometry comes back too
 /// (projected to their zone's CRS). Rows that cannot be read (no territory
 /// id, unknown service or kind, unreadable numbers) are skipped and counted.
+///
+/// A territory × service given twice is refused when the copies disagree
+/// (an error naming both rows: which result holds is unknowable); an exact
+/// copy (the same values; the geometry is not compared) is skipped as a
+/// [`SkipReason::DuplicateId`] naming the row kept, the first.
 pub fn read_coverage(path: impl AsRef<Path>) -> Result<(Vec<Outcome>, LoadReport)> {
     let path = path.as_ref();
     let file = super::open_input(path)?;
@@ -49,7 +55,7 @@ pub fn read_coverage_from(name: &str, reader: impl Read) -> Result<(Vec<Outcome>
 fn from_geojson(path: &Path, reader: impl Read) -> Result<(Vec<Outcome>, LoadReport)> {
     let mut report = LoadReport::new(path.display().to_string());
     let mut fixes = GeometryFixes::default();
-    let mut out = Vec::new();
+    let mut out: Vec<(Outcome, Location)> = Vec::new();
     let place = |f: &mut RawFeature| place_polygon(f, None);
     for_each_feature_in(path, reader, place, |f, (placed, ring_fixes)| {
         report.read += 1;
@@ -67,7 +73,7 @@ fn from_geojson(path: &Path, reader: impl Read) -> Result<(Vec<Outcome>, LoadRep
             Ok(placed) => {
                 fixes.record(&outcome.territory_id, placed.repair);
                 outcome.geometry = Some((placed.zone, placed.geometry));
-                out.push(outcome);
+                out.push((outcome, loc));
                 report.kept += 1;
             }
             Err((reason, detail)) => {
@@ -77,6 +83,7 @@ fn from_geojson(path: &Path, reader: impl Read) -> Result<(Vec<Outcome>, LoadRep
         ControlFlow::Continue(())
     })?;
     fixes.add_notes(&mut report);
+    let out = without_copies(path, out, &mut report)?;
     Ok((out, report))
 }
 
@@ -92,7 +99,7 @@ fn from_csv(path: &Path, reader: impl Read) -> Result<(Vec<Outcome>, LoadReport)
         .map(|(i, h)| (h.clone(), i))
         .collect();
     let mut report = LoadReport::new(path.display().to_string());
-    let mut out = Vec::new();
+    let mut out: Vec<(Outcome, Location)> = Vec::new();
     let mut record = csv::ByteRecord::new();
     while let Some(line) = table.next_record(&mut record)? {
         report.read += 1;
@@ -103,7 +110,7 @@ fn from_csv(path: &Path, reader: impl Read) -> Result<(Vec<Outcome>, LoadReport)
         };
         match outcome_of(get) {
             Ok(o) => {
-                out.push(o);
+                out.push((o, Location::Line(line)));
                 report.kept += 1;
             }
             Err((reason, detail)) => {
@@ -113,7 +120,79 @@ fn from_csv(path: &Path, reader: impl Read) -> Result<(Vec<Outcome>, LoadReport)
         }
     }
     table.finish(&mut report);
+    let out = without_copies(path, out, &mut report)?;
     Ok((out, report))
+}
+
+/// The results with each territory × service once: exact copies of an
+/// earlier row skipped (and counted), contradicting copies an error.
+fn without_copies(
+    path: &Path,
+    rows: Vec<(Outcome, Location)>,
+    report: &mut LoadReport,
+) -> Result<Vec<Outcome>> {
+    let mut first: HashMap<(String, Service), (usize, Location)> = HashMap::new();
+    let mut out: Vec<Outcome> = Vec::with_capacity(rows.len());
+    for (o, loc) in rows {
+        let key = (o.territory_id.clone(), o.service);
+        let Some(&(i, at)) = first.get(&key) else {
+            first.insert(key, (out.len(), loc));
+            out.push(o);
+            continue;
+        };
+        let same = out.get(i).is_some_and(|kept| same_result(kept, &o));
+        if !same {
+            return Err(Error::format(
+                path,
+                Some(loc),
+                format!(
+                    "{} × {} is given twice with different results (first at {at}): \
+                     refusing to guess which holds",
+                    o.territory_id, o.service
+                ),
+            ));
+        }
+        report.kept = report.kept.saturating_sub(1);
+        report.skip(
+            SkipReason::DuplicateId,
+            loc,
+            Some(&o.territory_id),
+            Some(format!(
+                "{} again, same values as {at}: that first copy is kept",
+                o.service
+            )),
+        );
+    }
+    Ok(out)
+}
+
+/// Every field but the geometry is equal.
+fn same_result(a: &Outcome, b: &Outcome) -> bool {
+    let Outcome {
+        territory_id,
+        name,
+        kind,
+        departement,
+        population,
+        service,
+        rule,
+        points_inside,
+        points_within,
+        nearest,
+        served,
+        geometry: _,
+    } = a;
+    *territory_id == b.territory_id
+        && *name == b.name
+        && *kind == b.kind
+        && *departement == b.departement
+        && *population == b.population
+        && *service == b.service
+        && *rule == b.rule
+        && *points_inside == b.points_inside
+        && *points_within == b.points_within
+        && *nearest == b.nearest
+        && *served == b.served
 }
 
 /// Undoes the spreadsheet guard of the CSV writer (a `'` before text that

@@ -9,15 +9,12 @@ mod assignments;
 mod communes;
 mod conseillers;
 mod coverage;
-mod filosofi;
 mod france_services;
 #[cfg(feature = "geoparquet")]
 mod geoparquet;
 #[cfg(feature = "geopackage")]
 mod gpkg;
 mod laposte;
-#[cfg(feature = "osm")]
-mod osm;
 mod partners;
 mod records;
 #[cfg(feature = "shapefile")]
@@ -28,15 +25,15 @@ mod wkb_polygons;
 #[cfg(feature = "geoparquet")]
 pub(crate) use wkb_polygons::wkb_of;
 
+pub use crate::population::filosofi::{read_filosofi, read_filosofi_from};
+#[cfg(feature = "osm")]
+pub use crate::travel::osm::{read_roads, read_roads_from};
 pub use assignments::{Assignment, apply_assignments, read_assignments, read_assignments_from};
 pub use communes::{CommuneSources, read_communes, read_communes_from};
 pub use conseillers::{read_conseillers_numeriques, read_conseillers_numeriques_from};
 pub use coverage::{read_coverage, read_coverage_from};
-pub use filosofi::{read_filosofi, read_filosofi_from};
 pub use france_services::{read_france_services, read_france_services_from};
 pub use laposte::{read_la_poste, read_la_poste_from};
-#[cfg(feature = "osm")]
-pub use osm::{read_roads, read_roads_from};
 pub use partners::{
     read_partner_csv, read_partner_csv_from, read_partners, read_partners_from, read_sites,
     read_sites_from,

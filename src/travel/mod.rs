@@ -2,12 +2,14 @@
 //!
 //! Two models implement [`TravelTime`]:
 //! - [`RoadTravelTime`]: shortest times on a real road network read from an
-//!   OpenStreetMap extract ([`read_roads`](crate::read::read_roads)), by a
+//!   OpenStreetMap extract ([`read_roads`](osm::read_roads)), by a
 //!   multi-source Dijkstra search from the service points;
 //! - [`CrowFlies`]: an estimate from the straight-line distance, a detour
 //!   factor and an average speed by INSEE density class, for when no road
 //!   data is given. Outputs always say which model produced the times.
 
+#[cfg(feature = "osm")]
+pub(crate) mod osm;
 mod roads;
 
 pub use roads::{RoadNetwork, RoadTravelTime, SpeedTable};

@@ -60,7 +60,7 @@ pub(crate) fn lonlat_geometry(
     // that touched now overlap by a centimetre, vertices that merge):
     // what is written is repaired again so that GIS tools accept it (the
     // rounded vertices are kept as they are; only crossings are added).
-    if !crate::place::multipolygon_is_valid(&geometry)
+    if !crate::geom::valid::multipolygon_is_valid(&geometry)
         && let Some(fixed) = crate::repair::repair(&geometry.0)
     {
         geometry = fixed;

@@ -9,9 +9,13 @@ Saint-Barthélemy and Saint-Pierre-et-Miquelon: the 6 Andorra offices the
 2016 file labels FRANCE) left out, the one swapped 2025 pair exchanged; kinds from the
 labels; positions in each zone's CRS (chosen from the INSEE code). Sites are
 matched by id; a matched pair more than 100 m apart has moved. The sites
-left over are matched by position: each 2025 site, in file order, takes the
-nearest unmatched 2016 site of its zone within 100 m. A pair matched by
-position with the same kind is the same site under a new id (no change).
+left over are matched by position: every (2025, 2016) pair of one zone
+within 100 m, the most alike first (same name and kind, same name, same
+kind, neither; names without case, runs of spaces as one, an empty name
+like no other), then the closest to the centimetre, then file order; a pair
+taken while a still-free pair sharing one of its sites is as alike and as
+close is ambiguous when its kinds differ. A pair matched by position with
+the same kind is the same site under a new id (no change).
 
     cargo run --release --features cli -- compare \
         --points-before $D/laposte_points_contact_2016.csv \
@@ -78,6 +82,7 @@ def load(data_dir: str):
     old = old.dropna(subset=["Latitude", "Longitude"])
     old = pd.DataFrame({
         "id": old["#Identifiant_du_site"], "kind": old["Caractéristique_du_site"].map(kind),
+        "name": old["Libellé_du_site"].fillna(""),
         "insee": old["Code_INSEE"], "lon": old["Longitude"].astype(float), "lat": old["Latitude"].astype(float),
     })
     new = pd.read_csv(f"{data_dir}/laposte_points_contact_2025.csv", dtype=str)
@@ -87,6 +92,7 @@ def load(data_dir: str):
     lat, lon = lat.where(~swapped, lon), lon.where(~swapped, lat)
     new = pd.DataFrame({
         "id": new["identifiant_a"], "kind": new["caracteristique_du_site"].map(kind),
+        "name": new["libelle_du_site"].fillna(""),
         "insee": new["code_insee"], "lon": lon, "lat": lat,
     })
     old, new = on_land(old), on_land(new)
@@ -111,20 +117,43 @@ def main(data_dir: str, ours_csv: str) -> int:
 
     left_old = old[~old["id"].isin(new["id"])].copy()
     left_new = new[~new["id"].isin(old["id"])]
-    taken = np.zeros(len(left_old), dtype=bool)
     ox, oy, oz = left_old["x"].to_numpy(), left_old["y"].to_numpy(), left_old["epsg"].to_numpy()
     okind = left_old["kind"].to_numpy()
-    opened = by_position_kind = 0
-    for _, s in left_new.iterrows():
-        dist = np.hypot(ox - s["x"], oy - s["y"])
-        dist[(oz != s["epsg"]) | taken] = np.inf
-        i = int(np.argmin(dist)) if len(dist) else -1
-        if i >= 0 and dist[i] <= 100.0:
-            taken[i] = True
-            by_position_kind += int(okind[i] != s["kind"])
-        else:
-            opened += 1
+    norm = lambda n: " ".join(str(n).split()).lower()
+    oname = [norm(n) for n in left_old["name"]]
+    pairs = []
+    for ai, s in enumerate(left_new.itertuples(index=False)):
+        dist = np.hypot(ox - s.x, oy - s.y)
+        near = np.nonzero((oz == s.epsg) & (dist <= 100.0))[0]
+        na = norm(s.name)
+        for bi in near:
+            same_name = na != "" and na == oname[bi]
+            same_kind = okind[bi] == s.kind
+            unlike = {(True, True): 0, (True, False): 1, (False, True): 2, (False, False): 3}[(same_name, same_kind)]
+            pairs.append((unlike, int(round(dist[bi] * 100)), ai, int(bi), not same_kind))
+    pairs.sort()
+    a_taken = np.zeros(len(left_new), dtype=bool)
+    taken = np.zeros(len(left_old), dtype=bool)
+    by_position_kind = ambiguous = 0
+    for i, (unlike, cm, ai, bi, kinds_differ) in enumerate(pairs):
+        if a_taken[ai] or taken[bi]:
+            continue
+        rival = False
+        for q in pairs[i + 1:]:
+            if (q[0], q[1]) != (unlike, cm):
+                break
+            if (q[2] == ai or q[3] == bi) and not a_taken[q[2]] and not taken[q[3]]:
+                rival = True
+                break
+        a_taken[ai] = taken[bi] = True
+        if kinds_differ:
+            if rival:
+                ambiguous += 1
+            else:
+                by_position_kind += 1
+    opened = int((~a_taken).sum())
     expected[("kind_changed", "position")] = by_position_kind
+    expected[("ambiguous", "position")] = ambiguous
     expected[("opened", "")] = opened
     expected[("closed", "")] = int((~taken).sum())
 

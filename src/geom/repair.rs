@@ -48,7 +48,7 @@ use i_overlay::core::fill_rule::FillRule;
 use i_overlay::core::overlay_rule::OverlayRule;
 use i_overlay::float::overlay::{FloatOverlay, OverlayOptions};
 
-use crate::place::multipolygon_is_valid;
+use crate::geom::valid::multipolygon_is_valid;
 
 /// The repair of invalid polygons (the parts of one multipolygon): their
 /// [`even_odd`] polygons with the source's vertices put back, when they

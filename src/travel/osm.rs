@@ -7,10 +7,10 @@ use std::path::Path;
 use geo_types::Coord;
 use osmpbf::{Element, ElementReader};
 
+use super::{RoadNetwork, SpeedTable};
 use crate::crs::{Projector, Zone};
 use crate::error::{Error, Result};
 use crate::report::{LoadReport, Note};
-use crate::travel::{RoadNetwork, SpeedTable};
 
 struct CarWay {
     refs: Vec<i64>,

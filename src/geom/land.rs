@@ -27,7 +27,7 @@ use rstar::{AABB, RTree};
 use crate::crs::Zone;
 
 /// The outline, as written by `tools/outline/make_outline.py`.
-const OUTLINE: &str = include_str!("../data/outline/france_land.geojson");
+const OUTLINE: &str = include_str!("../../data/outline/france_land.geojson");
 
 /// Buffer around the département polygons, in metres (see the script).
 pub const BUFFER_M: f64 = 2_000.0;

@@ -4,11 +4,11 @@ use std::path::Path;
 
 use geo_types::Coord;
 
+use super::PopulationUnit;
 use crate::crs::{Projector, Zone};
 use crate::error::{Location, Result};
 use crate::locate::TerritoryIndex;
 use crate::model::Territory;
-use crate::population::PopulationUnit;
 use crate::read::text::{CsvTable, parse_number};
 use crate::report::{LoadReport, SkipReason};
 

@@ -21,6 +21,8 @@
 use geo::{BoundingRect, Centroid, InteriorPoint};
 use geo_types::{Coord, MultiPolygon};
 
+pub(crate) mod filosofi;
+
 use crate::error::{Error, Result};
 use crate::model::Territory;
 
