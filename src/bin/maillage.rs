@@ -9,16 +9,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use maillage::access::{Accessibility, Combine};
+use maillage::access::Combine;
+use maillage::command::access::AccessOptions;
 use maillage::command::compare;
+use maillage::command::coverage::CoverageOptions;
+use maillage::command::demo::DemoOptions;
+use maillage::command::map::MapOptions;
+use maillage::command::out::Output;
+use maillage::command::{CommuneFile, Observer, Sites};
 use maillage::compare::{Change, SiteChange};
 use maillage::load::{PopulationSpec, Sources};
-use maillage::map::{GapMap, InteractiveReport, Table, View};
+use maillage::map::View;
 use maillage::plan::{CandidateSpec, Weight};
-use maillage::read::{self, CommuneSources, FieldMap};
-use maillage::travel::{RoadTravelTime, SpeedTable};
-use maillage::write::Features;
-use maillage::{Coverage, Crs, LoadReport, Rule, Service, ServiceNetwork, TerritoryKind};
+use maillage::read::{CommuneSources, FieldMap};
+use maillage::{Crs, LoadReport, Service, TerritoryKind};
 
 #[derive(Parser)]
 #[command(
@@ -55,6 +59,10 @@ enum Command {
         /// Output folder.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Clear the files of the output folder that no maillage run
+        /// recorded (refused otherwise).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -239,6 +247,9 @@ struct MapArgs {
     /// Output file: .svg, .png or .html.
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
+    /// Overwrite an output file that no maillage run recorded (refused otherwise).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -264,7 +275,7 @@ struct AccessArgs {
     #[arg(long, value_name = "SERVICE", default_value = "postal")]
     service: Service,
     /// Distance threshold in metres.
-    #[arg(long, value_name = "METRES", default_value_t = 5000.0)]
+    #[arg(long, value_name = "METRES", default_value_t = maillage::access::LAW_DISTANCE_M)]
     radius_m: f64,
     /// Time threshold in minutes (measures travel time: on --roads, else crow-flies estimate).
     #[arg(long, value_name = "MINUTES")]
@@ -294,6 +305,10 @@ struct AccessArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Clear the files of the output folder that no maillage run recorded
+    /// (refused otherwise).
+    #[arg(long)]
+    force: bool,
 }
 
 /// Where the services are: the arguments `coverage` and `access` share.
@@ -325,12 +340,16 @@ struct CommuneFileArgs {
 }
 
 impl CommuneFileArgs {
+    fn commune_file(&self) -> CommuneFile {
+        CommuneFile {
+            crs: self.communes_crs,
+            layer: self.communes_layer.clone(),
+        }
+    }
+
     /// The commune sources of `polygons`, read as these arguments say.
     fn sources(&self, polygons: &Path) -> CommuneSources {
-        let mut communes = CommuneSources::new(polygons);
-        communes.crs = self.communes_crs;
-        communes.layer.clone_from(&self.communes_layer);
-        communes
+        self.commune_file().sources(polygons)
     }
 }
 
@@ -372,7 +391,7 @@ struct CoverageArgs {
     #[arg(
         long,
         value_name = "COLUMN",
-        default_value = "code_qp",
+        default_value = maillage::command::coverage::POPULATION_ID,
         requires = "population_table"
     )]
     population_id: String,
@@ -380,7 +399,7 @@ struct CoverageArgs {
     #[arg(
         long,
         value_name = "COLUMN",
-        default_value = "population",
+        default_value = maillage::command::coverage::POPULATION_COLUMN,
         requires = "population_table"
     )]
     population_column: String,
@@ -428,6 +447,44 @@ struct CoverageArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Clear the files of the output folder that no maillage run recorded
+    /// (refused otherwise).
+    #[arg(long)]
+    force: bool,
+}
+
+impl CoverageArgs {
+    fn options(self) -> CoverageOptions {
+        CoverageOptions {
+            sites: self.sites.sites(),
+            territories: self.territories,
+            kind: self.kind,
+            crs: self.crs,
+            layer: self.layer,
+            id_field: self.id_field,
+            name_field: self.name_field,
+            population_field: self.population_field,
+            departement_field: self.departement_field,
+            population_table: self.population_table,
+            population_id: self.population_id,
+            population_column: self.population_column,
+            communes: self.communes,
+            commune_file: self.commune_file.commune_file(),
+            commune_table: self.commune_table,
+            frr: self.frr,
+            services: self.services,
+            radius_m: self.radius_m,
+            inside: self.inside,
+            all_geojson: self.all_geojson,
+            #[cfg(feature = "polars")]
+            parquet: self.parquet,
+            #[cfg(feature = "geoparquet")]
+            geoparquet: self.geoparquet,
+            view: self.view,
+            outlines: self.outlines,
+            out: output(self.out, self.force),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -439,7 +496,12 @@ fn main() -> ExitCode {
         Command::Compare(args) => compare(args),
         Command::Plan(args) => plan(args),
         Command::Programmes(args) => programmes(args),
-        Command::Demo { seed, out } => maillage::demo::generate(seed).write(&out).map(|()| {
+        Command::Demo { seed, out, force } => DemoOptions {
+            seed,
+            out: output(out.clone(), force),
+        }
+        .run()
+        .map(|_| {
             println!(
                 "wrote the demo territory (seed {seed}) to {}",
                 out.display()
@@ -456,15 +518,16 @@ fn main() -> ExitCode {
 }
 
 impl SiteArgs {
+    fn sites(&self) -> Sites {
+        Sites {
+            points: self.points.clone(),
+            partners: self.partners.clone(),
+            assignments: self.assignments.clone(),
+        }
+    }
+
     fn sources(&self) -> Sources {
-        let mut sources = Sources::new().points(&self.points);
-        for p in &self.partners {
-            sources = sources.partners(p);
-        }
-        if let Some(a) = &self.assignments {
-            sources = sources.assignments(a);
-        }
-        sources
+        self.sites().sources()
     }
 
     fn inputs(&self) -> impl Iterator<Item = &PathBuf> {
@@ -505,22 +568,14 @@ impl Drop for Progress {
     }
 }
 
-/// The field mapping of `--territories` files: kind and id field, and the
-/// CRS and layer for files that do not say.
+/// The field mapping of `--territories` files (`maillage::command::territory_fields`).
 fn territory_fields(
     kind: Option<TerritoryKind>,
     id_field: Option<&str>,
     crs: Option<Crs>,
     layer: Option<&str>,
 ) -> maillage::Result<FieldMap> {
-    let mut fields = FieldMap::for_kind(kind, id_field)?;
-    if let Some(crs) = crs {
-        fields = fields.crs(crs);
-    }
-    if let Some(layer) = layer {
-        fields = fields.layer(layer);
-    }
-    Ok(fields)
+    maillage::command::territory_fields(kind, id_field, crs, layer)
 }
 
 fn show(reports: &[LoadReport]) {
@@ -530,135 +585,64 @@ fn show(reports: &[LoadReport]) {
 }
 
 /// Refuses an output folder that is an existing file or holds an input,
-/// before any work is done.
+/// before any work is done (`maillage::command::out::check_folder`).
 fn check_out<'p>(
     out: &Path,
     inputs: impl IntoIterator<Item = &'p PathBuf>,
 ) -> maillage::Result<()> {
-    if out.exists() && !out.is_dir() {
-        return Err(maillage::Error::Invalid {
-            what: "output folder",
-            message: format!("{} exists and is not a folder", out.display()),
-        });
+    maillage::command::out::check_folder(out, inputs.into_iter().map(PathBuf::as_path))
+}
+
+/// The output of a command: its folder (or file), and whether `--force` clears foreign files.
+fn output(path: PathBuf, force: bool) -> Output {
+    Output {
+        path,
+        clear_foreign: force,
     }
-    let Ok(out) = out.canonicalize() else {
-        return Ok(()); // not created yet: it holds nothing
-    };
-    for input in inputs {
-        if input.canonicalize().is_ok_and(|i| i.starts_with(&out)) {
-            return Err(maillage::Error::Invalid {
-                what: "output folder",
-                message: format!(
-                    "{} holds the input {}: its outputs could overwrite it",
-                    out.display(),
-                    input.display()
-                ),
-            });
-        }
+}
+
+/// Prints what a command tells while it runs: notes and load reports on
+/// stderr, a spinner for each long step.
+#[derive(Default)]
+struct Printer(Option<Progress>);
+
+impl Observer for Printer {
+    fn note(&mut self, line: &str) {
+        eprintln!("{line}");
     }
-    Ok(())
+    fn step(&mut self, name: &str) {
+        self.0 = Some(Progress::start(name));
+    }
+    fn step_done(&mut self) {
+        self.0 = None;
+    }
+    fn loaded(&mut self, reports: &[LoadReport]) {
+        show(reports);
+    }
 }
 
 fn access(args: AccessArgs) -> maillage::Result<()> {
-    let inputs: Vec<&PathBuf> = args
-        .sites
-        .inputs()
-        .chain([&args.communes, &args.population])
-        .chain(&args.frr)
-        .chain(&args.by)
-        .chain(&args.roads)
-        .collect();
-    check_out(&args.out, inputs)?;
-    eprintln!("── loading");
-    let mut communes = args
-        .commune_file
-        .sources(&args.communes)
-        .table(&args.population);
-    if let Some(frr) = &args.frr {
-        communes = communes.frr(frr);
-    }
-    let mut sources = args.sites.sources().communes(communes);
-    if !args.by.is_empty() {
-        let fields = match &args.by_id_field {
-            Some(id) => FieldMap::for_kind(None, Some(id))?,
-            None => FieldMap::qpv(),
-        };
-        for path in &args.by {
-            sources = sources.territories(path, fields.clone());
-        }
-    }
-    let inputs = {
-        let _progress = Progress::start("reading the inputs");
-        sources.load()?
+    let options = AccessOptions {
+        sites: args.sites.sites(),
+        communes: args.communes,
+        commune_file: args.commune_file.commune_file(),
+        population: args.population,
+        frr: args.frr,
+        model: args.model,
+        service: args.service,
+        radius_m: args.radius_m,
+        minutes: args.minutes,
+        roads: args.roads,
+        combine: args.combine.unwrap_or(Combine::And),
+        by: args.by,
+        by_id_field: args.by_id_field,
+        #[cfg(feature = "geoparquet")]
+        geoparquet: args.geoparquet,
+        out: output(args.out, args.force),
     };
-    show(&inputs.reports);
-    let (model, report) = {
-        let _progress = Progress::start("building the population model");
-        args.model.model(&inputs.communes)?
-    };
-    show(report.as_slice());
-    let network = ServiceNetwork::new(inputs.points);
-    let roads = match &args.roads {
-        Some(path) => {
-            let (roads, report) = read::read_roads(path, &SpeedTable::default())?;
-            show(&[report]);
-            Some(roads)
-        }
-        None => None,
-    };
-    let road_times = roads
-        .as_ref()
-        .map(|r| RoadTravelTime::new(r, &network, args.service));
-
-    let mut analysis = Accessibility::new(&network, &inputs.communes, &model)
-        .service(args.service)
-        .distance_m(args.radius_m)
-        .combine(args.combine.unwrap_or(Combine::And));
-    if let Some(m) = args.minutes {
-        analysis = analysis.minutes(m);
-    }
-    if let Some(t) = &road_times {
-        analysis = analysis.travel_time(t);
-    }
-    if !inputs.territories.is_empty() {
-        analysis = analysis.also_by(&inputs.territories);
-    }
-    let report = {
-        let _progress = Progress::start("measuring accessibility");
-        analysis.run()?
-    };
-
-    let mut written = vec![
-        args.out.join("departements.csv"),
-        args.out.join("communes.csv"),
-    ];
-    report.write_departements_csv(&written[0])?;
-    report.write_communes_csv(&written[1])?;
-    #[cfg(feature = "geoparquet")]
-    if args.geoparquet {
-        let path = args.out.join("communes.parquet");
-        report.write_communes_geoparquet(&path)?;
-        written.push(path);
-    }
-    if !inputs.territories.is_empty() {
-        let path = args.out.join("territories.csv");
-        report.write_territories_csv(&path)?;
-        written.push(path);
-    }
-    let map = GapMap::from_access(&report);
-    let path = args.out.join("report.html");
-    maillage::map::html_report(
-        &map.title,
-        &map.to_svg(&View::National)?,
-        &[
-            Table::departements(&report),
-            Table::communes_access(&report, 500),
-        ],
-    )
-    .write(&path)?;
-    written.push(path);
-    println!("{}", report.compliance());
-    print_written(&written);
+    let outcome = options.run_with(&mut Printer::default())?;
+    println!("{}", outcome.compliance);
+    print_written(&outcome.files);
     Ok(())
 }
 
@@ -670,172 +654,24 @@ fn print_written(paths: &[PathBuf]) {
 }
 
 fn map(args: MapArgs) -> maillage::Result<()> {
-    let all = args.coverage.join("coverage.geojson");
-    let source = if all.is_file() {
-        all
-    } else {
-        args.coverage.join("gaps.geojson")
+    let options = MapOptions {
+        coverage: args.coverage,
+        territories: args.territories,
+        points: args.points,
+        service: args.service,
+        view: args.view,
+        title: args.title,
+        out: output(args.out, args.force),
     };
-    let (outcomes, report) = read::read_coverage(&source)?;
-    show(&[report]);
-    let mut outlines = Vec::new();
-    for path in &args.territories {
-        let (t, report) = read::read_territories(path, &FieldMap::outlines())?;
-        show(&[report]);
-        outlines.extend(t);
-    }
-    let mut map = GapMap::from_outcomes(&outcomes, args.service)?.with_outlines(&outlines);
-    let points;
-    if let Some(path) = &args.points {
-        let (p, report) = read::read_la_poste(path)?;
-        show(&[report]);
-        points = p;
-        map = map.with_points(&points, Service::Postal);
-    }
-    if let Some(t) = args.title {
-        map.title = t;
-    }
-    map.write(&args.view, &args.out)?;
-    println!("wrote {}", args.out.display());
+    let outcome = options.run_with(&mut Printer::default())?;
+    println!("wrote {}", outcome.file.display());
     Ok(())
 }
 
 fn coverage(args: CoverageArgs) -> maillage::Result<()> {
-    if args.territories.is_empty() && args.communes.is_none() {
-        return Err(maillage::Error::Invalid {
-            what: "arguments",
-            message: "give territories with --territories <geojson> and/or --communes <geojson>"
-                .into(),
-        });
-    }
-    let rule = match (args.inside, args.radius_m) {
-        (true, _) => Some(Rule::Inside),
-        (false, Some(m)) => Some(Rule::WithinDistance(m).validate()?),
-        (false, None) => None,
-    };
-    let inputs: Vec<&PathBuf> = args
-        .sites
-        .inputs()
-        .chain(&args.territories)
-        .chain(&args.communes)
-        .chain(&args.population_table)
-        .chain(&args.commune_table)
-        .chain(&args.frr)
-        .chain(&args.outlines)
-        .collect();
-    check_out(&args.out, inputs)?;
-
-    eprintln!("── loading");
-    let mut sources = args.sites.sources();
-    if !args.territories.is_empty() {
-        let mut fields = territory_fields(
-            args.kind,
-            args.id_field.as_deref(),
-            args.crs,
-            args.layer.as_deref(),
-        )?;
-        if let Some(f) = &args.name_field {
-            fields = fields.name(f);
-        }
-        if let Some(f) = &args.population_field {
-            fields = fields.population(f);
-        }
-        if let Some(f) = &args.departement_field {
-            fields = fields.departement(f);
-        }
-        for path in &args.territories {
-            sources = sources.territories(path, fields.clone());
-        }
-        if let Some(table) = &args.population_table {
-            sources = sources.population_table(table, &args.population_id, &args.population_column);
-        }
-    }
-    if let Some(polygons) = &args.communes {
-        let mut communes = args.commune_file.sources(polygons);
-        communes.table.clone_from(&args.commune_table);
-        communes.frr.clone_from(&args.frr);
-        sources = sources.communes(communes);
-    }
-    let inputs = {
-        let _progress = Progress::start("reading the inputs");
-        sources.load()?
-    };
-    show(&inputs.reports);
-    let territories = inputs.all_territories();
-
-    let services = if args.services.is_empty() {
-        vec![Service::Postal]
-    } else {
-        args.services.clone()
-    };
-    let network = ServiceNetwork::new(inputs.points);
-    for &s in &services {
-        eprintln!("{} point(s) offer {s}", network.count(s));
-    }
-    let mut analysis = Coverage::new(&network, &territories).services(services.iter().copied());
-    if let Some(rule) = rule {
-        analysis = analysis.rule_all(rule);
-    }
-    let report = {
-        let _progress = Progress::start("measuring coverage");
-        analysis.run()?
-    };
-
-    let mut written = vec![
-        args.out.join("coverage.csv"),
-        args.out.join("gaps.csv"),
-        args.out.join("gaps.geojson"),
-    ];
-    report.write_csv(&written[0])?;
-    report.write_gaps_csv(&written[1])?;
-    report.write_geojson(&written[2], Features::Gaps)?;
-    let all = args.out.join("coverage.geojson");
-    if args.all_geojson {
-        report.write_geojson(&all, Features::All)?;
-        written.push(all);
-    } else if all.is_file() {
-        // A coverage.geojson of an earlier run would be drawn by `map` instead of this run's gaps.
-        std::fs::remove_file(&all).map_err(|e| maillage::Error::Io {
-            path: all.clone(),
-            source: e,
-        })?;
-    }
-
-    #[cfg(feature = "polars")]
-    if args.parquet {
-        let path = args.out.join("coverage.parquet");
-        report.write_parquet(&path)?;
-        written.push(path);
-    }
-    #[cfg(feature = "geoparquet")]
-    if args.geoparquet {
-        for (name, which) in [
-            ("coverage.parquet", Features::All),
-            ("gaps.parquet", Features::Gaps),
-        ] {
-            let path = args.out.join(name);
-            report.write_geoparquet(&path, which)?;
-            written.push(path);
-        }
-    }
-    let mut outlines = Vec::new();
-    for path in &args.outlines {
-        let (t, load) = read::read_territories(path, &FieldMap::outlines())?;
-        show(&[load]);
-        outlines.extend(t);
-    }
-    let path = args.out.join("report.html");
-    InteractiveReport::new(format!("Coverage of {} territories", territories.len()))
-        .layer("territories", &report)
-        .outlines(&outlines)
-        .view(args.view.clone())
-        .table(Table::coverage_summary(&report))
-        .build()?
-        .write(&path)?;
-    written.push(path);
-
+    let outcome = args.options().run_with(&mut Printer::default())?;
     println!("── summary");
-    for s in report.summary() {
+    for s in &outcome.summary {
         println!("{s}");
         if s.population == 0 && s.unserved > 0 {
             println!(
@@ -844,36 +680,24 @@ fn coverage(args: CoverageArgs) -> maillage::Result<()> {
             );
         }
     }
-    for &service in report.services() {
-        print_gaps(&report, service);
+    for (service, gaps) in &outcome.gaps {
+        println!("── largest gaps for {service}");
+        for (i, g) in gaps.iter().enumerate() {
+            let pop = g.population.map_or("?".to_owned(), |p| p.to_string());
+            let nearest = match &g.nearest {
+                Some(p) => format!("nearest {} at {:.0} m", p.id, p.distance_m),
+                None => "no point in this zone".to_owned(),
+            };
+            println!(
+                "{:>3}. {} {} (pop. {pop}): {nearest}",
+                i + 1,
+                g.territory_id,
+                g.name
+            );
+        }
     }
-    print_written(&written);
+    print_written(&outcome.files);
     Ok(())
-}
-
-/// The ten largest gaps of a service.
-fn print_gaps(report: &maillage::CoverageReport<'_>, service: Service) {
-    let gaps = report.gaps(service);
-    if gaps.is_empty() {
-        return;
-    }
-    println!("── largest gaps for {service}");
-    for (i, g) in gaps.iter().take(10).enumerate() {
-        let pop = g
-            .territory
-            .population
-            .map_or("?".to_owned(), |p| p.to_string());
-        let nearest = match g.nearest {
-            Some((p, d)) => format!("nearest {} at {:.0} m", p.id, d),
-            None => "no point in this zone".to_owned(),
-        };
-        println!(
-            "{:>3}. {} {} (pop. {pop}): {nearest}",
-            i + 1,
-            g.territory.id,
-            g.territory.name
-        );
-    }
 }
 
 fn compare(args: CompareArgs) -> maillage::Result<()> {

@@ -1,6 +1,180 @@
-//! The commands of the `maillage` tool as library calls: each an options
-//! struct with a `run()`, so that the binary only parses, calls and prints.
+//! The commands of the `maillage` tool as library calls.
+//!
+//! A command is a plain options struct (paths, kinds, services, radius...,
+//! each default documented and taken from the library where the library
+//! has one) with a `run` method that loads the inputs, computes, writes the
+//! outputs through a staged [`out::Stage`] and returns an outcome: the
+//! files written, the load reports, and the figures the command line
+//! prints. The `maillage` binary only parses arguments into these structs,
+//! calls `run_with` and prints.
+//!
+//! While a command runs it tells an [`Observer`] what it does (the long
+//! steps, the load reports as files are read); `run` is `run_with` a silent
+//! observer.
+//!
+//! - [`coverage::CoverageOptions`]: `maillage coverage`;
+//! - [`access::AccessOptions`]: `maillage access`;
+//! - [`map::MapOptions`]: `maillage map` (and [`map::read_run`], a coverage
+//!   folder read back);
+//! - [`demo::DemoOptions`]: `maillage demo` (feature `demo`);
+//! - `compare::CompareOptions`: `maillage compare`;
+//! - [`plan::PlanOptions`]: `maillage plan`;
+//! - [`out`]: the output folder every command writes through.
 
 #[cfg(feature = "map")]
+pub mod access;
+#[cfg(feature = "map")]
 pub mod compare;
+#[cfg(feature = "map")]
+pub mod coverage;
+#[cfg(feature = "demo")]
+pub mod demo;
+#[cfg(feature = "map")]
+pub mod map;
+pub mod out;
 pub mod plan;
+
+use std::path::{Path, PathBuf};
+
+use crate::coverage::{Rule, Rules};
+use crate::crs::Crs;
+use crate::error::Result;
+use crate::load::Sources;
+use crate::model::{Service, TerritoryKind};
+use crate::read::{CommuneSources, FieldMap};
+use crate::report::LoadReport;
+
+/// What a running command tells: its long steps and its load reports.
+/// Every method does nothing by default.
+pub trait Observer {
+    /// A line of progress (`── loading`, `12 point(s) offer postal`).
+    fn note(&mut self, _line: &str) {}
+    /// A long step starts (`reading the inputs`); it ends at [`step_done`](Self::step_done).
+    fn step(&mut self, _name: &str) {}
+    /// The step last started is over.
+    fn step_done(&mut self) {}
+    /// Files were read: their reports.
+    fn loaded(&mut self, _reports: &[LoadReport]) {}
+}
+
+/// The silent observer.
+impl Observer for () {}
+
+/// Runs `f` as the long step `name`, telling `observer` when it starts and ends.
+pub fn step<T>(observer: &mut dyn Observer, name: &str, f: impl FnOnce() -> T) -> T {
+    observer.step(name);
+    let t = f();
+    observer.step_done();
+    t
+}
+
+/// Where the services are: the inputs `coverage`, `access` and `plan` share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sites {
+    /// La Poste points de contact CSV (2016 or current open-data layout).
+    pub points: PathBuf,
+    /// Partner sites: France Services CSV, conseillers numériques GeoJSON,
+    /// or a plain `id,name,latitude,longitude,services` CSV.
+    pub partners: Vec<PathBuf>,
+    /// Programme assignments CSV (`site_id,service`).
+    pub assignments: Option<PathBuf>,
+}
+
+impl Sites {
+    /// The points alone (no partners, no assignments).
+    pub fn new(points: impl Into<PathBuf>) -> Self {
+        Sites {
+            points: points.into(),
+            partners: Vec::new(),
+            assignments: None,
+        }
+    }
+
+    /// The loading sources of these files.
+    pub fn sources(&self) -> Sources {
+        let mut sources = Sources::new().points(&self.points);
+        for p in &self.partners {
+            sources = sources.partners(p);
+        }
+        if let Some(a) = &self.assignments {
+            sources = sources.assignments(a);
+        }
+        sources
+    }
+
+    /// Every file named.
+    pub fn inputs(&self) -> impl Iterator<Item = &Path> {
+        std::iter::once(self.points.as_path())
+            .chain(self.partners.iter().map(PathBuf::as_path))
+            .chain(self.assignments.as_deref())
+    }
+}
+
+/// How to read commune polygons from a file that does not say it all.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CommuneFile {
+    /// CRS of the polygons when the file does not declare it.
+    pub crs: Option<Crs>,
+    /// Layer of a file that holds several (ADMIN EXPRESS's GeoPackage: `COMMUNE`).
+    pub layer: Option<String>,
+}
+
+impl CommuneFile {
+    /// The commune sources of `polygons`, read as this says.
+    pub fn sources(&self, polygons: &Path) -> CommuneSources {
+        let mut communes = CommuneSources::new(polygons);
+        communes.crs = self.crs;
+        communes.layer.clone_from(&self.layer);
+        communes
+    }
+}
+
+/// The field mapping of territory files given on the command line: kind
+/// and id field ([`FieldMap::for_kind`]: the kind inferred from the id
+/// field when not given), and the CRS and layer for files that do not say.
+pub fn territory_fields(
+    kind: Option<TerritoryKind>,
+    id_field: Option<&str>,
+    crs: Option<Crs>,
+    layer: Option<&str>,
+) -> Result<FieldMap> {
+    let mut fields = FieldMap::for_kind(kind, id_field)?;
+    if let Some(crs) = crs {
+        fields = fields.crs(crs);
+    }
+    if let Some(layer) = layer {
+        fields = fields.layer(layer);
+    }
+    Ok(fields)
+}
+
+/// The default reach of a territory kind in metres: the radius of its
+/// default coverage rule ([`Rules::default`]: 500 m for QPV, 5,000 m for
+/// communes and rural zones); for kinds served only by a point inside
+/// (départements, custom), the law's 5 km.
+pub fn default_reach_m(kind: TerritoryKind) -> f64 {
+    match Rules::default().get(kind, Service::Postal) {
+        Rule::WithinDistance(m) => m,
+        Rule::Inside => crate::access::LAW_DISTANCE_M,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_reach_is_the_coverage_rule() {
+        assert_eq!(default_reach_m(TerritoryKind::Qpv), 500.0);
+        assert_eq!(default_reach_m(TerritoryKind::Commune), 5000.0);
+        assert_eq!(default_reach_m(TerritoryKind::RuralZone), 5000.0);
+        assert_eq!(default_reach_m(TerritoryKind::Departement), 5000.0);
+    }
+
+    #[test]
+    fn territory_fields_take_the_crs_and_layer() {
+        let f = territory_fields(Some(TerritoryKind::Qpv), None, None, Some("qpv")).unwrap();
+        assert_eq!(f, FieldMap::qpv().layer("qpv"));
+        assert!(territory_fields(None, None, None, None).is_err());
+    }
+}
