@@ -495,7 +495,7 @@ fn bad_links_are_reported() {
     assert_eq!(check("img/report_national.png"), None);
     assert_eq!(check("../README.md#maillage"), None);
     for (target, why) in [
-        ("../../shared/DEPENDENCIES.md", "leaves the repository"),
+        ("../../elsewhere/NOTES.md", "leaves the repository"),
         ("../../README.md", "leaves the repository"),
         ("https://www.insee.fr", "leaves the repository"),
         ("/etc/passwd", "absolute path"),
