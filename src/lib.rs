@@ -74,18 +74,33 @@
 //!
 //! The default build is the library: readers, the R-tree engine,
 //! population models and travel times, CSV and GeoJSON outputs.
-//! - `map`: gap maps ([`map`]: SVG, PNG through resvg with an embedded font, HTML report);
-//! - `osm`: OpenStreetMap road networks ([`read::read_roads`]);
-//! - `cli`: the `maillage` command (turns on `map` and `osm`);
-//! - `polars`: DataFrame and Parquet output.
+//! - `map`: gap maps (`maillage::map`: SVG, PNG through resvg with an embedded font, HTML report);
+//! - `osm`: OpenStreetMap road networks (`read::read_roads`);
+//! - `exact`: exact maximal-coverage plans (MILP, good_lp with the pure-Rust microlp);
+//! - `shapefile`: ESRI Shapefiles as territories;
+//! - `geopackage`: GeoPackage territories (SQLite compiled from its C source);
+//! - `geoparquet`: GeoParquet territories in and results out (through polars);
+//! - `polars`: DataFrame and Parquet output;
+//! - `cli`: the `maillage` command (turns on `map`, `osm`, `exact`,
+//!   `shapefile` and `geopackage`).
 //!
 //! ## Layout
 //!
 //! Plain data in [`model`] (points, territories, services), readers in
 //! [`read`] (invalid polygons mended by [`repair`](mod@repair)) and the
 //! loading layer in [`load`], the analyses ([`coverage`],
-//! [`access`], [`population`], [`travel`]), outputs in [`write`](mod@write) and [`map`].
+//! [`access`], [`population`], [`travel`], [`plan`], [`compare`]), outputs
+//! in [`write`](mod@write) and `map`.
 //! `ARCHITECTURE.md` maps the modules and what each may use.
+//!
+//! ## Documentation
+//!
+//! Beside this API reference, the repository's `docs/` folder holds the
+//! guide to every command (`docs/GUIDE.md`), the method (`docs/METHOD.md`:
+//! rules, CRS, population models, legal thresholds, planning bounds), the
+//! cross-checks of every figure (`docs/VALIDATION.md`), the benchmarks
+//! (`docs/PERFORMANCE.md`), the data sources and licences (`docs/DATA.md`)
+//! and the columns of every output (`docs/SCHEMAS.md`).
 //!
 //! ## Bad input
 //!
