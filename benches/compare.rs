@@ -10,8 +10,9 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use maillage::compare::Comparison;
 use maillage::coverage::Outcome;
+use maillage::coverage::read_coverage;
 use maillage::load::Sources;
-use maillage::read::{read_communes, read_coverage};
+use maillage::read::read_communes;
 use maillage::{CommuneSources, Coverage, Service, ServiceNetwork};
 
 mod common;

@@ -28,7 +28,7 @@ use maillage::access::Accessibility;
 use maillage::load::TerritoryFiles;
 use maillage::map::{GapMap, InteractiveReport, Table, View};
 use maillage::population::PopulationModel;
-use maillage::programmes::PROGRAMME_SERVICES;
+use maillage::programmes::{PROGRAMME_SERVICES, ProgrammeFiles};
 use maillage::read::read_territories;
 use maillage::{Coverage, FieldMap, Rule, Service, ServiceNetwork, Territory, TerritoryKind};
 
@@ -66,7 +66,7 @@ fn main() -> maillage::Result<()> {
     //    (Points Poste ESS), Pimms and other mediation partners in the same
     //    building as a point de contact (mediation). The partners offer
     //    their service on their own too.
-    let programmes = files.programmes().run()?;
+    let programmes = ProgrammeFiles::of_territory(&files).run()?;
     print!("\n{programmes}");
     let mut points = inputs.points;
     programmes.apply(&mut points);

@@ -32,8 +32,8 @@ use rstar::primitives::GeomWithData;
 use serde_json::json;
 
 use crate::coverage::{CoverageReport, Outcome, Rule};
-use crate::crs::{Projector, Zone};
 use crate::error::{Error, Result};
+use crate::geom::crs::{Projector, Zone};
 use crate::model::{PointKind, Service, ServicePoint, TerritoryKind};
 
 /// Nearest distances closer than this (metres) count as unchanged: the

@@ -1,43 +1,15 @@
 //! The one error type of maillage, with the context needed to find the problem:
 //! which file, which line or feature, which field.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// Where in an input a problem sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Location {
-    /// A physical line of a text file (1-based; the header is line 1).
-    Line(u64),
-    /// A feature of a GeoJSON FeatureCollection (1-based, in file order).
-    Feature(u64),
-    /// Found when merging files (e.g. an id an earlier file already used).
-    AcrossFiles,
-    /// Line and column of a JSON document (1-based), as reported by the parser.
-    Position {
-        /// Line, 1-based.
-        line: u64,
-        /// Column, 1-based.
-        column: u64,
-    },
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Location::Line(n) => write!(f, "line {n}"),
-            Location::Feature(n) => write!(f, "feature #{n}"),
-            Location::AcrossFiles => f.write_str("across files"),
-            Location::Position { line, column } => write!(f, "line {line}, column {column}"),
-        }
-    }
-}
+use crate::skip::{Location, SkipReason};
 
 /// Everything that can go wrong in maillage.
 ///
 /// Whole-file problems (unreadable file, missing column, broken JSON) are errors.
 /// Problems with one row or one feature are not errors: the reader skips the
-/// row, counts it in its [`LoadReport`](crate::LoadReport) and goes on.
+/// row, counts it in its [`LoadReport`](crate::report::LoadReport) and goes on.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -97,7 +69,7 @@ pub enum Error {
         /// The id it was given.
         id: String,
         /// The check it failed.
-        reason: crate::SkipReason,
+        reason: SkipReason,
         /// The offending value.
         detail: String,
     },

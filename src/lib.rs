@@ -75,7 +75,7 @@
 //! The default build is the library: readers, the R-tree engine,
 //! population models and travel times, CSV and GeoJSON outputs.
 //! - `map`: gap maps (`maillage::map`: SVG, PNG through resvg with an embedded font, HTML report);
-//! - `osm`: OpenStreetMap road networks (`read::read_roads`);
+//! - `osm`: OpenStreetMap road networks (`travel::read_roads`);
 //! - `exact`: exact maximal-coverage plans (MILP, good_lp with the pure-Rust microlp);
 //! - `shapefile`: ESRI Shapefiles as territories;
 //! - `geopackage`: GeoPackage territories (SQLite compiled from its C source);
@@ -145,16 +145,16 @@ pub mod population;
 pub mod programmes;
 pub mod read;
 mod report;
+mod skip;
 pub mod travel;
 pub mod write;
 
 // Former paths of the geometry modules, which live in `geom`.
-use geom::place;
 pub use geom::{crs, land, repair};
 
 pub use coverage::{Coverage, CoverageReport, Record, Rule, Rules, Summary};
 pub use crs::{Crs, Projector, Zone};
-pub use error::{BoxError, Error, Location, Result};
+pub use error::{BoxError, Error, Result};
 pub use model::{
     DensityClass, FrrClass, GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet,
     Territory, TerritoryKind,
@@ -166,4 +166,5 @@ pub use read::{CommuneSources, FieldMap};
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-pub use report::{LoadReport, MAX_EXAMPLES, Note, SkipExample, SkipReason, SkipTally};
+pub use report::{LoadReport, MAX_EXAMPLES, Note, SkipExample, SkipTally};
+pub use skip::{Location, SkipReason};

@@ -33,11 +33,13 @@ use std::str::FromStr;
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::model::{ServicePoint, Territory};
 use crate::population::PopulationModel;
 use crate::read::{self, CommuneSources, FieldMap};
-use crate::report::{LoadReport, SkipReason};
+use crate::report::LoadReport;
+use crate::skip::Location;
+use crate::skip::SkipReason;
 
 /// The files of an analysis. Build it step by step, then [`load`](Self::load).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -324,7 +326,7 @@ impl PopulationSpec {
             PopulationSpec::Centroid => (PopulationModel::Centroid, None),
             PopulationSpec::Grid { cell_m } => (PopulationModel::Grid { cell_m: *cell_m }, None),
             PopulationSpec::Filosofi(path) => {
-                let (units, report) = read::read_filosofi(path, communes)?;
+                let (units, report) = crate::population::read_filosofi(path, communes)?;
                 require_some(&report)?;
                 (PopulationModel::units(units), Some(report))
             }
@@ -407,17 +409,6 @@ impl TerritoryFiles {
         } else {
             TerritoryFiles::extract(dir)
         }
-    }
-
-    /// The derivation of the programmes' hosts from these files: the points
-    /// de contact, the lieux (when the folder has them) and the France
-    /// Services sites as partners, under the built-in rules.
-    pub fn programmes(&self) -> crate::programmes::ProgrammeFiles {
-        let mut files = crate::programmes::ProgrammeFiles::new().points(&self.points);
-        if let Some(lieux) = &self.lieux {
-            files = files.partners(lieux);
-        }
-        files.partners(&self.france_services)
     }
 
     /// The sources to load: the points and both partner files, the QPV

@@ -9,7 +9,7 @@ use geo_types::{Coord, Point};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
-use crate::crs::Zone;
+use crate::geom::crs::Zone;
 use crate::model::{Territory, distance_to_polygon};
 
 type Boxed = GeomWithData<Rectangle<[f64; 2]>, u32>;

@@ -6,7 +6,7 @@ use geo_types::Coord;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use crate::crs::Zone;
+use crate::geom::crs::Zone;
 use crate::model::{Service, ServicePoint};
 
 /// Largest number of coordinates measured against one candidate set in

@@ -87,3 +87,10 @@ mod tests {
         assert_eq!(spreadsheet_safe("Saint-Denis"), "Saint-Denis");
     }
 }
+
+/// Writes `value` as pretty-printed JSON to `path` (folder created).
+pub(crate) fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
+    write_file(path, |file| {
+        serde_json::to_writer_pretty(file, value).map_err(|e| Error::encode("JSON", e))
+    })
+}

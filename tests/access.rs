@@ -6,7 +6,8 @@ use common::{point, rect, star, territory};
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use maillage::access::{Accessibility, Combine};
 use maillage::population::{PopulationModel, grid_cells};
-use maillage::read::{read_communes, read_la_poste, read_roads};
+use maillage::read::{read_communes, read_la_poste};
+use maillage::travel::read_roads;
 use maillage::travel::{
     CrowFlies, RoadNetwork, RoadTravelTime, SpeedTable, TravelQuery, TravelTime,
 };
@@ -509,7 +510,7 @@ fn filosofi_cells_are_placed_in_their_communes() {
          CRS3035RES200mN2644200E3703600;0;;1\n",
     )
     .unwrap();
-    let (units, report) = maillage::read::read_filosofi(&path, &communes).unwrap();
+    let (units, report) = maillage::population::read_filosofi(&path, &communes).unwrap();
     assert_eq!((report.read, report.kept), (6, 3));
     let commune_of = |i: usize| communes[units[i].commune as usize].id.as_str();
     assert_eq!(
@@ -645,7 +646,7 @@ fn filosofi_duplicates_and_implausible_populations_are_skipped() {
                CRS3035RES200mN2630400E3686600;1e300\n\
                CRS3035RES200mN2657600E3724800;8000\n";
     let (units, r) =
-        maillage::read::read_filosofi_from("cells.csv", csv.as_bytes(), &communes).unwrap();
+        maillage::population::read_filosofi_from("cells.csv", csv.as_bytes(), &communes).unwrap();
     assert_eq!((r.read, r.kept), (4, 2), "{r}");
     assert_eq!(r.skipped_for(maillage::SkipReason::DuplicateId), 1);
     assert_eq!(

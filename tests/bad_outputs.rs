@@ -9,8 +9,9 @@ use std::path::Path;
 use common::data;
 use maillage::command::compare::{CompareOptions, run};
 use maillage::compare::{SiteChange, compare_sites};
+use maillage::coverage::read_coverage_from;
 use maillage::map::{GapMap, InteractiveReport, View};
-use maillage::read::{read_coverage_from, read_la_poste};
+use maillage::read::read_la_poste;
 use maillage::{Coverage, Error, PointKind, ServicePoint, SkipReason};
 
 const SCRIPT_BREAKERS: [&str; 4] = [

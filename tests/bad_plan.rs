@@ -250,6 +250,7 @@ fn a_closure_across_the_border_makes_the_neighbour_fail() {
 
 /// A demand of 400 QPV on a lattice and 400 candidates: big enough that
 /// the exact solver cannot finish in a millisecond.
+#[cfg(feature = "exact")]
 fn lattice() -> (Vec<Territory>, Vec<Candidate>) {
     let mut territories = Vec::new();
     let mut cands = Vec::new();

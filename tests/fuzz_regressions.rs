@@ -23,7 +23,7 @@ fn osm_pbf_with_overflowing_coordinates_is_an_error_not_a_panic() {
         assert_eq!(bytes[offset], from, "the shared file changed");
         bytes[offset] = to;
     }
-    match maillage::read::read_roads_from("patched.osm.pbf", &bytes, &SpeedTable::default()) {
+    match maillage::travel::read_roads_from("patched.osm.pbf", &bytes, &SpeedTable::default()) {
         // Depending on the deflate backend linked in, the patched blob is
         // rejected as corrupt, or decoded up to the overflowing arithmetic,
         // which maillage turns into an error: either way, an error naming the file.
@@ -38,7 +38,8 @@ fn osm_pbf_with_overflowing_coordinates_is_an_error_not_a_panic() {
 fn the_unpatched_extract_reads() {
     let bytes = std::fs::read(common::data("osm/le_mans_centre_2020.osm.pbf")).unwrap();
     let (roads, report) =
-        maillage::read::read_roads_from("le_mans.osm.pbf", &bytes, &SpeedTable::default()).unwrap();
+        maillage::travel::read_roads_from("le_mans.osm.pbf", &bytes, &SpeedTable::default())
+            .unwrap();
     assert_eq!(roads.zone(), maillage::Zone::Metropole);
     assert_eq!(report.read, 892, "ways in the extract (SOURCES.md)");
     assert_eq!(report.kept, 89, "car ways (SOURCES.md)");
@@ -46,7 +47,7 @@ fn the_unpatched_extract_reads() {
 
 #[test]
 fn an_empty_pbf_says_so() {
-    let err = maillage::read::read_roads_from("empty.osm.pbf", &[], &SpeedTable::default())
+    let err = maillage::travel::read_roads_from("empty.osm.pbf", &[], &SpeedTable::default())
         .unwrap_err()
         .to_string();
     assert!(err.contains("empty file: not an OSM PBF extract"), "{err}");

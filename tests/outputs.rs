@@ -6,8 +6,8 @@ mod common;
 
 use common::{point, rect, territory};
 use maillage::coverage::Outcome;
+use maillage::coverage::read_coverage_from;
 use maillage::coverage::schema::COVERAGE_COLUMNS;
-use maillage::read::read_coverage_from;
 use maillage::write::Features;
 use maillage::{Coverage, Rule, Service, ServiceNetwork, TerritoryKind, Zone};
 

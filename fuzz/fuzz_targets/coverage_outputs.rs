@@ -3,7 +3,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok((outcomes, report)) = maillage::read::read_coverage_from("fuzz.out", data) {
+    if let Ok((outcomes, report)) = maillage::coverage::read_coverage_from("fuzz.out", data) {
         assert_eq!(report.kept, outcomes.len());
         assert_eq!(report.read, report.kept + report.skipped_total());
     }

@@ -10,7 +10,7 @@ fuzz_target!(init: {
     // A panic that escapes maillage still aborts the run.
     let _ = std::panic::take_hook();
 }, |data: &[u8]| {
-    if let Ok((roads, _)) = maillage::read::read_roads_from("fuzz.osm.pbf", data, &SpeedTable::default()) {
+    if let Ok((roads, _)) = maillage::travel::read_roads_from("fuzz.osm.pbf", data, &SpeedTable::default()) {
         if let Some(origin) = roads.node(0) {
             let times = RoadTravelTime::to_destinations(&roads, [origin], 20.0, 1000.0);
             let _ = times.minutes_from(origin);

@@ -164,7 +164,7 @@ impl AccessOptions {
         let roads = match &self.roads {
             Some(path) => {
                 let (roads, report) =
-                    crate::read::read_roads(path, &crate::travel::SpeedTable::default())?;
+                    crate::travel::read_roads(path, &crate::travel::SpeedTable::default())?;
                 observer.loaded(std::slice::from_ref(&report));
                 reports.push(report);
                 Some(roads)

@@ -227,14 +227,14 @@ fn compare_runs(
 /// give something), with the territories' geometry from `coverage.geojson`
 /// or `gaps.geojson` when present (a `gaps.geojson` may be empty: no gap).
 fn read_run(dir: &Path, reports: &mut Vec<LoadReport>) -> Result<(Vec<Outcome>, Vec<Outcome>)> {
-    let (outcomes, report) = read::read_coverage(dir.join("coverage.csv"))?;
+    let (outcomes, report) = crate::coverage::read_coverage(dir.join("coverage.csv"))?;
     require_some(&report)?;
     reports.push(report);
     let mut shapes = Vec::new();
     for name in ["coverage.geojson", "gaps.geojson"] {
         let path = dir.join(name);
         if path.is_file() {
-            let (o, report) = read::read_coverage(&path)?;
+            let (o, report) = crate::coverage::read_coverage(&path)?;
             reports.push(report);
             shapes = o;
             break;

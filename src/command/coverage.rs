@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use super::out::Output;
 use super::{CommuneFile, Observer, Sites, step, territory_fields};
 use crate::coverage::{Coverage, Outcome, Rule, Summary};
-use crate::crs::Crs;
 use crate::error::{Error, Result};
+use crate::geom::crs::Crs;
 use crate::map::{InteractiveReport, Table, View};
 use crate::model::{Service, TerritoryKind};
 use crate::network::ServiceNetwork;
@@ -62,7 +62,7 @@ pub struct CoverageOptions {
     /// Services measured. Empty (the default): postal.
     pub services: Vec<Service>,
     /// Served within this many metres, for every kind. Default `None`: the
-    /// per-kind rules of [`Rules::default`](crate::Rules::default).
+    /// per-kind rules of [`Rules::default`](crate::coverage::Rules::default).
     pub radius_m: Option<f64>,
     /// Served only by a point inside (wins over `radius_m`). Default `false`.
     pub inside: bool,

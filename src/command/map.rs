@@ -39,13 +39,13 @@ pub struct CoverageRun {
 /// Reads back the coverage folder `dir`: `coverage.csv`, and the
 /// territories' geometry from `coverage.geojson` or `gaps.geojson` when present.
 pub fn read_run(dir: &Path) -> Result<CoverageRun> {
-    let (outcomes, report) = read::read_coverage(dir.join("coverage.csv"))?;
+    let (outcomes, report) = crate::coverage::read_coverage(dir.join("coverage.csv"))?;
     let mut reports = vec![report];
     let mut shapes = Vec::new();
     for name in ["coverage.geojson", "gaps.geojson"] {
         let path = dir.join(name);
         if path.is_file() {
-            let (o, report) = read::read_coverage(&path)?;
+            let (o, report) = crate::coverage::read_coverage(&path)?;
             reports.push(report);
             shapes = o;
             break;
@@ -113,7 +113,7 @@ impl MapOptions {
             .chain(self.territories.iter().map(PathBuf::as_path))
             .chain(self.points.as_deref());
         let mut stage = self.out.file("map", inputs)?;
-        let (outcomes, report) = read::read_coverage(&source)?;
+        let (outcomes, report) = crate::coverage::read_coverage(&source)?;
         observer.loaded(std::slice::from_ref(&report));
         let mut reports = vec![report];
         let mut outlines = Vec::new();

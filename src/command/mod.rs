@@ -37,8 +37,8 @@ pub mod plan;
 use std::path::{Path, PathBuf};
 
 use crate::coverage::{Rule, Rules};
-use crate::crs::Crs;
 use crate::error::Result;
+use crate::geom::crs::Crs;
 use crate::load::Sources;
 use crate::model::{Service, TerritoryKind};
 use crate::read::{CommuneSources, FieldMap};

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::access::{Combine, LAW_MAX_SHARE_BEYOND};
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::load::{Inputs, PopulationSpec, Sources};
 use crate::model::{Service, TerritoryKind};
 use crate::network::ServiceNetwork;
@@ -18,8 +18,10 @@ use crate::plan::{
     PlannedSite, Reach, Weight, candidates,
 };
 use crate::read::text::CsvTable;
-use crate::report::{LoadReport, SkipReason};
-use crate::{Rule, Rules};
+use crate::report::LoadReport;
+use crate::skip::Location;
+use crate::skip::SkipReason;
+use crate::{coverage::Rule, coverage::Rules};
 
 /// What the plan aims at.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -18,11 +18,13 @@
 //! ```
 
 mod outcome;
+mod read;
 mod report;
 mod rule;
 pub mod schema;
 
 pub use outcome::{NearestPoint, Outcome};
+pub use read::{read_coverage, read_coverage_from};
 pub use report::{CoverageReport, CoverageRow, Nearest, Record, Status, Summary};
 pub use rule::{Rule, Rules};
 

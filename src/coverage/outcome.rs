@@ -1,11 +1,11 @@
 //! Owned results: one territory × service outcome as the outputs hold it,
-//! for results read back from files ([`read_coverage`](crate::read::read_coverage))
+//! for results read back from files ([`read_coverage`](crate::coverage::read_coverage))
 //! and compared across runs.
 
 use geo_types::MultiPolygon;
 
 use super::{Record, Rule};
-use crate::crs::Zone;
+use crate::geom::crs::Zone;
 use crate::model::{Service, TerritoryKind};
 
 /// The nearest point of an outcome, as written in the outputs.

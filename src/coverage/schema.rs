@@ -1,6 +1,6 @@
 //! The one schema of the coverage outputs: CSV columns, GeoJSON properties
 //! and DataFrame columns are all generated from [`COVERAGE_COLUMNS`], and
-//! [`read_coverage`](crate::read::read_coverage) reads them back by the same
+//! [`read_coverage`](crate::coverage::read_coverage) reads them back by the same
 //! names, so they cannot drift apart (a test checks that every writer agrees).
 
 use std::borrow::Cow;

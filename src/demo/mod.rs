@@ -34,15 +34,15 @@ pub const DEFAULT_SEED: u64 = 2026;
 #[derive(Debug, Clone)]
 pub struct Demo {
     /// Points de contact and partners, indexed.
-    pub network: crate::ServiceNetwork,
+    pub network: crate::network::ServiceNetwork,
     /// The 69 communes, with population and density class.
-    pub communes: Vec<crate::Territory>,
+    pub communes: Vec<crate::model::Territory>,
     /// The 4 QPV.
-    pub qpv: Vec<crate::Territory>,
+    pub qpv: Vec<crate::model::Territory>,
     /// The département outline.
-    pub departement: Vec<crate::Territory>,
+    pub departement: Vec<crate::model::Territory>,
     /// What each file gave.
-    pub reports: Vec<crate::LoadReport>,
+    pub reports: Vec<crate::report::LoadReport>,
 }
 
 /// Loads the demo territory from `dir` (the files `DemoFiles::write` writes).
@@ -68,7 +68,7 @@ pub fn load(dir: impl AsRef<Path>) -> Result<Demo> {
     let mut reports = inputs.reports;
     reports.push(report);
     Ok(Demo {
-        network: crate::ServiceNetwork::new(inputs.points),
+        network: crate::network::ServiceNetwork::new(inputs.points),
         communes: inputs.communes,
         qpv: inputs.territories,
         departement,

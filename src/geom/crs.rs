@@ -146,7 +146,7 @@ impl fmt::Display for Zone {
 ///
 /// maillage measures in each zone's official CRS; inputs may come in any of
 /// these, read from the file (GeoJSON `crs`, Shapefile `.prj`) or given by
-/// the user ([`FieldMap::crs`](crate::FieldMap::crs), `--crs EPSG:<code>`),
+/// the user ([`FieldMap::crs`](crate::read::FieldMap::crs), `--crs EPSG:<code>`),
 /// and are taken to WGS84 lon/lat first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Crs {

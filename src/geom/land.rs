@@ -24,7 +24,7 @@ use std::sync::OnceLock;
 use geo_types::{Coord, Line, MultiPolygon, Point};
 use rstar::{AABB, RTree};
 
-use crate::crs::Zone;
+use crate::geom::crs::Zone;
 
 /// The outline, as written by `tools/outline/make_outline.py`.
 const OUTLINE: &str = include_str!("../../data/outline/france_land.geojson");

@@ -1,12 +1,12 @@
 //! Placing WGS84 input in its zone: the checks every point and polygon goes
 //! through before maillage measures anything, shared by the readers and by
-//! the public constructors ([`ServicePoint::at_lonlat`](crate::ServicePoint::at_lonlat),
-//! [`Territory::from_lonlat`](crate::Territory::from_lonlat)).
+//! the public constructors ([`ServicePoint::at_lonlat`](crate::model::ServicePoint::at_lonlat),
+//! [`Territory::from_lonlat`](crate::model::Territory::from_lonlat)).
 //!
 //! A coordinate must be finite, in the lon/lat range, not projected metres,
 //! and inside one of the supported zones; a polygon must have all its
 //! vertices in one zone. The result is projected to the zone's CRS, and an
-//! invalid polygon is repaired ([`repair`](crate::repair)).
+//! invalid polygon is repaired ([`repair`](crate::geom::repair)).
 
 use geo::{BoundingRect, CoordsIter};
 #[cfg(test)]
@@ -15,10 +15,10 @@ use geo_types::{Coord, MultiPolygon};
 
 use crate::geom::valid::is_valid;
 
-use crate::crs::{Crs, Projector, Zone, looks_projected};
+use crate::geom::crs::{Crs, Projector, Zone, looks_projected};
+use crate::geom::land::{any_on_land, is_on_land};
 use crate::key::parse_number;
-use crate::land::{any_on_land, is_on_land};
-use crate::report::SkipReason;
+use crate::skip::SkipReason;
 
 /// Why a geometry could not be used, with a detail for the report.
 pub(crate) type Problem = (SkipReason, String);
@@ -39,7 +39,7 @@ pub(crate) struct Placed {
 pub(crate) enum Repair {
     /// Valid as read.
     None,
-    /// Invalid parts were repaired ([`repair`](crate::repair)).
+    /// Invalid parts were repaired ([`repair`](crate::geom::repair)).
     Repaired,
     /// An invalid part could not be repaired and is kept as read.
     Failed,
@@ -189,7 +189,7 @@ fn zone_of_vertices(mp: &MultiPolygon<f64>) -> Result<Zone, Problem> {
 ///
 /// Each part is checked on its own: parts of a multipolygon that merely
 /// touch (merged communes) are not a defect worth repairing. An invalid
-/// part is replaced by its even-odd polygons ([`repair`](crate::repair::repair)); a part whose repair
+/// part is replaced by its even-odd polygons ([`repair`](crate::geom::repair::repair)); a part whose repair
 /// comes out empty is kept as read ([`Repair::Failed`]), since distances
 /// and point tests still work on it.
 pub(crate) fn place_multipolygon(mut mp: MultiPolygon<f64>) -> Result<PlacedPolygon, Problem> {
@@ -259,7 +259,7 @@ pub(crate) fn place_in(mp: MultiPolygon<f64>, crs: Crs) -> Result<PlacedPolygon,
     Ok(repaired(mp, zone))
 }
 
-/// The multipolygon with its invalid parts repaired ([`repair`](crate::repair)), and
+/// The multipolygon with its invalid parts repaired ([`repair`](crate::geom::repair)), and
 /// what that did.
 fn repaired(mut mp: MultiPolygon<f64>, zone: Zone) -> PlacedPolygon {
     let mut repair = Repair::None;
@@ -271,7 +271,7 @@ fn repaired(mut mp: MultiPolygon<f64>, zone: Zone) -> PlacedPolygon {
                 parts.push(p);
                 continue;
             }
-            match crate::repair::repair(std::slice::from_ref(&p)) {
+            match crate::geom::repair::repair(std::slice::from_ref(&p)) {
                 Some(fixed) => parts.extend(fixed.0),
                 None => {
                     repair = Repair::Failed;

@@ -386,7 +386,7 @@ impl HtmlReport {
     }
 
     /// Writes the page to `path`, creating its folder.
-    pub fn write(&self, path: impl AsRef<std::path::Path>) -> crate::Result<()> {
+    pub fn write(&self, path: impl AsRef<std::path::Path>) -> crate::error::Result<()> {
         crate::outfile::write_bytes(path.as_ref(), self.0.as_bytes())
     }
 }

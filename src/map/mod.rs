@@ -50,8 +50,8 @@ use geo_types::{Coord, MultiPolygon};
 
 use crate::compare::Comparison;
 use crate::coverage::{CoverageReport, Outcome};
-use crate::crs::Zone;
 use crate::error::{Error, Result};
+use crate::geom::crs::Zone;
 use crate::model::{PointKind, Service, ServicePoint, Territory};
 use crate::plan::demand::Shapes;
 use crate::plan::{Demand, PlanReport};
@@ -193,7 +193,7 @@ impl<'a> GapMap<'a> {
     }
 
     /// The map of one service of results read back from files
-    /// ([`read_coverage`](crate::read::read_coverage)); results without
+    /// ([`read_coverage`](crate::coverage::read_coverage)); results without
     /// geometry (read from CSV) are left out. With `service` `None`, the
     /// service of the first result. Fails when no result of the service has
     /// a geometry: an empty map is never drawn.

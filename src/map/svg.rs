@@ -280,7 +280,7 @@ fn areas(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
 /// A layer of stroked shapes (outlines, buffers), one path per frame.
 fn stroked<'g>(
     open: &str,
-    shapes: impl Iterator<Item = (crate::crs::Zone, &'g MultiPolygon<f64>)> + Clone,
+    shapes: impl Iterator<Item = (crate::geom::crs::Zone, &'g MultiPolygon<f64>)> + Clone,
     frames: &[Frame],
     s: &mut String,
 ) {

@@ -4,8 +4,8 @@ use geo::BoundingRect;
 use geo_types::{Coord, Rect};
 
 use super::Area;
-use crate::crs::{Projector, Zone};
 use crate::error::{Error, Result};
+use crate::geom::crs::{Projector, Zone};
 use crate::model::Territory;
 
 /// A box page is never taller or wider than this many times its other side:

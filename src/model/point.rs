@@ -5,7 +5,7 @@ use std::fmt;
 use geo_types::Coord;
 
 use super::service::{Service, ServiceSet};
-use crate::crs::Zone;
+use crate::geom::crs::Zone;
 
 /// What kind of site a point is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -133,7 +133,7 @@ pub struct ServicePoint {
 impl ServicePoint {
     /// A point at a WGS84 lon/lat, with the readers' checks: finite, in the
     /// lon/lat range, not projected metres, inside a supported zone and on
-    /// French land ([`crate::land`]; it is then projected to the zone's CRS). It offers no service and is of kind
+    /// French land ([`crate::geom::land`]; it is then projected to the zone's CRS). It offers no service and is of kind
     /// [`PointKind::Other`] until set with the `with_` methods.
     ///
     /// ```
@@ -146,10 +146,14 @@ impl ServicePoint {
     /// assert!(ServicePoint::at_lonlat("london", -0.1276, 51.5072).is_err());
     /// # Ok::<(), maillage::Error>(())
     /// ```
-    pub fn at_lonlat(id: impl Into<String>, lon: f64, lat: f64) -> crate::Result<ServicePoint> {
+    pub fn at_lonlat(
+        id: impl Into<String>,
+        lon: f64,
+        lat: f64,
+    ) -> crate::error::Result<ServicePoint> {
         let id = id.into();
-        let placed = crate::place::place_lonlat(lon, lat).map_err(|(reason, detail)| {
-            crate::Error::Geometry {
+        let placed = crate::geom::place::place_lonlat(lon, lat).map_err(|(reason, detail)| {
+            crate::error::Error::Geometry {
                 id: id.clone(),
                 reason,
                 detail,

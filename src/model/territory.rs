@@ -5,7 +5,7 @@ use std::fmt;
 
 use geo_types::MultiPolygon;
 
-use crate::crs::Zone;
+use crate::geom::crs::Zone;
 
 /// What kind of territory this is. Each kind has its own default coverage rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -57,13 +57,13 @@ impl fmt::Display for TerritoryKind {
 }
 
 impl std::str::FromStr for TerritoryKind {
-    type Err = crate::Error;
-    fn from_str(s: &str) -> crate::Result<Self> {
+    type Err = crate::error::Error;
+    fn from_str(s: &str) -> crate::error::Result<Self> {
         TerritoryKind::ALL
             .into_iter()
             .find(|k| k.as_str() == crate::key::normalize_key(s))
             .ok_or_else(|| {
-                crate::Error::invalid(
+                crate::error::Error::invalid(
                     "territory kind",
                     format!("{s:?} is not one of qpv, commune, rural_zone, departement, custom"),
                 )
@@ -244,11 +244,11 @@ impl Territory {
         name: impl Into<String>,
         kind: TerritoryKind,
         lonlat: impl Into<MultiPolygon<f64>>,
-    ) -> crate::Result<Territory> {
+    ) -> crate::error::Result<Territory> {
         let id = id.into();
         let placed =
-            crate::place::place_multipolygon(lonlat.into()).map_err(|(reason, detail)| {
-                crate::Error::Geometry {
+            crate::geom::place::place_multipolygon(lonlat.into()).map_err(|(reason, detail)| {
+                crate::error::Error::Geometry {
                     id: id.clone(),
                     reason,
                     detail,

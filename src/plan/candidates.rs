@@ -6,13 +6,15 @@ use std::str::FromStr;
 use geo::InteriorPoint;
 use geo_types::Coord;
 
-use crate::crs::{Projector, Zone};
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
+use crate::geom::crs::{Projector, Zone};
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet, Territory};
 use crate::network::ServiceNetwork;
 use crate::read::PointSink;
 use crate::read::text::CsvTable;
-use crate::report::{LoadReport, SkipReason};
+use crate::report::LoadReport;
+use crate::skip::Location;
+use crate::skip::SkipReason;
 
 /// A place a plan may choose.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,14 +132,14 @@ pub fn of_sites(sites: &[ServicePoint], service: Service) -> Vec<Candidate> {
 /// measured where the file will put it, so that a tie at the threshold
 /// (a cell exactly 5,000 m away) is decided the same way by the plan and by
 /// `access` or `coverage` run on the written sites. `None` when the place
-/// is off French land ([`crate::land`]).
+/// is off French land ([`crate::geom::land`]).
 fn writable(
     projector: &Projector,
     zone: Zone,
     xy: Coord<f64>,
 ) -> Result<Option<(Coord<f64>, Coord<f64>)>> {
     let lonlat = projector.unproject(zone, xy.x, xy.y)?;
-    match crate::place::place_lonlat(lonlat.x, lonlat.y) {
+    match crate::geom::place::place_lonlat(lonlat.x, lonlat.y) {
         Ok(p) if p.zone == zone => Ok(Some((p.xy, p.lonlat))),
         _ => Ok(None),
     }
@@ -279,8 +281,10 @@ pub fn of_csv(path: &std::path::Path, service: Service) -> Result<(Vec<Candidate
         sink.report.read += 1;
         let loc = Location::Line(line);
         let id = table.field(&record, c_id).into_owned();
-        let placed =
-            crate::place::place_text(&table.field(&record, c_lon), &table.field(&record, c_lat));
+        let placed = crate::geom::place::place_text(
+            &table.field(&record, c_lon),
+            &table.field(&record, c_lat),
+        );
         let Some(placed) = sink.accept(loc, &id, placed) else {
             continue;
         };

@@ -5,8 +5,8 @@ use geo::BoundingRect;
 use geo_types::{Coord, MultiPolygon, Rect};
 
 use crate::access::Combine;
-use crate::crs::Zone;
 use crate::error::{Error, Result};
+use crate::geom::crs::Zone;
 use crate::model::Territory;
 use crate::population::{PopulationModel, PopulationUnit};
 use crate::travel::CrowFlies;

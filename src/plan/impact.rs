@@ -18,7 +18,7 @@ pub struct ClosureImpact {
     /// Its name.
     pub name: String,
     /// Its kind.
-    pub kind: crate::PointKind,
+    pub kind: crate::model::PointKind,
     /// Its département (from its commune code), when known.
     pub departement: Option<String>,
     /// Demand weight that only this site reaches: it would fall beyond.
@@ -183,7 +183,7 @@ pub fn closure_impact(
 pub fn write_impact_csv(
     rows: &[ClosureImpact],
     path: impl AsRef<std::path::Path>,
-) -> crate::Result<()> {
+) -> crate::error::Result<()> {
     use crate::error::Error;
     let share = |v: Option<f64>| v.map(|s| format!("{s:.6}")).unwrap_or_default();
     crate::outfile::write_file(path.as_ref(), |file| {

@@ -152,7 +152,7 @@ impl PlanReport {
 
 /// Writes `plan.json`.
 pub fn write_plan_json(json: &Value, path: impl AsRef<Path>) -> Result<()> {
-    crate::write::write_json(path, json)
+    crate::outfile::write_json(path.as_ref(), json)
 }
 
 /// Writes planned sites (e.g. those of several compliance plans) as `sites.csv`.

@@ -9,7 +9,7 @@ use rstar::primitives::GeomWithData;
 use rstar::{AABB, RTree};
 
 use super::{Candidate, Demand};
-use crate::crs::Zone;
+use crate::geom::crs::Zone;
 use crate::model::Service;
 use crate::network::ServiceNetwork;
 

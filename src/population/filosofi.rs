@@ -5,12 +5,14 @@ use std::path::Path;
 use geo_types::Coord;
 
 use super::PopulationUnit;
-use crate::crs::{Projector, Zone};
-use crate::error::{Location, Result};
+use crate::error::Result;
+use crate::geom::crs::{Projector, Zone};
 use crate::locate::TerritoryIndex;
 use crate::model::Territory;
 use crate::read::text::{CsvTable, parse_number};
-use crate::report::{LoadReport, SkipReason};
+use crate::report::LoadReport;
+use crate::skip::Location;
+use crate::skip::SkipReason;
 
 /// A parsed cell id: CRS EPSG code, resolution and lower-left corner.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -13,7 +13,7 @@
 //!   ⌊(k+1)·P/n⌋ − ⌊k·P/n⌋). A commune too small to contain a cell centre
 //!   gets one unit at an interior point: no population ever vanishes.
 //! - [`PopulationModel::Units`]: units the caller supplies, e.g. the INSEE
-//!   Filosofi 200 m cells read by [`read_filosofi`](crate::read::read_filosofi).
+//!   Filosofi 200 m cells read by [`read_filosofi`].
 //!
 //! Grid cells are generated commune by commune and never stored for the
 //! whole country, so memory stays flat.
@@ -21,7 +21,9 @@
 use geo::{BoundingRect, Centroid, InteriorPoint};
 use geo_types::{Coord, MultiPolygon};
 
-pub(crate) mod filosofi;
+mod filosofi;
+
+pub use filosofi::{read_filosofi, read_filosofi_from};
 
 use crate::error::{Error, Result};
 use crate::model::Territory;

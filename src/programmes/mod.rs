@@ -50,8 +50,8 @@ use std::path::PathBuf;
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use crate::crs::Zone;
 use crate::error::Result;
+use crate::geom::crs::Zone;
 use crate::model::{Evidence, PointKind, Service, ServicePoint};
 use crate::read::{Assignment, Lieu, LieuxOptions, PartnerSchema};
 use crate::report::LoadReport;
@@ -470,6 +470,17 @@ impl ProgrammeFiles {
         self
     }
 
+    /// The derivation over the files of a territory (an extract or the
+    /// official national files): the points de contact, the lieux (when the
+    /// folder has them) and the France Services sites as partners.
+    pub fn of_territory(files: &crate::load::TerritoryFiles) -> Self {
+        let mut derivation = ProgrammeFiles::new().points(&files.points);
+        if let Some(lieux) = &files.lieux {
+            derivation = derivation.partners(lieux);
+        }
+        derivation.partners(&files.france_services)
+    }
+
     /// Reads every file and derives the hosts; the report keeps every
     /// file's load report.
     pub fn run(&self) -> Result<ProgrammesReport> {
@@ -490,9 +501,11 @@ impl ProgrammeFiles {
         }
         let (mut lieux, mut partners) = (Vec::new(), Vec::new());
         for path in &self.partners {
-            let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+            let file = std::fs::File::open(path).map_err(|e| crate::error::Error::io(path, e))?;
             let mut head = std::io::BufReader::new(file);
-            let bytes = head.fill_buf().map_err(|e| crate::Error::io(path, e))?;
+            let bytes = head
+                .fill_buf()
+                .map_err(|e| crate::error::Error::io(path, e))?;
             let schema = crate::read::partner_schema(bytes);
             if schema == Some(PartnerSchema::LieuxMediationNumerique) {
                 let (l, r) = crate::read::read_lieux(path, &options)?;

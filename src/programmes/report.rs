@@ -9,8 +9,8 @@ use std::path::Path;
 use super::PROGRAMME_SERVICES;
 use super::rules::{Pattern, ProgrammeRules};
 use crate::error::{Error, Result};
-use crate::network::ServiceNetwork;
 use crate::model::{Evidence, PointKind, Service, ServiceEvidence, ServicePoint, Strength};
+use crate::network::ServiceNetwork;
 use crate::read::{Assignment, apply_assignments};
 use crate::report::LoadReport;
 

@@ -6,8 +6,9 @@ use std::path::Path;
 
 use regex::Regex;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::model::PointKind;
+use crate::skip::Location;
 
 /// The rules shipped in the crate (`src/programmes/rules.txt`), with the
 /// documentation of every key.

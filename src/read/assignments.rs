@@ -8,10 +8,12 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use crate::error::{Location, Result};
+use crate::error::Result;
 use crate::model::{Service, ServicePoint};
 use crate::read::text::CsvTable;
-use crate::report::{LoadReport, SkipReason};
+use crate::report::LoadReport;
+use crate::skip::Location;
+use crate::skip::SkipReason;
 
 /// One row of an assignments file: site `site_id` offers `service`.
 #[derive(Debug, Clone, PartialEq, Eq)]

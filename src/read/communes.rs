@@ -5,14 +5,16 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::crs::Crs;
-use crate::error::{Location, Result};
+use crate::error::Result;
+use crate::geom::crs::Crs;
 use crate::key::departement_of;
 use crate::model::{DensityClass, FrrClass, Territory, TerritoryKind};
 use crate::read::fields::{FieldMap, parse_population};
 use crate::read::read_keyed;
 use crate::read::text::CsvTable;
-use crate::report::{LoadReport, Note, SkipReason};
+use crate::report::{LoadReport, Note};
+use crate::skip::Location;
+use crate::skip::SkipReason;
 
 /// The files that make up the commune layer.
 #[derive(Debug, Clone, PartialEq)]

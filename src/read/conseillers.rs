@@ -3,12 +3,13 @@
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use crate::error::{Location, Result};
+use crate::error::Result;
+use crate::geom::place::place_repairing_swap;
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
-use crate::place::place_repairing_swap;
 use crate::read::PointSink;
 use crate::read::geojson::{for_each_feature_in, point_of, property_text};
 use crate::report::{LoadReport, Note};
+use crate::skip::Location;
 
 /// Prefix given to conseiller numérique structure ids.
 pub const CONSEILLER_NUMERIQUE_ID_PREFIX: &str = "cn:";
@@ -55,9 +56,9 @@ fn conseillers_in(
                 .unwrap_or_default();
             let placed = point_of(&f.geometry)
                 .and_then(|c| match f.crs {
-                    Some(crs) => crate::Projector::shared()
+                    Some(crs) => crate::geom::crs::Projector::shared()
                         .and_then(|p| p.to_lonlat(crs, c.x, c.y))
-                        .map_err(|e| (crate::SkipReason::InvalidCoordinates, e.to_string())),
+                        .map_err(|e| (crate::skip::SkipReason::InvalidCoordinates, e.to_string())),
                     None => Ok(c),
                 })
                 .and_then(|c| place_repairing_swap(c.x, c.y));

@@ -8,13 +8,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use crate::crs::Crs;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
+use crate::geom::crs::Crs;
+use crate::geom::place::{PlacedPolygon, Problem};
 use crate::key::{normalize_key, parse_number};
 use crate::model::{Territory, TerritoryKind};
-use crate::place::{PlacedPolygon, Problem};
 use crate::read::geojson::GeometryFixes;
-use crate::report::{LoadReport, Note, SkipReason};
+use crate::report::{LoadReport, Note};
+use crate::skip::Location;
+use crate::skip::SkipReason;
 
 /// Which properties of a territory file hold what.
 ///
@@ -42,7 +44,7 @@ pub struct FieldMap {
     /// The layer to read in a file that holds several (a GeoPackage).
     pub layer: Option<String>,
     /// When true, features that share an id are parts of one territory:
-    /// they are dissolved into it ([`repair::dissolve`](crate::repair::dissolve),
+    /// they are dissolved into it ([`repair::dissolve`](crate::geom::repair::dissolve),
     /// counted in a [`Note::Dissolved`]), its fields taken from the first.
     /// When false (the default), a repeated id is skipped as a duplicate.
     /// Commune polygons of an older vintage keyed by the current code need
@@ -302,7 +304,9 @@ impl<'f> TerritorySink<'f> {
         )> = std::mem::take(&mut self.pending)
             .into_par_iter()
             .map(|r| {
-                let placed = r.geometry.and_then(|mp| crate::place::place_in(mp, r.crs));
+                let placed = r
+                    .geometry
+                    .and_then(|mp| crate::geom::place::place_in(mp, r.crs));
                 (r.location, r.fields, placed)
             })
             .collect();
@@ -440,7 +444,7 @@ impl<'f> TerritorySink<'f> {
                 .par_iter_mut()
                 .enumerate()
                 .filter(|(i, _)| merged.contains_key(i))
-                .for_each(|(_, t)| t.geometry = crate::repair::dissolve(&t.geometry.0));
+                .for_each(|(_, t)| t.geometry = crate::geom::repair::dissolve(&t.geometry.0));
             self.report.note(Note::Dissolved {
                 polygons: self.merged.values().sum(),
                 communes: self.merged.len(),

@@ -3,13 +3,14 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::error::{Location, Result};
+use crate::error::Result;
+use crate::geom::place::place_text;
 use crate::key::normalize_key;
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
-use crate::place::place_text;
 use crate::read::PointSink;
 use crate::read::text::CsvTable;
 use crate::report::{LoadReport, Note};
+use crate::skip::Location;
 
 /// Prefix given to France Services ids so they never collide with La Poste site ids.
 pub const FRANCE_SERVICES_ID_PREFIX: &str = "fs:";

@@ -14,11 +14,12 @@ use geo_types::{Coord, LineString, MultiPolygon, Polygon};
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
-use crate::crs::Crs;
 use crate::error::{Error, Result};
-use crate::place::{Problem, Repair};
+use crate::geom::crs::Crs;
+use crate::geom::place::{Problem, Repair};
 use crate::read::json_scan::{Member, Pos, Scanner, json_error, value_error};
-use crate::report::{Note, SkipReason};
+use crate::report::Note;
+use crate::skip::SkipReason;
 
 /// One feature as read: its 1-based position, properties and raw geometry.
 pub(crate) struct RawFeature {
@@ -578,7 +579,7 @@ impl GeometryFixes {
     }
 
     /// Adds one note per kind of fix to `report`.
-    pub fn add_notes(self, report: &mut crate::LoadReport) {
+    pub fn add_notes(self, report: &mut crate::report::LoadReport) {
         if self.unclosed_rings > 0 {
             report.note(Note::UnclosedRings(self.unclosed_rings));
         }

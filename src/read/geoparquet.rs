@@ -9,10 +9,11 @@ use polars::prelude::*;
 
 use super::fields::{FieldMap, TerritorySink};
 use super::wkb_polygons::multipolygon_of_wkb;
-use crate::crs::Crs;
 use crate::error::{BoxError, Error, Result};
+use crate::geom::crs::Crs;
 use crate::model::Territory;
-use crate::report::{LoadReport, SkipReason};
+use crate::report::LoadReport;
+use crate::skip::SkipReason;
 
 /// True when `head` (the first bytes of a file) is a Parquet file.
 pub(crate) fn is_parquet(head: &[u8]) -> bool {

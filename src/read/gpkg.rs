@@ -17,11 +17,12 @@ use rusqlite::{Connection, OpenFlags};
 
 use super::fields::{FieldMap, TerritorySink};
 use super::wkb_polygons::multipolygon_of_wkb;
-use crate::crs::Crs;
 use crate::error::{BoxError, Error, Result};
+use crate::geom::crs::Crs;
+use crate::geom::place::Problem;
 use crate::model::Territory;
-use crate::place::Problem;
-use crate::report::{LoadReport, SkipReason};
+use crate::report::LoadReport;
+use crate::skip::SkipReason;
 
 /// True when `head` (the first bytes of a file) is an SQLite database.
 pub(crate) fn is_sqlite(head: &[u8]) -> bool {

@@ -14,7 +14,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
+use crate::skip::Location;
 
 /// A position in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -293,7 +294,7 @@ impl<'p, R: Read> Scanner<'p, R> {
         if len > self.max_value {
             return Err(Error::format(
                 self.path,
-                Some(crate::error::Location::Position {
+                Some(crate::skip::Location::Position {
                     line: self.line,
                     column: self.column,
                 }),

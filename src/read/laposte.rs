@@ -4,13 +4,15 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
-use crate::error::{Location, Result};
+use crate::error::Result;
+use crate::geom::place::place_text;
 use crate::key::normalize_key;
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
-use crate::place::place_text;
 use crate::read::PointSink;
 use crate::read::text::CsvTable;
-use crate::report::{LoadReport, Note, SkipReason};
+use crate::report::{LoadReport, Note};
+use crate::skip::Location;
+use crate::skip::SkipReason;
 
 /// Reads a La Poste points de contact CSV.
 ///

@@ -6,13 +6,15 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
+use crate::geom::place::{place_lonlat, place_text};
 use crate::key::{normalize_key, parse_number};
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
-use crate::place::{place_lonlat, place_text};
 use crate::read::PointSink;
 use crate::read::text::CsvTable;
-use crate::report::{LoadReport, Note, SkipReason};
+use crate::report::{LoadReport, Note};
+use crate::skip::Location;
+use crate::skip::SkipReason;
 
 /// Prefix given to lieu ids so they never collide with La Poste site ids.
 pub const LIEUX_ID_PREFIX: &str = "lieu:";

@@ -8,7 +8,6 @@ pub(crate) mod text;
 mod assignments;
 mod communes;
 mod conseillers;
-mod coverage;
 #[cfg(feature = "shapefile")]
 mod dbf;
 mod fields;
@@ -29,13 +28,9 @@ mod wkb_polygons;
 #[cfg(feature = "geoparquet")]
 pub(crate) use wkb_polygons::wkb_of;
 
-pub use crate::population::filosofi::{read_filosofi, read_filosofi_from};
-#[cfg(feature = "osm")]
-pub use crate::travel::osm::{read_roads, read_roads_from};
 pub use assignments::{Assignment, apply_assignments, read_assignments, read_assignments_from};
 pub use communes::{CommuneSources, read_communes, read_communes_from};
 pub use conseillers::{read_conseillers_numeriques, read_conseillers_numeriques_from};
-pub use coverage::{read_coverage, read_coverage_from};
 pub use fields::FieldMap;
 pub use france_services::{read_france_services, read_france_services_from};
 pub use laposte::{read_la_poste, read_la_poste_from};
@@ -53,11 +48,12 @@ pub use territories::{
 
 use std::collections::HashSet;
 
-use crate::crs::Crs;
-use crate::error::Location;
+use crate::geom::crs::Crs;
+use crate::geom::place::{Placed, PlacedPolygon, Problem};
 use crate::model::ServicePoint;
-use crate::place::{Placed, PlacedPolygon, Problem};
-use crate::report::{LoadReport, Note, SkipReason};
+use crate::report::{LoadReport, Note};
+use crate::skip::Location;
+use crate::skip::SkipReason;
 use geojson::{GeometryFixes, RawFeature, multipolygon_of};
 
 /// Bounds on what one input may make maillage read, so that a small
@@ -137,11 +133,15 @@ impl<R: std::io::Read> std::io::Read for Bounded<R> {
 /// Opens an input file, decompressing it on the fly when it is gzip
 /// (`.geojson.gz`, `.csv.gz`: told from its first bytes, not its name), at
 /// most [`InputLimits::decompressed_bytes`] of it.
-pub(crate) fn open_input(path: &std::path::Path) -> crate::Result<Box<dyn std::io::Read + Send>> {
+pub(crate) fn open_input(
+    path: &std::path::Path,
+) -> crate::error::Result<Box<dyn std::io::Read + Send>> {
     use std::io::BufRead;
-    let file = std::fs::File::open(path).map_err(|e| crate::Error::io(path, e))?;
+    let file = std::fs::File::open(path).map_err(|e| crate::error::Error::io(path, e))?;
     let mut buf = std::io::BufReader::new(file);
-    let head = buf.fill_buf().map_err(|e| crate::Error::io(path, e))?;
+    let head = buf
+        .fill_buf()
+        .map_err(|e| crate::error::Error::io(path, e))?;
     Ok(if head.starts_with(&[0x1f, 0x8b]) {
         Box::new(Bounded {
             inner: flate2::read::MultiGzDecoder::new(buf),
@@ -227,16 +227,16 @@ pub(crate) fn resolve_crs(
     what: &str,
     declared: Option<Crs>,
     given: Option<Crs>,
-) -> crate::Result<Crs> {
+) -> crate::error::Result<Crs> {
     match (declared, given) {
-        (Some(d), Some(g)) if d != g => Err(crate::Error::format(
+        (Some(d), Some(g)) if d != g => Err(crate::error::Error::format(
             path,
             None,
             format!("{what} declares {d}, but the CRS was given as {g} (--crs): drop one"),
         )),
         (Some(d), _) => Ok(d),
         (None, Some(g)) => Ok(g),
-        (None, None) => Err(crate::Error::format(
+        (None, None) => Err(crate::error::Error::format(
             path,
             None,
             format!(
@@ -263,7 +263,7 @@ pub(crate) fn place_polygon(
     let crs = feature.crs.or(default_crs).unwrap_or(Crs::LonLat);
     let geometry = std::mem::take(&mut feature.geometry);
     let placed =
-        multipolygon_of(geometry, &mut fixes).and_then(|mp| crate::place::place_in(mp, crs));
+        multipolygon_of(geometry, &mut fixes).and_then(|mp| crate::geom::place::place_in(mp, crs));
     (placed, fixes)
 }
 
@@ -276,7 +276,7 @@ pub(crate) fn read_keyed<V, R: std::io::Read>(
     mut table: text::CsvTable<R>,
     c_code: usize,
     mut row: impl FnMut(&text::CsvTable<R>, &csv::ByteRecord, u64) -> Result<V, Problem>,
-) -> crate::Result<(std::collections::HashMap<String, V>, LoadReport)> {
+) -> crate::error::Result<(std::collections::HashMap<String, V>, LoadReport)> {
     let mut report = LoadReport::new(path.display().to_string());
     let mut rows = std::collections::HashMap::new();
     let mut record = csv::ByteRecord::new();

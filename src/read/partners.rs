@@ -3,15 +3,17 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
-use crate::error::{Location, Result};
+use crate::error::Result;
+use crate::geom::place::place_text;
 use crate::key::normalize_key;
 use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
-use crate::place::place_text;
 use crate::read::text::{CsvTable, decode};
 use crate::read::{PointSink, read_conseillers_numeriques_from, read_france_services_from};
 #[cfg(doc)]
 use crate::read::{read_conseillers_numeriques, read_france_services};
-use crate::report::{LoadReport, SkipReason};
+use crate::report::LoadReport;
+use crate::skip::Location;
+use crate::skip::SkipReason;
 
 /// Reads a partner file, choosing the reader from its content (not its
 /// extension):
@@ -151,9 +153,9 @@ pub fn partner_schema(head: &[u8]) -> Option<PartnerSchema> {
 }
 
 /// The error for a file no partner layout fits: it lists them.
-pub(crate) fn unknown_schema(path: &Path) -> crate::Error {
+pub(crate) fn unknown_schema(path: &Path) -> crate::error::Error {
     let list: Vec<&str> = PartnerSchema::ALL.iter().map(|s| s.describe()).collect();
-    crate::Error::format(
+    crate::error::Error::format(
         path,
         Some(Location::Line(1)),
         format!(
@@ -170,7 +172,9 @@ fn read_detected(
 ) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = Path::new(name);
     let mut reader = BufReader::with_capacity(1 << 16, reader);
-    let head = reader.fill_buf().map_err(|e| crate::Error::io(path, e))?;
+    let head = reader
+        .fill_buf()
+        .map_err(|e| crate::error::Error::io(path, e))?;
     match partner_schema(head) {
         Some(PartnerSchema::ConseillersNumeriques) => {
             read_conseillers_numeriques_from(name, reader)

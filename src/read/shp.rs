@@ -13,11 +13,13 @@ use shapefile::Shape;
 
 use super::dbf::{Dbf, DbfRecord};
 use super::fields::{FieldMap, TerritorySink};
-use crate::crs::{Crs, Zone};
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
+use crate::geom::crs::{Crs, Zone};
+use crate::geom::place::Problem;
 use crate::model::Territory;
-use crate::place::Problem;
-use crate::report::{LoadReport, Note, SkipReason};
+use crate::report::{LoadReport, Note};
+use crate::skip::Location;
+use crate::skip::SkipReason;
 
 /// True when `head` (the first bytes of a file) is a Shapefile's main file.
 pub(crate) fn is_shapefile(head: &[u8]) -> bool {

@@ -8,15 +8,17 @@ use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use crate::crs::Crs;
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
+use crate::geom::crs::Crs;
 use crate::key::normalize_key;
 use crate::model::Territory;
 use crate::read::fields::{FieldMap, TerritorySink, parse_population};
 use crate::read::geojson::{RawFeature, for_each_feature_in, property_text};
 use crate::read::text::CsvTable;
 use crate::read::{place_polygon, read_keyed};
-use crate::report::{LoadReport, Note, SkipReason};
+use crate::report::{LoadReport, Note};
+use crate::skip::Location;
+use crate::skip::SkipReason;
 
 fn first_property(
     props: &serde_json::Map<String, serde_json::Value>,

@@ -15,8 +15,9 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 
 use super::records::{Raw, RecordLines};
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 pub(crate) use crate::key::{normalize_key, parse_number};
+use crate::skip::Location;
 
 const SNIFF_BYTES: usize = 64 * 1024;
 
@@ -299,11 +300,11 @@ impl<R: Read> CsvTable<R> {
 
     /// Counts the malformed rows (as read and skipped) and adds the notes
     /// common to every CSV reader (encoding fallback, no data) to a report.
-    pub fn finish(&self, report: &mut crate::LoadReport) {
+    pub fn finish(&self, report: &mut crate::report::LoadReport) {
         for (line, detail) in &self.malformed {
             report.read += 1;
             report.skip(
-                crate::report::SkipReason::MalformedRow,
+                crate::skip::SkipReason::MalformedRow,
                 Location::Line(*line),
                 None,
                 Some(detail.clone()),

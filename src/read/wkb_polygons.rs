@@ -5,8 +5,8 @@
 use geo_traits::to_geo::ToGeoGeometry;
 use geo_types::{Geometry, MultiPolygon};
 
-use crate::place::Problem;
-use crate::report::SkipReason;
+use crate::geom::place::Problem;
+use crate::skip::SkipReason;
 
 /// A Polygon or MultiPolygon (or a GeometryCollection of them) read from
 /// WKB; anything else is a counted skip with its reason.

@@ -9,14 +9,16 @@
 //!   data is given. Outputs always say which model produced the times.
 
 #[cfg(feature = "osm")]
-pub(crate) mod osm;
+mod osm;
 mod roads;
 
+#[cfg(feature = "osm")]
+pub use osm::{read_roads, read_roads_from};
 pub use roads::{RoadNetwork, RoadTravelTime, SpeedTable};
 
 use geo_types::Coord;
 
-use crate::crs::Zone;
+use crate::geom::crs::Zone;
 use crate::model::Territory;
 
 /// What a travel-time model is asked.
@@ -63,7 +65,7 @@ pub trait TravelTime: Send + Sync {
 /// Crow-flies estimate: `minutes = distance × detour ÷ speed`.
 ///
 /// The speed depends on the origin commune's INSEE 4-level density grid
-/// ([`DensityClass::four_level`](crate::DensityClass::four_level)): the defaults are 25 km/h in dense
+/// ([`DensityClass::four_level`](crate::model::DensityClass::four_level)): the defaults are 25 km/h in dense
 /// communes (1), 40 km/h in intermediate ones (2), 55 km/h in low-density
 /// ones (3), 65 km/h in very-low-density ones (4), 45 km/h when unknown, with
 /// a detour factor of 1.3 (road distance over straight-line distance, a

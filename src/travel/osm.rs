@@ -8,8 +8,8 @@ use geo_types::Coord;
 use osmpbf::{Element, ElementReader};
 
 use super::{RoadNetwork, SpeedTable};
-use crate::crs::{Projector, Zone};
 use crate::error::{Error, Result};
+use crate::geom::crs::{Projector, Zone};
 use crate::report::{LoadReport, Note};
 
 struct CarWay {

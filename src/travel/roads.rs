@@ -8,7 +8,7 @@ use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
 use super::{Travel, TravelQuery, TravelTime};
-use crate::crs::Zone;
+use crate::geom::crs::Zone;
 use crate::model::Service;
 use crate::network::ServiceNetwork;
 

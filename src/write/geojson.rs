@@ -11,8 +11,8 @@ use serde_json::{Map, Value, json};
 
 use crate::coverage::schema::{COVERAGE_COLUMNS, RANK, cells};
 use crate::coverage::{CoverageReport, Record};
-use crate::crs::Projector;
 use crate::error::{Error, Result};
+use crate::geom::crs::Projector;
 use crate::model::Territory;
 
 /// Which results [`CoverageReport::write_geojson`] writes.
@@ -61,7 +61,7 @@ pub(crate) fn lonlat_geometry(
     // what is written is repaired again so that GIS tools accept it (the
     // rounded vertices are kept as they are; only crossings are added).
     if !crate::geom::valid::multipolygon_is_valid(&geometry)
-        && let Some(fixed) = crate::repair::repair(&geometry.0)
+        && let Some(fixed) = crate::geom::repair::repair(&geometry.0)
     {
         geometry = fixed;
     }

@@ -1,5 +1,5 @@
 //! Writers: one module per output format. Each adds methods to
-//! [`CoverageReport`](crate::CoverageReport); the columns of every format
+//! [`CoverageReport`](crate::coverage::CoverageReport); the columns of every format
 //! come from one [schema](crate::coverage::schema).
 
 mod csv;
@@ -11,13 +11,10 @@ pub use geojson::Features;
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Writes a JSON document, pretty-printed, to `path` (created with its
 /// folder, written to a temporary file then renamed, like every output).
 pub fn write_json(path: impl AsRef<Path>, value: &serde_json::Value) -> Result<()> {
-    let path = path.as_ref();
-    crate::outfile::write_file(path, |file| {
-        serde_json::to_writer_pretty(file, value).map_err(|e| Error::encode("JSON", e))
-    })
+    crate::outfile::write_json(path.as_ref(), value)
 }

@@ -95,8 +95,8 @@ mod geoparquet {
     use crate::access::AccessReport;
     use crate::coverage::schema::RANK;
     use crate::coverage::{CoverageReport, Record};
-    use crate::crs::Projector;
     use crate::error::{Error, Result};
+    use crate::geom::crs::Projector;
     use crate::plan::PlanReport;
     use crate::read::wkb_of;
     use crate::write::Features;

@@ -9,18 +9,20 @@ use std::path::Path;
 
 use crate::coverage::schema::rule_name;
 use crate::coverage::{NearestPoint, Outcome, Rule};
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Result};
 use crate::key::parse_number;
 use crate::model::{Service, TerritoryKind};
 use crate::read::geojson::{GeometryFixes, RawFeature, for_each_feature_in, property_text};
 use crate::read::place_polygon;
 use crate::read::text::CsvTable;
-use crate::report::{LoadReport, SkipReason};
+use crate::report::LoadReport;
+use crate::skip::Location;
+use crate::skip::SkipReason;
 
 /// Reads coverage results written by maillage: a CSV
-/// ([`write_csv`](crate::CoverageReport::write_csv),
-/// [`write_gaps_csv`](crate::CoverageReport::write_gaps_csv)) or a GeoJSON
-/// ([`write_geojson`](crate::CoverageReport::write_geojson)), told apart by
+/// ([`write_csv`](crate::coverage::CoverageReport::write_csv),
+/// [`write_gaps_csv`](crate::coverage::CoverageReport::write_gaps_csv)) or a GeoJSON
+/// ([`write_geojson`](crate::coverage::CoverageReport::write_geojson)), told apart by
 /// their content. From GeoJSON the territories' geometry comes back too
 /// (projected to their zone's CRS). Rows that cannot be read (no territory
 /// id, unknown service or kind, unreadable numbers) are skipped and counted.
@@ -31,7 +33,7 @@ use crate::report::{LoadReport, SkipReason};
 /// [`SkipReason::DuplicateId`] naming the row kept, the first.
 pub fn read_coverage(path: impl AsRef<Path>) -> Result<(Vec<Outcome>, LoadReport)> {
     let path = path.as_ref();
-    let file = super::open_input(path)?;
+    let file = crate::read::open_input(path)?;
     read_coverage_from(&path.display().to_string(), file)
 }
 
