@@ -22,8 +22,8 @@ use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::{Browser, LaunchOptions, Tab};
 
-/// 119 communes and 71 QPV of the Bouches-du-Rhône extract.
-const TERRITORIES: u64 = 190;
+/// 268 rural communes and 24 QPV of the Loire extract.
+const TERRITORIES: u64 = 292;
 
 fn chromium() -> PathBuf {
     if let Some(p) = std::env::var_os("MAILLAGE_CHROMIUM") {
@@ -60,7 +60,7 @@ fn example(name: &str) -> PathBuf {
 /// Runs the main job in a fresh folder; returns the folder and its report.
 fn main_job() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/bouches-du-rhone");
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/loire");
     let out = Command::new(example("gap_map"))
         .arg(&data)
         .current_dir(dir.path())
@@ -222,7 +222,7 @@ fn the_main_jobs_report_works_in_a_real_browser() {
             &tab,
             "document.querySelectorAll('svg [data-layer=\"QPV\"]').length"
         ),
-        71
+        24
     );
 
     // The map renders.
@@ -232,7 +232,7 @@ fn the_main_jobs_report_works_in_a_real_browser() {
     png_is_not_blank(&png);
 
     // Hover: the tooltip shows the territory's row.
-    let (id, x, y) = clickable(&tab, "communes");
+    let (id, x, y) = clickable(&tab, "rural communes");
     tab.move_mouse_to_point(headless_chrome::browser::tab::point::Point { x, y })
         .expect("hover");
     let tip = eval(&tab, "document.getElementById('tip').textContent");
@@ -260,34 +260,43 @@ fn the_main_jobs_report_works_in_a_real_browser() {
         1
     );
 
-    // The service switch recolours: conseillers numériques serve far fewer
-    // communes than the postal network (19 of 119, against all 119).
+    // The service switch recolours: digital inclusion serves fewer rural
+    // communes than the postal network (203 of 268, against all 268).
     let served_fill = "#cfe8cf";
     let count_served = format!(
-        "Array.prototype.filter.call(document.querySelectorAll('svg [data-layer=\"communes\"]'), function (e) {{ return e.getAttribute('fill') === '{served_fill}'; }}).length"
+        "Array.prototype.filter.call(document.querySelectorAll('svg [data-layer=\"rural communes\"]'), function (e) {{ return e.getAttribute('fill') === '{served_fill}'; }}).length"
     );
-    assert_eq!(eval(&tab, &count_served), 119);
+    assert_eq!(eval(&tab, &count_served), 268);
     eval(
         &tab,
         "document.querySelector('input[name=service][value=digital_inclusion]').click()",
     );
-    assert_eq!(eval(&tab, &count_served), 19);
+    assert_eq!(eval(&tab, &count_served), 203);
 
     // A table row selects and zooms to its territory.
     let before = eval(
         &tab,
         "document.querySelector('#mapbox svg').getAttribute('viewBox')",
     );
+    // The first gap of the tables: a QPV without mediation within 500 m.
+    let row = eval(
+        &tab,
+        "document.querySelector('tr[data-territory-id]').dataset.territoryId",
+    );
+    let row = row
+        .as_str()
+        .expect("a table row with a territory")
+        .to_owned();
     eval(
         &tab,
-        "document.querySelector('tr[data-territory-id=\"13055\"]').click()",
+        &format!("document.querySelector('tr[data-territory-id=\"{row}\"]').click()"),
     );
     assert_eq!(
         eval(
             &tab,
             "document.getElementById('details').dataset.territoryId"
         ),
-        "13055"
+        row.as_str()
     );
     assert_ne!(
         eval(
@@ -300,14 +309,14 @@ fn the_main_jobs_report_works_in_a_real_browser() {
     // Search by code.
     eval(
         &tab,
-        "(function () { var s = document.getElementById('search'); s.value = '13001'; s.dispatchEvent(new Event('change')); }())",
+        "(function () { var s = document.getElementById('search'); s.value = '42001'; s.dispatchEvent(new Event('change')); }())",
     );
     assert_eq!(
         eval(
             &tab,
             "document.getElementById('details').dataset.territoryId"
         ),
-        "13001"
+        "42001"
     );
 
     let errors = errors.lock().expect("errors");

@@ -350,14 +350,16 @@ mod tests {
             outcome.offering,
             [(Service::Postal, 40), (Service::Mediation, 0)]
         );
-        assert_eq!(outcome.gaps.len(), 2);
-        let mediation = &outcome
-            .gaps
+        // No site offers mediation: "no data", so no mediation gaps are listed.
+        assert_eq!(outcome.gaps.len(), 1);
+        assert!(outcome.gaps.iter().all(|g| g.0 != Service::Mediation));
+        let mediation = outcome
+            .summary
             .iter()
-            .find(|g| g.0 == Service::Mediation)
-            .unwrap()
-            .1;
-        assert_eq!(mediation.len(), 4);
+            .find(|s| s.service == Service::Mediation)
+            .unwrap();
+        assert!(!mediation.has_data);
+        assert_eq!((mediation.served, mediation.unserved), (0, 0));
     }
 
     #[test]
