@@ -74,6 +74,13 @@ pub(crate) fn spreadsheet_safe(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Writes `value` as pretty-printed JSON to `path` (folder created).
+pub(crate) fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
+    write_file(path, |file| {
+        serde_json::to_writer_pretty(file, value).map_err(|e| Error::encode("JSON", e))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::spreadsheet_safe;
@@ -86,11 +93,4 @@ mod tests {
         assert_eq!(spreadsheet_safe("-1.5"), "-1.5");
         assert_eq!(spreadsheet_safe("Saint-Denis"), "Saint-Denis");
     }
-}
-
-/// Writes `value` as pretty-printed JSON to `path` (folder created).
-pub(crate) fn write_json(path: &Path, value: &serde_json::Value) -> Result<()> {
-    write_file(path, |file| {
-        serde_json::to_writer_pretty(file, value).map_err(|e| Error::encode("JSON", e))
-    })
 }

@@ -59,8 +59,8 @@ fn crate_paths(line: &str) -> Vec<String> {
     let mut rest = code;
     while let Some(i) = rest.find("crate::") {
         rest = &rest[i + "crate::".len()..];
-        if rest.starts_with('{') {
-            let group = rest[1..].split('}').next().unwrap_or_default();
+        if let Some(group) = rest.strip_prefix('{') {
+            let group = group.split('}').next().unwrap_or_default();
             for part in group.split(',') {
                 let name: String = part
                     .trim()
