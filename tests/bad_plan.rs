@@ -745,7 +745,7 @@ fn guyane_compliance_plan_reads_back_to_its_figures() {
         weight: None,
         exact_seconds: None,
         geoparquet: false,
-        out: dir.path().join("out"),
+        out: maillage::command::out::Output::new(dir.path().join("out")),
     };
     let run = options.run(&mut |_| {}).unwrap();
     assert_eq!(run.reach_m, 5_000.0, "a commune's default rule");

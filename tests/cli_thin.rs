@@ -498,3 +498,69 @@ fn a_folder_with_a_foreign_file_is_refused_with_the_file_named() {
         ]
     );
 }
+
+/// A plan's files (its map and page among them) do not survive a later
+/// coverage run into the same folder, and a plan into a coverage folder
+/// replaces the coverage files: every command writes through the staged,
+/// manifest-keeping folder.
+#[test]
+fn plan_and_coverage_runs_into_one_folder_do_not_mix() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let d = PathBuf::from(REPO).join("data/demo");
+    let plan = |out: &Path| {
+        let args = [
+            "plan".to_owned(),
+            "--points".into(),
+            d.join("points.csv").display().to_string(),
+            "--assignments".into(),
+            d.join("assignments.csv").display().to_string(),
+            "--territories".into(),
+            d.join("qpv.geojson").display().to_string(),
+            "--kind".into(),
+            "qpv".into(),
+            "--service".into(),
+            "mediation".into(),
+            "--candidates".into(),
+            "bureau_de_poste".into(),
+            "--add".into(),
+            "2".into(),
+            "--weight".into(),
+            "count".into(),
+            "--out".into(),
+            out.display().to_string(),
+        ];
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        maillage(&args)
+    };
+    let o = plan(&out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let planned = names(&out);
+    for f in [
+        "impact.csv",
+        "plan.html",
+        "plan.json",
+        "plan.svg",
+        "sites.csv",
+    ] {
+        assert!(planned.iter().any(|n| n == f), "{f} not in {planned:?}");
+    }
+    let o = coverage(&out, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let after = names(&out);
+    for f in [
+        "plan.html",
+        "plan.svg",
+        "sites.csv",
+        "impact.csv",
+        "plan.json",
+    ] {
+        assert!(!after.iter().any(|n| n == f), "{f} survived: {after:?}");
+    }
+    assert!(after.iter().any(|n| n == "coverage.csv"), "{after:?}");
+    let o = plan(&out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let again = names(&out);
+    assert!(!again.iter().any(|n| n == "coverage.csv"), "{again:?}");
+    assert_eq!(again, planned);
+}

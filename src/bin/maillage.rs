@@ -88,6 +88,9 @@ struct ProgrammesArgs {
     /// Output folder (programmes.csv, programmes_report.json).
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Clear files in the output folder that no maillage run wrote (refused otherwise).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -195,6 +198,9 @@ struct PlanArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Clear files in the output folder that no maillage run wrote (refused otherwise).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -221,6 +227,9 @@ struct CompareArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
+    /// Clear files in the output folder that no maillage run wrote (refused otherwise).
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -708,9 +717,9 @@ fn compare(args: CompareArgs) -> maillage::Result<()> {
         points_after: args.points_after,
         tolerance_m: args.tolerance_m,
         view: args.view,
-        out: args.out,
+        out: output(args.out, args.force),
     };
-    check_out(&options.out, options.inputs())?;
+    check_out(&options.out.path, options.inputs())?;
     let done = compare::run(&options)?;
     show(&done.reports);
     if let Some(changes) = &done.changes {
@@ -755,13 +764,13 @@ fn programmes(args: ProgrammesArgs) -> maillage::Result<()> {
     if let Some(c) = &args.commune_centroids {
         files = files.commune_centroids(c);
     }
-    let report = files.run()?;
-    report.write(&args.out)?;
+    let (report, written) =
+        maillage::command::programmes::run(&files, &output(args.out, args.force))?;
     for load in report.loads() {
         println!("{load}");
     }
     print!("{report}");
-    println!("wrote {}", args.out.join("programmes.csv").display());
+    print_written(&written);
     Ok(())
 }
 
@@ -828,7 +837,7 @@ fn plan(args: PlanArgs) -> maillage::Result<()> {
         geoparquet: args.geoparquet,
         #[cfg(not(feature = "geoparquet"))]
         geoparquet: false,
-        out: args.out.clone(),
+        out: output(args.out.clone(), args.force),
     };
     eprintln!("── loading");
     let mut spinner: Option<Progress> = None;

@@ -18,6 +18,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::command::out::{Output, Stage};
 use crate::compare::{Comparison, SiteChange, SiteChangeRow, compare_sites};
 use crate::coverage::Outcome;
 use crate::error::{Error, Result};
@@ -43,8 +44,8 @@ pub struct CompareOptions {
     pub tolerance_m: f64,
     /// View of the change maps.
     pub view: View,
-    /// Output folder.
-    pub out: PathBuf,
+    /// The output folder (staged: see [`Stage`]).
+    pub out: Output,
 }
 
 impl CompareOptions {
@@ -58,7 +59,7 @@ impl CompareOptions {
             points_after: None,
             tolerance_m: 100.0,
             view: View::National,
-            out: out.into(),
+            out: Output::new(out),
         }
     }
 
@@ -151,8 +152,9 @@ pub fn run(options: &CompareOptions) -> Result<Compared> {
         sites: None,
         written: Vec::new(),
     };
+    let mut stage = options.out.folder("compare", std::iter::empty())?;
     if let Some((before, after)) = runs {
-        compare_runs(options, before, after, &mut done)?;
+        compare_runs(options, before, after, &mut done, &mut stage)?;
     }
     if let Some((before, after)) = networks {
         let (b, report) = read::read_sites(before)?;
@@ -162,15 +164,14 @@ pub fn run(options: &CompareOptions) -> Result<Compared> {
         require_some(&report)?;
         done.reports.push(report);
         let rows = compare_sites(&b, &a, options.tolerance_m)?;
-        let path = options.out.join("points_changes.csv");
-        crate::compare::write_site_changes_csv(&rows, &path)?;
-        done.written.push(path);
+        crate::compare::write_site_changes_csv(&rows, stage.path("points_changes.csv")?)?;
         done.sites = Some(SitesCompared {
             before: b.len(),
             after: a.len(),
             rows,
         });
     }
+    done.written = stage.commit()?;
     Ok(done)
 }
 
@@ -179,23 +180,16 @@ fn compare_runs(
     before: &Path,
     after: &Path,
     done: &mut Compared,
+    stage: &mut Stage,
 ) -> Result<()> {
     let (b, b_shapes) = read_run(before, &mut done.reports)?;
     let (a, a_shapes) = read_run(after, &mut done.reports)?;
     let mut changes = Comparison::new(&b, &a)?;
     changes.fill_geometry(&a_shapes);
     changes.fill_geometry(&b_shapes);
-    let out = &options.out;
-    let paths = [
-        out.join("changes.csv"),
-        out.join("departements_changes.csv"),
-        out.join("changes.geojson"),
-    ];
-    let [csv, departements, geojson] = &paths;
-    changes.write_csv(csv)?;
-    changes.write_departements_csv(departements)?;
-    done.without_geometry = changes.write_geojson(geojson)?;
-    done.written.extend(paths.iter().cloned());
+    changes.write_csv(stage.path("changes.csv")?)?;
+    changes.write_departements_csv(stage.path("departements_changes.csv")?)?;
+    done.without_geometry = changes.write_geojson(stage.path("changes.geojson")?)?;
     let mut services: Vec<Service> = changes.rows().iter().map(|r| r.outcome().service).collect();
     services.sort();
     services.dedup();
@@ -204,9 +198,8 @@ fn compare_runs(
         match GapMap::from_changes(&changes, service) {
             Ok(map) => {
                 let svg = map.to_svg(&options.view)?;
-                let path = out.join(format!("changes_{service}.svg"));
+                let path = stage.path(&format!("changes_{service}.svg"))?;
                 crate::outfile::write_bytes(&path, svg.as_bytes())?;
-                done.written.push(path);
                 if first_map.is_none() {
                     first_map = Some((map.title.clone(), svg));
                 }
@@ -215,9 +208,7 @@ fn compare_runs(
         }
     }
     if let Some((title, svg)) = first_map {
-        let path = out.join("report.html");
-        html_report(&title, &svg, &[Table::changes(&changes)]).write(&path)?;
-        done.written.push(path);
+        html_report(&title, &svg, &[Table::changes(&changes)]).write(stage.path("report.html")?)?;
     }
     done.changes = Some(changes);
     Ok(())

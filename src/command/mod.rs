@@ -19,6 +19,7 @@
 //! - [`demo::DemoOptions`]: `maillage demo` (feature `demo`);
 //! - `compare::CompareOptions`: `maillage compare`;
 //! - [`plan::PlanOptions`]: `maillage plan`;
+//! - [`programmes::run`]: `maillage programmes`;
 //! - [`out`]: the output folder every command writes through.
 
 #[cfg(feature = "map")]
@@ -33,6 +34,7 @@ pub mod demo;
 pub mod map;
 pub mod out;
 pub mod plan;
+pub mod programmes;
 
 use std::path::{Path, PathBuf};
 

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::access::{Combine, LAW_MAX_SHARE_BEYOND};
+use crate::command::out::{Output, Stage};
 use crate::error::{Error, Result};
 use crate::load::{Inputs, PopulationSpec, Sources};
 use crate::model::{Service, TerritoryKind};
@@ -69,8 +70,8 @@ pub struct PlanOptions {
     pub exact_seconds: Option<f64>,
     /// Also write `sites.parquet` (feature `geoparquet`).
     pub geoparquet: bool,
-    /// Output folder.
-    pub out: PathBuf,
+    /// The output folder (staged: see [`Stage`]).
+    pub out: Output,
 }
 
 /// A step of the run, for progress display.
@@ -284,8 +285,8 @@ impl PlanOptions {
             "minutes": reach.minutes,
             "load_reports": inputs.reports.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
-        let sites_csv = self.out.join("sites.csv");
-        let mut written = vec![sites_csv.clone()];
+        let mut stage = self.out.folder("plan", std::iter::empty())?;
+        let sites_csv = stage.path("sites.csv")?;
         let mut map_error = None;
         let n_candidates = cands.len();
         let outcome = match self.goal {
@@ -321,11 +322,10 @@ impl PlanOptions {
                 let report = p.run()?;
                 report.write_sites_csv(&sites_csv)?;
                 if self.geoparquet {
-                    written.push(write_geoparquet(&report, &self.out)?);
+                    write_geoparquet(&report, &mut stage)?;
                 }
-                match write_map(&report, &demand, &self.out) {
-                    Ok(paths) => written.extend(paths),
-                    Err(e) => map_error = Some(e.to_string()),
+                if let Err(e) = write_map(&report, &demand, &mut stage) {
+                    map_error = Some(e.to_string());
                 }
                 let mut j = report.to_json();
                 if let (Some(o), Some(extra)) = (j.as_object_mut(), json.as_object()) {
@@ -337,11 +337,9 @@ impl PlanOptions {
         };
         progress(Step::Stage("measuring what each closure would cost"));
         let impact = plan::closure_impact(&network, &demand, self.service, LAW_MAX_SHARE_BEYOND);
-        let impact_csv = self.out.join("impact.csv");
-        plan::write_impact_csv(&impact, &impact_csv)?;
-        let plan_json = self.out.join("plan.json");
-        plan::write_plan_json(&json, &plan_json)?;
-        written.extend([plan_json, impact_csv]);
+        plan::write_impact_csv(&impact, stage.path("impact.csv")?)?;
+        plan::write_plan_json(&json, stage.path("plan.json")?)?;
+        let written = stage.commit()?;
         Ok(PlanRun {
             closed,
             demand: demand.label().to_owned(),
@@ -417,31 +415,28 @@ fn with_exact<'a>(_: Plan<'a>, _: f64) -> Result<Plan<'a>> {
 }
 
 #[cfg(feature = "geoparquet")]
-fn write_geoparquet(report: &PlanReport, out: &Path) -> Result<PathBuf> {
-    let path = out.join("sites.parquet");
-    report.write_sites_geoparquet(&path)?;
-    Ok(path)
+fn write_geoparquet(report: &PlanReport, stage: &mut Stage) -> Result<()> {
+    report.write_sites_geoparquet(stage.path("sites.parquet")?)
 }
 
 #[cfg(not(feature = "geoparquet"))]
-fn write_geoparquet(_: &PlanReport, _: &Path) -> Result<PathBuf> {
+fn write_geoparquet(_: &PlanReport, _: &mut Stage) -> Result<()> {
     Err(invalid("sites.parquet needs the `geoparquet` feature"))
 }
 
 /// `plan.svg` and `plan.html`: the demand reached before and after.
 #[cfg(feature = "map")]
-fn write_map(report: &PlanReport, demand: &Demand<'_>, out: &Path) -> Result<Vec<PathBuf>> {
+fn write_map(report: &PlanReport, demand: &Demand<'_>, stage: &mut Stage) -> Result<()> {
     use crate::map::{GapMap, Table, View, html_report};
     let map = GapMap::from_plan(report, demand)?;
     let svg = map.to_svg(&View::National)?;
-    let (svg_path, html_path) = (out.join("plan.svg"), out.join("plan.html"));
-    map.write(&View::National, &svg_path)?;
-    html_report(&map.title, &svg, &[Table::plan(report)]).write(&html_path)?;
-    Ok(vec![svg_path, html_path])
+    let html = html_report(&map.title, &svg, &[Table::plan(report)]);
+    map.write(&View::National, stage.path("plan.svg")?)?;
+    html.write(stage.path("plan.html")?)
 }
 
 #[cfg(not(feature = "map"))]
-fn write_map(_: &PlanReport, _: &Demand<'_>, _: &Path) -> Result<Vec<PathBuf>> {
+fn write_map(_: &PlanReport, _: &Demand<'_>, _: &mut Stage) -> Result<()> {
     Err(invalid("maps need the `map` feature"))
 }
 
