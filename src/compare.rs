@@ -159,38 +159,6 @@ impl ChangeRow {
     }
 }
 
-/// `o` without its geometry (not cloned).
-fn without_geometry(o: &Outcome) -> Outcome {
-    let Outcome {
-        territory_id,
-        name,
-        kind,
-        departement,
-        population,
-        service,
-        rule,
-        points_inside,
-        points_within,
-        nearest,
-        served,
-        geometry: _,
-    } = o;
-    Outcome {
-        territory_id: territory_id.clone(),
-        name: name.clone(),
-        kind: *kind,
-        departement: departement.clone(),
-        population: *population,
-        service: *service,
-        rule: *rule,
-        points_inside: *points_inside,
-        points_within: *points_within,
-        nearest: nearest.clone(),
-        served: *served,
-        geometry: None,
-    }
-}
-
 /// Totals of one département and service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DepartementChanges {
@@ -308,8 +276,8 @@ impl Comparison {
                 };
                 let mut row = ChangeRow {
                     change,
-                    latest: without_geometry(latest),
-                    earlier: other.map(without_geometry),
+                    latest: Outcome::without_geometry(latest),
+                    earlier: other.map(Outcome::without_geometry),
                 };
                 row.latest.geometry = latest
                     .geometry

@@ -214,22 +214,13 @@ fn compare_runs(
     Ok(())
 }
 
-/// Every result of a `coverage` output folder: `coverage.csv` (which must
-/// give something), with the territories' geometry from `coverage.geojson`
-/// or `gaps.geojson` when present (a `gaps.geojson` may be empty: no gap).
+/// Every result of a `coverage` output folder ([`read_run`](crate::command::map::read_run)),
+/// whose `coverage.csv` must give something.
 fn read_run(dir: &Path, reports: &mut Vec<LoadReport>) -> Result<(Vec<Outcome>, Vec<Outcome>)> {
-    let (outcomes, report) = crate::coverage::read_coverage(dir.join("coverage.csv"))?;
-    require_some(&report)?;
-    reports.push(report);
-    let mut shapes = Vec::new();
-    for name in ["coverage.geojson", "gaps.geojson"] {
-        let path = dir.join(name);
-        if path.is_file() {
-            let (o, report) = crate::coverage::read_coverage(&path)?;
-            reports.push(report);
-            shapes = o;
-            break;
-        }
+    let run = crate::command::map::read_run(dir)?;
+    if let Some(first) = run.reports.first() {
+        require_some(first)?;
     }
-    Ok((outcomes, shapes))
+    reports.extend(run.reports);
+    Ok((run.outcomes, run.shapes))
 }

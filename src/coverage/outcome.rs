@@ -84,3 +84,37 @@ impl Record<'_> {
         }
     }
 }
+
+impl Outcome {
+    /// This result without its geometry (the geometry is not cloned).
+    pub fn without_geometry(&self) -> Outcome {
+        let Outcome {
+            territory_id,
+            name,
+            kind,
+            departement,
+            population,
+            service,
+            rule,
+            points_inside,
+            points_within,
+            nearest,
+            served,
+            geometry: _,
+        } = self;
+        Outcome {
+            territory_id: territory_id.clone(),
+            name: name.clone(),
+            kind: *kind,
+            departement: departement.clone(),
+            population: *population,
+            service: *service,
+            rule: *rule,
+            points_inside: *points_inside,
+            points_within: *points_within,
+            nearest: nearest.clone(),
+            served: *served,
+            geometry: None,
+        }
+    }
+}
