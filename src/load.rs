@@ -132,6 +132,24 @@ impl Sources {
         self
     }
 
+    /// Every file named, in the order they are read: points, partners,
+    /// assignments, territories, communes (polygons, table, FRR), population table.
+    pub fn files(&self) -> impl Iterator<Item = &Path> {
+        let communes = self.communes.iter().flat_map(|c| {
+            std::iter::once(c.polygons.as_path())
+                .chain(c.table.as_deref())
+                .chain(c.frr.as_deref())
+        });
+        self.points
+            .iter()
+            .chain(&self.partners)
+            .chain(&self.assignments)
+            .chain(self.territories.iter().map(|(p, _)| p))
+            .map(PathBuf::as_path)
+            .chain(communes)
+            .chain(self.population_table.iter().map(|(p, _, _)| p.as_path()))
+    }
+
     /// Reads every file.
     pub fn load(&self) -> Result<Inputs> {
         // The files are read concurrently (each reader also places its

@@ -152,7 +152,9 @@ pub fn run(options: &CompareOptions) -> Result<Compared> {
         sites: None,
         written: Vec::new(),
     };
-    let mut stage = options.out.folder("compare", std::iter::empty())?;
+    let mut stage = options
+        .out
+        .folder("compare", options.inputs().map(PathBuf::as_path))?;
     if let Some((before, after)) = runs {
         compare_runs(options, before, after, &mut done, &mut stage)?;
     }

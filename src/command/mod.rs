@@ -20,10 +20,14 @@
 //! - `compare::CompareOptions`: `maillage compare`;
 //! - [`plan::PlanOptions`]: `maillage plan`;
 //! - [`programmes::run`]: `maillage programmes`;
-//! - [`out`]: the output folder every command writes through.
+//! - [`out`]: the output folder every command writes through;
+//! - `args` (feature `cli`): the command line, one clap struct per command
+//!   turned into its options.
 
 #[cfg(feature = "map")]
 pub mod access;
+#[cfg(feature = "cli")]
+pub mod args;
 #[cfg(feature = "map")]
 pub mod compare;
 #[cfg(feature = "map")]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::access::{Combine, LAW_MAX_SHARE_BEYOND};
-use crate::command::out::{Output, Stage};
+use crate::command::out::{Output, Stage, check_folder};
 use crate::error::{Error, Result};
 use crate::load::{Inputs, PopulationSpec, Sources};
 use crate::model::{Service, TerritoryKind};
@@ -205,6 +205,11 @@ fn invalid(message: impl Into<String>) -> Error {
 }
 
 impl PlanOptions {
+    /// Every input file: the sources', then the closure list.
+    pub fn inputs(&self) -> impl Iterator<Item = &Path> {
+        self.sources.files().chain(self.close.as_deref())
+    }
+
     /// Refuses combinations where an option would be silently ignored.
     fn validate(&self) -> Result<()> {
         if self.sources.territories.is_empty() && self.population.is_none() {
@@ -233,6 +238,7 @@ impl PlanOptions {
     /// Runs the plan and writes its files into [`out`](Self::out).
     pub fn run(&self, progress: &mut dyn FnMut(Step<'_>)) -> Result<PlanRun> {
         self.validate()?;
+        check_folder(&self.out.path, self.inputs())?;
         progress(Step::Stage("reading the inputs"));
         let mut inputs = self.sources.load()?;
         progress(Step::Loaded(&inputs.reports));
@@ -285,7 +291,7 @@ impl PlanOptions {
             "minutes": reach.minutes,
             "load_reports": inputs.reports.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
-        let mut stage = self.out.folder("plan", std::iter::empty())?;
+        let mut stage = self.out.folder("plan", self.inputs())?;
         let sites_csv = stage.path("sites.csv")?;
         let mut map_error = None;
         let n_candidates = cands.len();

@@ -1,0 +1,97 @@
+//! `maillage access`'s arguments.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{CommuneFileArgs, SiteArgs, output};
+use crate::access::Combine;
+use crate::command::access::AccessOptions;
+use crate::load::PopulationSpec;
+use crate::model::Service;
+
+/// `maillage access`.
+#[derive(Debug, Args)]
+pub struct AccessArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub sites: SiteArgs,
+    /// Commune polygons (GeoJSON, Shapefile, GeoPackage or GeoParquet;
+    /// `code_insee_2026`, `code_insee` or `insee_com`).
+    #[arg(long, value_name = "FILE")]
+    pub communes: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub commune_file: CommuneFileArgs,
+    /// Commune table with `code_insee`, `population`, `dep` (communes_france.csv).
+    #[arg(long, value_name = "CSV")]
+    pub population: PathBuf,
+    /// FRR zoning table, to carry FRR classes into communes.csv.
+    #[arg(long, value_name = "CSV")]
+    pub frr: Option<PathBuf>,
+    /// Population model: centroid, grid, grid:<metres>, or filosofi:<csv>.
+    #[arg(long, value_name = "MODEL", default_value = "centroid")]
+    pub model: PopulationSpec,
+    /// Service measured (default postal).
+    #[arg(long, value_name = "SERVICE", default_value = "postal")]
+    pub service: Service,
+    /// Distance threshold in metres.
+    #[arg(long, value_name = "METRES", default_value_t = crate::access::LAW_DISTANCE_M)]
+    pub radius_m: f64,
+    /// Time threshold in minutes (measures travel time: on --roads, else crow-flies estimate).
+    #[arg(long, value_name = "MINUTES")]
+    pub minutes: Option<f64>,
+    /// OpenStreetMap extract (.osm.pbf) for road travel times.
+    #[arg(long, value_name = "PBF", requires = "minutes")]
+    pub roads: Option<PathBuf>,
+    /// How distance and time combine: and (both exceeded) or or (either).
+    #[arg(
+        long,
+        value_name = "and|or",
+        default_value = "and",
+        requires = "minutes"
+    )]
+    pub combine: Option<Combine>,
+    /// Also total the population by these territories (e.g. QPV polygons).
+    #[arg(long, value_name = "GEOJSON")]
+    pub by: Vec<PathBuf>,
+    /// Id property of the --by territories (QPV fields are known).
+    #[arg(long, value_name = "FIELD")]
+    pub by_id_field: Option<String>,
+    /// Also write the communes' results with their polygons as GeoParquet
+    /// (`communes.parquet`; built with the `geoparquet` feature).
+    #[cfg(feature = "geoparquet")]
+    #[arg(long)]
+    pub geoparquet: bool,
+    /// Output folder.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Clear the files of the output folder that no maillage run recorded
+    /// (refused otherwise).
+    #[arg(long)]
+    pub force: bool,
+}
+
+impl AccessArgs {
+    /// The options of this accessibility run.
+    pub fn options(self) -> AccessOptions {
+        AccessOptions {
+            sites: self.sites.sites(),
+            communes: self.communes,
+            commune_file: self.commune_file.commune_file(),
+            population: self.population,
+            frr: self.frr,
+            model: self.model,
+            service: self.service,
+            radius_m: self.radius_m,
+            minutes: self.minutes,
+            roads: self.roads,
+            combine: self.combine.unwrap_or(Combine::And),
+            by: self.by,
+            by_id_field: self.by_id_field,
+            #[cfg(feature = "geoparquet")]
+            geoparquet: self.geoparquet,
+            out: output(&self.out, self.force),
+        }
+    }
+}
