@@ -236,7 +236,7 @@ fn a_closure_across_the_border_makes_the_neighbour_fail() {
     assert!(!s2.departement_would_fail, "1/11 = 9.1 % still complies");
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("impact.csv");
-    maillage::plan::write_impact_csv(&impact, &path).unwrap();
+    maillage::write::write_impact_csv(&impact, &path).unwrap();
     let csv = std::fs::read_to_string(&path).unwrap();
     assert!(
         csv.lines()

@@ -1,10 +1,9 @@
 //! The result of an accessibility analysis.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use super::Thresholds;
-use crate::error::{Error, Result};
+
 use crate::model::{Service, Territory};
 
 /// Population totals of one commune, département, territory or the nation.
@@ -169,143 +168,6 @@ impl<'a> AccessReport<'a> {
                 totals,
             })
             .collect()
-    }
-
-    /// Writes one row per département, then a row `FR` for the nation:
-    /// `dep, population, population_beyond, share_beyond, compliant,
-    /// population_beyond_distance, population_beyond_minutes,
-    /// population_beyond_decree, share_within_decree, decree_compliant,
-    /// population_no_point, population_time_estimated`. On the `FR` row,
-    /// `compliant` applies the 10 % rule to the nation and `decree_compliant`
-    /// the national 99 %.
-    pub fn write_departements_csv(&self, path: impl AsRef<Path>) -> Result<()> {
-        crate::outfile::write_file(path.as_ref(), |file| self.departements_csv(file))
-    }
-
-    fn departements_csv(&self, file: impl std::io::Write) -> Result<()> {
-        let mut w = csv::Writer::from_writer(file);
-        let err = |e: csv::Error| Error::encode("CSV", e);
-        w.write_record([
-            "dep",
-            "population",
-            "population_beyond",
-            "share_beyond",
-            "compliant",
-            "population_beyond_distance",
-            "population_beyond_minutes",
-            "population_beyond_decree",
-            "share_within_decree",
-            "decree_compliant",
-            "population_no_point",
-            "population_time_estimated",
-        ])
-        .map_err(err)?;
-        let national = self.national();
-        let rows = self
-            .by_departement()
-            .into_iter()
-            .map(|d| (d.code, d.totals, d.law_compliant, d.decree_compliant))
-            .chain(std::iter::once((
-                "FR".to_owned(),
-                national,
-                national.share_beyond() <= self.thresholds.max_share_beyond,
-                self.national_decree_compliant(),
-            )));
-        for (code, t, law, decree) in rows {
-            w.write_record([
-                code,
-                format!("{:.0}", t.population),
-                format!("{:.0}", t.beyond),
-                format!("{:.6}", t.share_beyond()),
-                law.to_string(),
-                format!("{:.0}", t.beyond_distance),
-                format!("{:.0}", t.beyond_minutes),
-                format!("{:.0}", t.beyond_decree),
-                format!("{:.6}", t.share_within_decree()),
-                decree.to_string(),
-                format!("{:.0}", t.no_point),
-                format!("{:.0}", t.time_estimated),
-            ])
-            .map_err(err)?;
-        }
-        w.flush().map_err(|e| Error::encode("CSV", e))
-    }
-
-    /// Writes one row per commune: `id, name, dep, population,
-    /// population_beyond, share_beyond, population_beyond_distance,
-    /// population_beyond_minutes, population_beyond_decree`, then the
-    /// commune's density class and FRR rural zoning when known
-    /// (`grille_densite`, `classement_frr`, `classee_frr`).
-    pub fn write_communes_csv(&self, path: impl AsRef<Path>) -> Result<()> {
-        write_totals_csv(path.as_ref(), self.communes())
-    }
-
-    /// Writes one row per territory of
-    /// [`also_by`](super::Accessibility::also_by), with the columns of
-    /// [`write_communes_csv`](Self::write_communes_csv). Fails when the
-    /// analysis had no such territories.
-    pub fn write_territories_csv(&self, path: impl AsRef<Path>) -> Result<()> {
-        let rows = self.territories().ok_or_else(|| {
-            Error::invalid(
-                "output",
-                "the analysis was not totalled by territories (see Accessibility::also_by)",
-            )
-        })?;
-        write_totals_csv(path.as_ref(), rows)
-    }
-}
-
-fn write_totals_csv<'t>(
-    path: &Path,
-    rows: impl Iterator<Item = (&'t Territory, &'t AccessTotals)>,
-) -> Result<()> {
-    crate::outfile::write_file(path, |file| totals_csv(file, rows))
-}
-
-/// The rows of [`AccessReport::write_communes_csv`] as CSV into `out`.
-pub(crate) fn totals_csv<'t>(
-    out: impl std::io::Write,
-    rows: impl Iterator<Item = (&'t Territory, &'t AccessTotals)>,
-) -> Result<()> {
-    {
-        let mut w = csv::Writer::from_writer(out);
-        let err = |e: csv::Error| Error::encode("CSV", e);
-        w.write_record([
-            "id",
-            "name",
-            "dep",
-            "population",
-            "population_beyond",
-            "share_beyond",
-            "population_beyond_distance",
-            "population_beyond_minutes",
-            "population_beyond_decree",
-            "grille_densite",
-            "classement_frr",
-            "classee_frr",
-        ])
-        .map_err(err)?;
-        for (t, a) in rows {
-            let frr = t.frr;
-            w.write_record([
-                crate::outfile::spreadsheet_safe(&t.id).into_owned(),
-                crate::outfile::spreadsheet_safe(&t.name).into_owned(),
-                t.departement.clone().unwrap_or_default(),
-                format!("{:.0}", a.population),
-                format!("{:.1}", a.beyond),
-                format!("{:.6}", a.share_beyond()),
-                format!("{:.1}", a.beyond_distance),
-                format!("{:.1}", a.beyond_minutes),
-                format!("{:.1}", a.beyond_decree),
-                t.density.map(|d| d.level().to_string()).unwrap_or_default(),
-                frr.map(|f| f.label().to_owned()).unwrap_or_default(),
-                frr.and_then(|f| f.classified())
-                    .map(|c| u8::from(c).to_string())
-                    .unwrap_or_default(),
-            ])
-            .map_err(err)?;
-        }
-        w.flush().map_err(|e| Error::encode("CSV", e))
     }
 }
 

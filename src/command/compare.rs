@@ -166,7 +166,7 @@ pub fn run(options: &CompareOptions) -> Result<Compared> {
         require_some(&report)?;
         done.reports.push(report);
         let rows = compare_sites(&b, &a, options.tolerance_m)?;
-        crate::compare::write_site_changes_csv(&rows, stage.path("points_changes.csv")?)?;
+        crate::write::write_site_changes_csv(&rows, stage.path("points_changes.csv")?)?;
         done.sites = Some(SitesCompared {
             before: b.len(),
             after: a.len(),

@@ -305,7 +305,7 @@ impl PlanOptions {
                     &cands,
                     LAW_MAX_SHARE_BEYOND,
                 )?;
-                plan::write_sites_csv(&ranked(&plans), &sites_csv)?;
+                crate::write::write_sites_csv(&ranked(&plans), &sites_csv)?;
                 if let Some(o) = json.as_object_mut() {
                     o.insert(
                         "departements".into(),
@@ -343,8 +343,8 @@ impl PlanOptions {
         };
         progress(Step::Stage("measuring what each closure would cost"));
         let impact = plan::closure_impact(&network, &demand, self.service, LAW_MAX_SHARE_BEYOND);
-        plan::write_impact_csv(&impact, stage.path("impact.csv")?)?;
-        plan::write_plan_json(&json, stage.path("plan.json")?)?;
+        crate::write::write_impact_csv(&impact, stage.path("impact.csv")?)?;
+        crate::write::write_plan_json(&json, stage.path("plan.json")?)?;
         let written = stage.commit()?;
         Ok(PlanRun {
             closed,

@@ -44,10 +44,8 @@ mod sets;
 
 pub use candidates::{Candidate, CandidateSpec};
 pub use demand::{Demand, Reach, Weight};
-pub use impact::{ClosureImpact, DepartementChange, closure_impact, write_impact_csv};
-pub use report::{
-    DepartementPlan, PlanReport, PlannedSite, comply, write_plan_json, write_sites_csv,
-};
+pub use impact::{ClosureImpact, DepartementChange, closure_impact};
+pub use report::{DepartementPlan, PlanReport, PlannedSite, comply};
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;

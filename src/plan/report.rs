@@ -1,7 +1,5 @@
 //! The result of a plan, and compliance plans per département.
 
-use std::path::Path;
-
 use serde_json::{Value, json};
 
 use super::{Candidate, Demand, Goal, Plan};
@@ -112,14 +110,6 @@ impl PlanReport {
         }
     }
 
-    /// Writes `sites.csv`: `rank, site_id, name, kind, departement, lon,
-    /// lat, gain, covered, objective`. Longitudes and latitudes are written
-    /// exactly (the shortest decimals that read back as the same number),
-    /// so that the written sites, read again, reach what the plan says.
-    pub fn write_sites_csv(&self, path: impl AsRef<Path>) -> Result<()> {
-        write_sites(path.as_ref(), self.sites.iter())
-    }
-
     /// The plan as JSON: objective, bound, gap, optimality, time, counts.
     pub fn to_json(&self) -> Value {
         json!({
@@ -147,65 +137,6 @@ impl PlanReport {
             "exact_status": self.exact_status,
             "warnings": self.warnings,
         })
-    }
-}
-
-/// Writes `plan.json`.
-pub fn write_plan_json(json: &Value, path: impl AsRef<Path>) -> Result<()> {
-    crate::outfile::write_json(path.as_ref(), json)
-}
-
-/// Writes planned sites (e.g. those of several compliance plans) as `sites.csv`.
-pub fn write_sites_csv(sites: &[PlannedSite], path: impl AsRef<Path>) -> Result<()> {
-    write_sites(path.as_ref(), sites.iter())
-}
-
-pub(crate) fn write_sites<'s>(
-    path: &Path,
-    sites: impl Iterator<Item = &'s PlannedSite>,
-) -> Result<()> {
-    crate::outfile::write_file(path, |file| sites_csv(file, sites))
-}
-
-/// The rows of `sites.csv` as CSV into `out`.
-pub(crate) fn sites_csv<'s>(
-    out: impl std::io::Write,
-    sites: impl Iterator<Item = &'s PlannedSite>,
-) -> Result<()> {
-    {
-        let mut w = csv::Writer::from_writer(out);
-        let err = |e: csv::Error| Error::encode("CSV", e);
-        w.write_record([
-            "rank",
-            "site_id",
-            "name",
-            "kind",
-            "departement",
-            "lon",
-            "lat",
-            "gain",
-            "covered",
-            "objective",
-        ])
-        .map_err(err)?;
-        for s in sites {
-            let c = &s.candidate;
-            w.write_record([
-                s.rank.to_string(),
-                crate::outfile::spreadsheet_safe(&c.id).into_owned(),
-                crate::outfile::spreadsheet_safe(&c.name).into_owned(),
-                c.kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
-                c.departement.clone().unwrap_or_default(),
-                // Shortest round-trip decimals: read back, the same f64.
-                c.lonlat.x.to_string(),
-                c.lonlat.y.to_string(),
-                format!("{:.1}", s.gain),
-                s.covered.to_string(),
-                format!("{:.1}", s.objective),
-            ])
-            .map_err(err)?;
-        }
-        w.flush().map_err(|e| Error::encode("CSV", e))
     }
 }
 

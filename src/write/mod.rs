@@ -1,13 +1,31 @@
-//! Writers: one module per output format. Each adds methods to
-//! [`CoverageReport`](crate::coverage::CoverageReport); the columns of every format
-//! come from one [schema](crate::coverage::schema).
+//! Writers: every file a report is written to goes through this module.
+//!
+//! - coverage ([`CoverageReport`](crate::coverage::CoverageReport)): one
+//!   module per format, `csv`, `geojson` and `polars` (Parquet, GeoParquet),
+//!   with the columns of every format from one
+//!   [schema](crate::coverage::schema);
+//! - accessibility ([`AccessReport`](crate::access::AccessReport)):
+//!   `departements.csv`, `communes.csv`, totals by territory (`access`);
+//! - plans: `sites.csv`, `impact.csv`, `plan.json` (`plan`);
+//! - comparisons: `changes.csv`, totals per département, `changes.geojson`,
+//!   `points_changes.csv` (`compare`);
+//! - every CSV table goes through one writer (`table`), which makes every
+//!   cell safe for spreadsheets.
+//!
+//! The columns of every file are listed in docs/SCHEMAS.md.
 
+pub(crate) mod access;
+mod compare;
 mod csv;
 pub(crate) mod geojson;
+pub(crate) mod plan;
 #[cfg(feature = "polars")]
 mod polars;
+pub(crate) mod table;
 
+pub use compare::write_site_changes_csv;
 pub use geojson::Features;
+pub use plan::{write_impact_csv, write_plan_json, write_sites_csv};
 
 use std::path::Path;
 

@@ -221,7 +221,7 @@ mod geoparquet {
         pub fn write_communes_geoparquet(&self, path: impl AsRef<Path>) -> Result<()> {
             let rows: Vec<_> = self.communes().collect();
             let mut csv = Vec::new();
-            crate::access::report::totals_csv(&mut csv, rows.iter().copied())?;
+            crate::write::access::totals_csv(&mut csv, rows.iter().copied())?;
             let df = dataframe_of_csv(
                 csv,
                 &["id", "name", "dep", "grille_densite", "classement_frr"],
@@ -241,7 +241,7 @@ mod geoparquet {
         /// `geometry` column.
         pub fn write_sites_geoparquet(&self, path: impl AsRef<Path>) -> Result<()> {
             let mut csv = Vec::new();
-            crate::plan::report::sites_csv(&mut csv, self.sites().iter())?;
+            crate::write::plan::sites_csv(&mut csv, self.sites().iter())?;
             let df = dataframe_of_csv(csv, &["site_id", "name", "kind", "departement"])?;
             let geometries: Vec<geo_types::Geometry<f64>> = self
                 .sites()
