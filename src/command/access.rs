@@ -224,12 +224,7 @@ impl AccessOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn demo(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/demo")
-            .join(name)
-    }
+    use crate::command::tests::demo;
 
     #[test]
     fn the_file_list_is_what_a_run_writes_and_a_failed_run_writes_nothing() {

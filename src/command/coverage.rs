@@ -316,12 +316,7 @@ impl CoverageOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn demo(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("data/demo")
-            .join(name)
-    }
+    use crate::command::tests::demo;
 
     #[test]
     fn the_file_list_is_what_a_run_writes() {

@@ -74,15 +74,22 @@ pub fn step<T>(observer: &mut dyn Observer, name: &str, f: impl FnOnce() -> T) -
     t
 }
 
-/// Where the services are: the inputs `coverage`, `access` and `plan` share.
+/// Where the services are: the inputs `coverage`, `access` and `plan` share
+/// (and, with feature `cli`, their arguments).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct Sites {
     /// La Poste points de contact CSV (2016 or current open-data layout).
+    #[cfg_attr(feature = "cli", arg(long, value_name = "CSV"))]
     pub points: PathBuf,
     /// Partner sites: France Services CSV, conseillers numériques GeoJSON,
-    /// or a plain `id,name,latitude,longitude,services` CSV.
+    /// lieux de médiation numérique (CSV or JSON), or a plain
+    /// `id,name,latitude,longitude,services` CSV. Repeatable.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "FILE"))]
     pub partners: Vec<PathBuf>,
-    /// Programme assignments CSV (`site_id,service`).
+    /// Programme assignments CSV (`site_id,service`): which offices host
+    /// mediation, a Point Poste ESS or digital inclusion.
+    #[cfg_attr(feature = "cli", arg(long, value_name = "CSV"))]
     pub assignments: Option<PathBuf>,
 }
 
@@ -118,10 +125,17 @@ impl Sites {
 
 /// How to read commune polygons from a file that does not say it all.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
 pub struct CommuneFile {
-    /// CRS of the polygons when the file does not declare it.
+    /// CRS of the --communes polygons when the file does not declare it.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long = "communes-crs", value_name = "EPSG:<code>", value_parser = Crs::parse)
+    )]
     pub crs: Option<Crs>,
-    /// Layer of a file that holds several (ADMIN EXPRESS's GeoPackage: `COMMUNE`).
+    /// Layer of the --communes file when it holds several (ADMIN EXPRESS's
+    /// GeoPackage: COMMUNE).
+    #[cfg_attr(feature = "cli", arg(long = "communes-layer", value_name = "NAME"))]
     pub layer: Option<String>,
 }
 
@@ -166,8 +180,15 @@ pub fn default_reach_m(kind: TerritoryKind) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A file of the demo territory (`data/demo/`).
+    pub(crate) fn demo(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("data/demo")
+            .join(name)
+    }
 
     #[test]
     fn default_reach_is_the_coverage_rule() {

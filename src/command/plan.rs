@@ -177,12 +177,7 @@ impl PlanRun {
         }
         out.push("── the sites whose closure would cost the most".into());
         for r in self.impact.iter().take(5) {
-            let failing: Vec<&str> = r
-                .changes
-                .iter()
-                .filter(|c| c.would_fail)
-                .map(|c| c.code.as_str())
-                .collect();
+            let failing = r.failing();
             out.push(format!(
                 "  {} {} ({}): {:.0} alone within reach{}",
                 r.site_id,

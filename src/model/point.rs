@@ -131,6 +131,25 @@ pub struct ServicePoint {
 }
 
 impl ServicePoint {
+    /// A point where a reader placed it, with nothing else known yet: no
+    /// name, kind [`PointKind::Other`], no commune, precision unknown, no
+    /// service, not in a post office. Readers set the rest with struct
+    /// update syntax.
+    pub(crate) fn placed(id: String, placed: &crate::geom::place::Placed) -> Self {
+        ServicePoint {
+            id,
+            name: String::new(),
+            kind: PointKind::Other,
+            commune: None,
+            precision: GeocodePrecision::Unknown,
+            lonlat: placed.lonlat,
+            zone: placed.zone,
+            xy: placed.xy,
+            services: ServiceSet::EMPTY,
+            at_la_poste: false,
+        }
+    }
+
     /// A point at a WGS84 lon/lat, with the readers' checks: finite, in the
     /// lon/lat range, not projected metres, inside a supported zone and on
     /// French land ([`crate::geom::land`]; it is then projected to the zone's CRS). It offers no service and is of kind

@@ -8,10 +8,9 @@ use geo_types::Coord;
 
 use crate::error::{Error, Result};
 use crate::geom::crs::{Projector, Zone};
-use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet, Territory};
+use crate::model::{PointKind, Service, ServicePoint, Territory};
 use crate::network::ServiceNetwork;
-use crate::read::PointSink;
-use crate::read::text::CsvTable;
+use crate::read::partners::{ServicesColumn, read_plain_sites};
 use crate::report::LoadReport;
 use crate::skip::Location;
 use crate::skip::SkipReason;
@@ -267,49 +266,6 @@ pub fn grid(communes: &[Territory], cell_m: f64) -> Result<(Vec<Candidate>, Load
 /// counted skips (as every point reader does). Unknown names in `services`
 /// are ignored: they only decide which sites are left out.
 pub fn of_csv(path: &std::path::Path, service: Service) -> Result<(Vec<Candidate>, LoadReport)> {
-    let mut table = CsvTable::open(path)?;
-    let c_id = table.require(&["id", "site_id", "identifiant"])?;
-    let c_lat = table.require(&["latitude", "lat"])?;
-    let c_lon = table.require(&["longitude", "lon", "lng"])?;
-    let c_name = table.column(&["name", "nom", "libelle"]);
-    let c_kind = table.column(&["kind", "type"]);
-    let c_insee = table.column(&["code_insee", "insee_com", "commune"]);
-    let c_services = table.column(&["services", "service"]);
-    let mut sink = PointSink::new(path);
-    let mut record = csv::ByteRecord::new();
-    while let Some(line) = table.next_record(&mut record)? {
-        sink.report.read += 1;
-        let loc = Location::Line(line);
-        let id = table.field(&record, c_id).into_owned();
-        let placed = crate::geom::place::place_text(
-            &table.field(&record, c_lon),
-            &table.field(&record, c_lat),
-        );
-        let Some(placed) = sink.accept(loc, &id, placed) else {
-            continue;
-        };
-        let mut services = ServiceSet::EMPTY;
-        for name in table.opt_field(&record, c_services).split(['|', '+']) {
-            if let Ok(s) = name.trim().parse::<Service>() {
-                services.insert(s);
-            }
-        }
-        let kind_text = table.opt_field(&record, c_kind);
-        let commune = table.opt_field(&record, c_insee);
-        sink.keep(ServicePoint {
-            id,
-            name: table.opt_field(&record, c_name).into_owned(),
-            kind: PointKind::from_identifier(&kind_text).unwrap_or(PointKind::Other),
-            commune: (!commune.is_empty()).then(|| commune.into_owned()),
-            precision: GeocodePrecision::Unknown,
-            lonlat: placed.lonlat,
-            zone: placed.zone,
-            xy: placed.xy,
-            services,
-            at_la_poste: false,
-        });
-    }
-    table.finish(&mut sink.report);
-    let (points, report) = sink.finish();
+    let (points, report) = read_plain_sites(path, ServicesColumn::Optional)?;
     Ok((of_sites(&points, service), report))
 }

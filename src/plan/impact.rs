@@ -39,6 +39,18 @@ pub struct ClosureImpact {
     pub changes: Vec<DepartementChange>,
 }
 
+impl ClosureImpact {
+    /// The codes of the départements that comply today and would not once
+    /// the site closed.
+    pub fn failing(&self) -> Vec<&str> {
+        self.changes
+            .iter()
+            .filter(|c| c.would_fail)
+            .map(|c| c.code.as_str())
+            .collect()
+    }
+}
+
 /// How closing one site changes one département.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DepartementChange {

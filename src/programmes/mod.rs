@@ -52,6 +52,7 @@ use rstar::primitives::GeomWithData;
 
 use crate::error::Result;
 use crate::geom::crs::Zone;
+use crate::load::Sources;
 use crate::model::{Evidence, PointKind, Service, ServicePoint};
 use crate::read::{Assignment, Lieu, LieuxOptions, PartnerSchema};
 use crate::report::LoadReport;
@@ -424,9 +425,8 @@ impl HostSet {
 /// layout), an optional assignments list and rules file.
 #[derive(Debug, Clone, Default)]
 pub struct ProgrammeFiles {
-    points: Vec<PathBuf>,
-    partners: Vec<PathBuf>,
-    assignments: Option<PathBuf>,
+    /// The points, partners and assignments (their other fields unused).
+    sites: Sources,
     rules: Option<PathBuf>,
     centroids: Option<PathBuf>,
 }
@@ -437,9 +437,25 @@ impl ProgrammeFiles {
         Self::default()
     }
 
+    /// The points, partners and assignments of `sources` (as an analysis
+    /// reads them), and no rules file: the derivation `--programmes auto`
+    /// applies to a command's sites.
+    pub fn of_sources(sources: &Sources) -> Self {
+        let sites = Sources {
+            points: sources.points.clone(),
+            partners: sources.partners.clone(),
+            assignments: sources.assignments.clone(),
+            ..Sources::default()
+        };
+        ProgrammeFiles {
+            sites,
+            ..Self::default()
+        }
+    }
+
     /// A points de contact file (any layout [`read_sites`](crate::read::read_sites) reads).
     pub fn points(mut self, path: impl Into<PathBuf>) -> Self {
-        self.points.push(path.into());
+        self.sites = self.sites.points(path);
         self
     }
 
@@ -447,13 +463,13 @@ impl ProgrammeFiles {
     /// [`read_lieux`](crate::read::read_lieux), other layouts with
     /// [`read_partners`](crate::read::read_partners).
     pub fn partners(mut self, path: impl Into<PathBuf>) -> Self {
-        self.partners.push(path.into());
+        self.sites = self.sites.partners(path);
         self
     }
 
     /// A `site_id,service` assignments list.
     pub fn assignments(mut self, path: impl Into<PathBuf>) -> Self {
-        self.assignments = Some(path.into());
+        self.sites = self.sites.assignments(path);
         self
     }
 
@@ -487,7 +503,7 @@ impl ProgrammeFiles {
         use std::io::BufRead;
         let mut loads: Vec<LoadReport> = Vec::new();
         let mut points = Vec::new();
-        for path in &self.points {
+        for path in &self.sites.points {
             let (p, r) = crate::read::read_sites(path)?;
             crate::load::require_some(&r)?;
             points.extend(p);
@@ -500,7 +516,7 @@ impl ProgrammeFiles {
             loads.push(r);
         }
         let (mut lieux, mut partners) = (Vec::new(), Vec::new());
-        for path in &self.partners {
+        for path in &self.sites.partners {
             let file = std::fs::File::open(path).map_err(|e| crate::error::Error::io(path, e))?;
             let mut head = std::io::BufReader::new(file);
             let bytes = head
@@ -519,7 +535,7 @@ impl ProgrammeFiles {
                 loads.push(r);
             }
         }
-        let assignments = match &self.assignments {
+        let assignments = match &self.sites.assignments {
             Some(path) => {
                 let (a, r) = crate::read::read_assignments(path)?;
                 loads.push(r);

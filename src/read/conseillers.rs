@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::error::Result;
 use crate::geom::place::place_repairing_swap;
-use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
+use crate::model::{PointKind, Service, ServicePoint, ServiceSet};
 use crate::read::PointSink;
 use crate::read::geojson::{for_each_feature_in, point_of, property_text};
 use crate::report::{LoadReport, Note};
@@ -72,16 +72,11 @@ fn conseillers_in(
                 .find_map(|k| property_text(&f.properties, k))
                 .unwrap_or_default();
             sink.keep(ServicePoint {
-                id,
                 name,
                 kind: PointKind::ConseillerNumerique,
                 commune: property_text(&f.properties, "insee_com"),
-                precision: GeocodePrecision::Unknown,
-                lonlat: placed.lonlat,
-                zone: placed.zone,
-                xy: placed.xy,
                 services: ServiceSet::only(Service::DigitalInclusion),
-                at_la_poste: false,
+                ..ServicePoint::placed(id, &placed)
             });
             ControlFlow::Continue(())
         },

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::error::Result;
 use crate::geom::place::place_text;
 use crate::key::normalize_key;
-use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
+use crate::model::{PointKind, Service, ServicePoint, ServiceSet};
 use crate::read::PointSink;
 use crate::read::text::CsvTable;
 use crate::report::{LoadReport, Note};
@@ -71,16 +71,12 @@ fn read_france_services_table<R: Read>(
             usize::from(normalize_key(&table.opt_field(&record, c_format)).contains("itinerant"));
         let commune = table.opt_field(&record, c_insee);
         sink.keep(ServicePoint {
-            id,
             name,
             kind: PointKind::FranceServices,
             commune: (!commune.is_empty()).then(|| commune.into_owned()),
-            precision: GeocodePrecision::Unknown,
-            lonlat: placed.lonlat,
-            zone: placed.zone,
-            xy: placed.xy,
             services: ServiceSet::only(Service::FranceServices),
             at_la_poste: in_post_office,
+            ..ServicePoint::placed(id, &placed)
         });
     }
     sink.report.note(Note::AtLaPoste(at_la_poste));

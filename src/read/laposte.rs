@@ -107,16 +107,13 @@ fn read_la_poste_table<R: Read>(
         }
         let commune = table.opt_field(&record, c_insee);
         sink.keep(ServicePoint {
-            id,
             name: table.opt_field(&record, c_name).into_owned(),
             kind,
             commune: (!commune.is_empty()).then(|| commune.into_owned()),
             precision: precision_of_label(&table.opt_field(&record, c_prec)),
-            lonlat: placed.lonlat,
-            zone: placed.zone,
-            xy: placed.xy,
             services,
             at_la_poste: true,
+            ..ServicePoint::placed(id, &placed)
         });
     }
     for (label, rows) in unknown_kinds {

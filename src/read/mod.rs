@@ -18,7 +18,7 @@ mod geoparquet;
 mod gpkg;
 mod laposte;
 mod lieux;
-mod partners;
+pub(crate) mod partners;
 mod records;
 #[cfg(feature = "shapefile")]
 mod shp;

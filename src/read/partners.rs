@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::error::Result;
 use crate::geom::place::place_text;
 use crate::key::normalize_key;
-use crate::model::{GeocodePrecision, PointKind, Service, ServicePoint, ServiceSet};
+use crate::model::{PointKind, Service, ServicePoint, ServiceSet};
 use crate::read::text::{CsvTable, decode};
 use crate::read::{PointSink, read_conseillers_numeriques_from, read_france_services_from};
 #[cfg(doc)]
@@ -201,7 +201,7 @@ fn read_detected(
 /// absent or unknown, it is `other`. Ids are used as given.
 pub fn read_partner_csv(path: impl AsRef<Path>) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = path.as_ref();
-    read_partner_csv_table(CsvTable::open(path)?, path)
+    read_plain_table(CsvTable::open(path)?, path, ServicesColumn::Required)
 }
 
 /// Like [read_partner_csv], from any reader; `name` labels reports and errors.
@@ -210,17 +210,44 @@ pub fn read_partner_csv_from(
     reader: impl Read,
 ) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let path = Path::new(name);
-    read_partner_csv_table(CsvTable::from_reader(path, reader)?, path)
+    read_plain_table(
+        CsvTable::from_reader(path, reader)?,
+        path,
+        ServicesColumn::Required,
+    )
 }
 
-fn read_partner_csv_table<R: Read>(
+/// How the plain site CSV's `services` column is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ServicesColumn {
+    /// Required; a row naming an unknown service is a counted skip (partner sites).
+    Required,
+    /// Optional; unknown names are ignored (candidate sites, whose services
+    /// only say which are existing hosts).
+    Optional,
+}
+
+/// Reads the sites of a plain CSV file (`id,name,latitude,longitude`, with
+/// optional `kind`, `code_insee`, and `services` read as `services` says).
+pub(crate) fn read_plain_sites(
+    path: &Path,
+    services: ServicesColumn,
+) -> Result<(Vec<ServicePoint>, LoadReport)> {
+    read_plain_table(CsvTable::open(path)?, path, services)
+}
+
+fn read_plain_table<R: Read>(
     mut table: CsvTable<R>,
     path: &Path,
+    services_column: ServicesColumn,
 ) -> Result<(Vec<ServicePoint>, LoadReport)> {
     let c_id = table.require(&["id", "site_id", "identifiant"])?;
     let c_lat = table.require(&["latitude", "lat"])?;
     let c_lon = table.require(&["longitude", "lon", "lng"])?;
-    let c_services = table.require(&["services", "service"])?;
+    let c_services = match services_column {
+        ServicesColumn::Required => Some(table.require(&["services", "service"])?),
+        ServicesColumn::Optional => table.column(&["services", "service"]),
+    };
     let c_name = table.column(&["name", "nom", "libelle"]);
     let c_kind = table.column(&["kind", "type"]);
     let c_insee = table.column(&["code_insee", "insee_com", "commune"]);
@@ -235,7 +262,12 @@ fn read_partner_csv_table<R: Read>(
             sink.report.skip(SkipReason::MissingId, loc, None, None);
             continue;
         }
-        let services = match services_of(&table.field(&record, c_services)) {
+        let cell = table.opt_field(&record, c_services);
+        let services = match services_column {
+            ServicesColumn::Required => services_of(&cell),
+            ServicesColumn::Optional => Ok(known_services(&cell)),
+        };
+        let services = match services {
             Ok(services) => services,
             Err(detail) => {
                 sink.report
@@ -251,16 +283,11 @@ fn read_partner_csv_table<R: Read>(
         let kind = PointKind::from_identifier(&kind_text).unwrap_or(PointKind::Other);
         let commune = table.opt_field(&record, c_insee);
         sink.keep(ServicePoint {
-            id,
             name: table.opt_field(&record, c_name).into_owned(),
             kind,
             commune: (!commune.is_empty()).then(|| commune.into_owned()),
-            precision: GeocodePrecision::Unknown,
-            lonlat: placed.lonlat,
-            zone: placed.zone,
-            xy: placed.xy,
             services,
-            at_la_poste: false,
+            ..ServicePoint::placed(id, &placed)
         });
     }
     table.finish(&mut sink.report);
@@ -269,6 +296,17 @@ fn read_partner_csv_table<R: Read>(
 
 /// Parses a `services` cell: names separated by `|` or `+`. The error names
 /// the unknown service, or says that none was given.
+/// The known services of a `services` cell, unknown names ignored.
+fn known_services(cell: &str) -> ServiceSet {
+    let mut services = ServiceSet::EMPTY;
+    for name in cell.split(['|', '+']) {
+        if let Ok(s) = name.trim().parse::<Service>() {
+            services.insert(s);
+        }
+    }
+    services
+}
+
 fn services_of(cell: &str) -> std::result::Result<ServiceSet, String> {
     let mut services = ServiceSet::EMPTY;
     for name in cell.split(['|', '+']).filter(|n| !n.trim().is_empty()) {

@@ -98,12 +98,6 @@ pub fn write_impact_csv(rows: &[ClosureImpact], path: impl AsRef<Path>) -> Resul
             .iter()
             .map(|c| format!("{}:{:.6}>{:.6}", c.code, c.share_now, c.share_after))
             .collect();
-        let failing: Vec<&str> = r
-            .changes
-            .iter()
-            .filter(|c| c.would_fail)
-            .map(|c| c.code.as_str())
-            .collect();
         vec![
             r.site_id.clone(),
             r.name.clone(),
@@ -115,7 +109,7 @@ pub fn write_impact_csv(rows: &[ClosureImpact], path: impl AsRef<Path>) -> Resul
             share(r.departement_share_after),
             r.departement_would_fail.to_string(),
             changed.join(" "),
-            failing.join(" "),
+            r.failing().join(" "),
         ]
     };
     csv_file(path.as_ref(), &IMPACT_COLUMNS, rows.iter().map(row))

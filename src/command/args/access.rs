@@ -4,9 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{CommuneFileArgs, SiteArgs, output};
-use crate::access::Combine;
+use super::{TimeArgs, output};
 use crate::command::access::AccessOptions;
+use crate::command::{CommuneFile, Sites};
 use crate::load::PopulationSpec;
 use crate::model::Service;
 
@@ -15,14 +15,14 @@ use crate::model::Service;
 pub struct AccessArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub sites: SiteArgs,
+    pub sites: Sites,
     /// Commune polygons (GeoJSON, Shapefile, GeoPackage or GeoParquet;
     /// `code_insee_2026`, `code_insee` or `insee_com`).
     #[arg(long, value_name = "FILE")]
     pub communes: PathBuf,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub commune_file: CommuneFileArgs,
+    pub commune_file: CommuneFile,
     /// Commune table with `code_insee`, `population`, `dep` (communes_france.csv).
     #[arg(long, value_name = "CSV")]
     pub population: PathBuf,
@@ -38,20 +38,12 @@ pub struct AccessArgs {
     /// Distance threshold in metres.
     #[arg(long, value_name = "METRES", default_value_t = crate::access::LAW_DISTANCE_M)]
     pub radius_m: f64,
-    /// Time threshold in minutes (measures travel time: on --roads, else crow-flies estimate).
-    #[arg(long, value_name = "MINUTES")]
-    pub minutes: Option<f64>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: TimeArgs,
     /// OpenStreetMap extract (.osm.pbf) for road travel times.
     #[arg(long, value_name = "PBF", requires = "minutes")]
     pub roads: Option<PathBuf>,
-    /// How distance and time combine: and (both exceeded) or or (either).
-    #[arg(
-        long,
-        value_name = "and|or",
-        default_value = "and",
-        requires = "minutes"
-    )]
-    pub combine: Option<Combine>,
     /// Also total the population by these territories (e.g. QPV polygons).
     #[arg(long, value_name = "GEOJSON")]
     pub by: Vec<PathBuf>,
@@ -76,17 +68,17 @@ impl AccessArgs {
     /// The options of this accessibility run.
     pub fn options(self) -> AccessOptions {
         AccessOptions {
-            sites: self.sites.sites(),
+            sites: self.sites,
             communes: self.communes,
-            commune_file: self.commune_file.commune_file(),
+            commune_file: self.commune_file,
             population: self.population,
             frr: self.frr,
             model: self.model,
             service: self.service,
             radius_m: self.radius_m,
-            minutes: self.minutes,
+            minutes: self.time.minutes,
             roads: self.roads,
-            combine: self.combine.unwrap_or(Combine::And),
+            combine: self.time.combine(),
             by: self.by,
             by_id_field: self.by_id_field,
             #[cfg(feature = "geoparquet")]

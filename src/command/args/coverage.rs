@@ -4,8 +4,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{CommuneFileArgs, SiteArgs, TerritoryArgs, output};
+use super::{TerritoryArgs, output};
 use crate::command::coverage::CoverageOptions;
+use crate::command::{CommuneFile, Sites};
 use crate::map::View;
 use crate::model::Service;
 
@@ -14,7 +15,7 @@ use crate::model::Service;
 pub struct CoverageArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub sites: SiteArgs,
+    pub sites: Sites,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub territories: TerritoryArgs,
@@ -34,7 +35,7 @@ pub struct CoverageArgs {
     pub communes: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub commune_file: CommuneFileArgs,
+    pub commune_file: CommuneFile,
     /// Commune table with population and typologies (communes_france.csv).
     #[arg(long, value_name = "CSV", requires = "communes")]
     pub commune_table: Option<PathBuf>,
@@ -83,7 +84,7 @@ impl CoverageArgs {
     pub fn options(self) -> CoverageOptions {
         let t = self.territories;
         CoverageOptions {
-            sites: self.sites.sites(),
+            sites: self.sites,
             territories: t.territories,
             kind: t.kind,
             crs: t.crs,
@@ -96,7 +97,7 @@ impl CoverageArgs {
             population_id: t.population_id,
             population_column: t.population_column,
             communes: self.communes,
-            commune_file: self.commune_file.commune_file(),
+            commune_file: self.commune_file,
             commune_table: self.commune_table,
             frr: self.frr,
             services: self.services,

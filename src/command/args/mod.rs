@@ -23,9 +23,10 @@ pub use map::MapArgs;
 pub use plan::PlanArgs;
 pub use programmes::ProgrammesArgs;
 
+use super::coverage::{POPULATION_COLUMN, POPULATION_ID};
 use super::demo::DemoOptions;
 use super::out::Output;
-use super::{CommuneFile, Sites};
+use crate::access::Combine;
 use crate::geom::crs::Crs;
 use crate::model::TerritoryKind;
 
@@ -88,56 +89,6 @@ impl DemoArgs {
     }
 }
 
-/// Where the services are: the arguments `coverage`, `access` and `plan` share.
-#[derive(Debug, Args)]
-pub struct SiteArgs {
-    /// La Poste points de contact CSV (2016 or current open-data layout).
-    #[arg(long, value_name = "CSV")]
-    pub points: PathBuf,
-    /// Partner sites: France Services CSV, conseillers numériques GeoJSON,
-    /// lieux de médiation numérique (CSV or JSON), or a plain
-    /// `id,name,latitude,longitude,services` CSV. Repeatable.
-    #[arg(long, value_name = "FILE")]
-    pub partners: Vec<PathBuf>,
-    /// Programme assignments CSV (`site_id,service`): which offices host
-    /// mediation, a Point Poste ESS or digital inclusion.
-    #[arg(long, value_name = "CSV")]
-    pub assignments: Option<PathBuf>,
-}
-
-impl SiteArgs {
-    /// The sites these arguments name.
-    pub fn sites(&self) -> Sites {
-        Sites {
-            points: self.points.clone(),
-            partners: self.partners.clone(),
-            assignments: self.assignments.clone(),
-        }
-    }
-}
-
-/// How to read commune polygons given in a file that does not say it all.
-#[derive(Debug, Args)]
-pub struct CommuneFileArgs {
-    /// CRS of the --communes polygons when the file does not declare it.
-    #[arg(long, value_name = "EPSG:<code>", value_parser = Crs::parse)]
-    pub communes_crs: Option<Crs>,
-    /// Layer of the --communes file when it holds several (ADMIN EXPRESS's
-    /// GeoPackage: COMMUNE).
-    #[arg(long, value_name = "NAME")]
-    pub communes_layer: Option<String>,
-}
-
-impl CommuneFileArgs {
-    /// How to read the commune file.
-    pub fn commune_file(&self) -> CommuneFile {
-        CommuneFile {
-            crs: self.communes_crs,
-            layer: self.communes_layer.clone(),
-        }
-    }
-}
-
 /// Territory files and the population table joined to them: the
 /// arguments `coverage` and `plan` share.
 #[derive(Debug, Args)]
@@ -165,21 +116,36 @@ pub struct TerritoryArgs {
     #[arg(long, value_name = "CSV", requires = "territories")]
     pub population_table: Option<PathBuf>,
     /// Column of the population table holding the territory id.
-    #[arg(
-        long,
-        value_name = "COLUMN",
-        default_value = super::coverage::POPULATION_ID,
-        requires = "population_table"
-    )]
+    #[arg(long, value_name = "COLUMN", default_value = POPULATION_ID, requires = "population_table")]
     pub population_id: String,
     /// Column of the population table holding the population.
+    #[arg(long, value_name = "COLUMN", default_value = POPULATION_COLUMN, requires = "population_table")]
+    pub population_column: String,
+}
+
+/// The time threshold and how it combines with the distance: the
+/// arguments `access` and `plan` share.
+#[derive(Debug, Args)]
+pub struct TimeArgs {
+    /// Time threshold in car minutes, besides the distance: road times on
+    /// --roads (`access`), else the crow-flies estimate.
+    #[arg(long, value_name = "MINUTES")]
+    pub minutes: Option<f64>,
+    /// How distance and minutes combine: and (beyond both) or or (beyond either).
     #[arg(
         long,
-        value_name = "COLUMN",
-        default_value = super::coverage::POPULATION_COLUMN,
-        requires = "population_table"
+        value_name = "and|or",
+        default_value = "and",
+        requires = "minutes"
     )]
-    pub population_column: String,
+    pub combine: Option<Combine>,
+}
+
+impl TimeArgs {
+    /// The combination given, and by default.
+    pub fn combine(&self) -> Combine {
+        self.combine.unwrap_or(Combine::And)
+    }
 }
 
 /// The output of a command: its folder (or file), and whether `--force`

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{CommuneFileArgs, SiteArgs, TerritoryArgs, output};
-use crate::access::Combine;
+use super::{TerritoryArgs, TimeArgs, output};
 use crate::command::plan::{PlanGoal, PlanOptions};
 use crate::command::territory_fields;
+use crate::command::{CommuneFile, Sites};
 use crate::error::{Error, Result};
 use crate::load::PopulationSpec;
 use crate::model::Service;
@@ -18,7 +18,7 @@ use crate::plan::{CandidateSpec, Weight};
 pub struct PlanArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub sites: SiteArgs,
+    pub sites: Sites,
     /// The demand, unless --population is given.
     #[command(flatten)]
     pub territories: TerritoryArgs,
@@ -29,7 +29,7 @@ pub struct PlanArgs {
     pub communes: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
-    pub commune_file: CommuneFileArgs,
+    pub commune_file: CommuneFile,
     /// Commune table with population: the demand is the population, placed by --model.
     #[arg(
         long,
@@ -65,17 +65,9 @@ pub struct PlanArgs {
     /// Reach in metres (default: 500 for QPV, 5,000 otherwise).
     #[arg(long, value_name = "METRES")]
     pub radius_m: Option<f64>,
-    /// Reach in car minutes too (crow-flies estimate).
-    #[arg(long, value_name = "MINUTES")]
-    pub minutes: Option<f64>,
-    /// How distance and minutes combine: and (beyond both) or or (beyond either).
-    #[arg(
-        long,
-        value_name = "and|or",
-        default_value = "and",
-        requires = "minutes"
-    )]
-    pub combine: Option<Combine>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub time: TimeArgs,
     /// Weight of the --territories (population by default; a --population
     /// demand weighs by population).
     #[arg(long, value_name = "WEIGHT")]
@@ -117,7 +109,7 @@ impl PlanArgs {
                 ));
             }
         };
-        let mut sources = self.sites.sites().sources();
+        let mut sources = self.sites.sources();
         let t = &self.territories;
         if !t.territories.is_empty() {
             let fields =
@@ -130,7 +122,7 @@ impl PlanArgs {
             sources = sources.population_table(table, &t.population_id, &t.population_column);
         }
         if let Some(polygons) = &self.communes {
-            let mut communes = self.commune_file.commune_file().sources(polygons);
+            let mut communes = self.commune_file.sources(polygons);
             communes.table.clone_from(&self.population);
             sources = sources.communes(communes);
         }
@@ -147,8 +139,8 @@ impl PlanArgs {
             goal,
             close: self.close,
             radius_m: self.radius_m,
-            minutes: self.minutes,
-            combine: self.combine.unwrap_or(Combine::And),
+            minutes: self.time.minutes,
+            combine: self.time.combine(),
             weight: self.weight,
             #[cfg(feature = "exact")]
             exact_seconds: self.exact,

@@ -5,22 +5,18 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::output;
+use crate::command::Sites;
 use crate::command::out::Output;
 use crate::programmes::ProgrammeFiles;
 
 /// `maillage programmes`.
 #[derive(Debug, Args)]
 pub struct ProgrammesArgs {
-    /// La Poste points de contact CSV.
-    #[arg(long, value_name = "CSV")]
-    pub points: PathBuf,
-    /// Partner files: lieux de médiation numérique (CSV or JSON), France
-    /// Services, any partner layout. Repeatable.
-    #[arg(long, value_name = "FILE")]
-    pub partners: Vec<PathBuf>,
-    /// The user's `site_id,service` list: overrides and extends the derived hosts.
-    #[arg(long, value_name = "CSV")]
-    pub assignments: Option<PathBuf>,
+    /// The points de contact, the partner files to derive hosts from, and
+    /// the user's own `site_id,service` list (which overrides and extends
+    /// the derived hosts).
+    #[command(flatten)]
+    pub sites: Sites,
     /// Rules file read on top of the built-in rules (`maillage::programmes::DEFAULT_RULES`).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
@@ -39,13 +35,7 @@ pub struct ProgrammesArgs {
 impl ProgrammesArgs {
     /// The files of this run, and its output.
     pub fn options(&self) -> (ProgrammeFiles, Output) {
-        let mut files = ProgrammeFiles::new().points(&self.points);
-        for p in &self.partners {
-            files = files.partners(p);
-        }
-        if let Some(a) = &self.assignments {
-            files = files.assignments(a);
-        }
+        let mut files = ProgrammeFiles::of_sources(&self.sites.sources());
         if let Some(r) = &self.rules {
             files = files.rules(r);
         }
