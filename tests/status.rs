@@ -485,3 +485,57 @@ fn no_data_then_unserved_is_not_a_loss() {
         assert_ne!(r.change(), Change::Lost, "{}", r.outcome().territory_id);
     }
 }
+
+/// The text column `name` of a DataFrame.
+#[cfg(feature = "polars")]
+fn text_column(df: &polars::prelude::DataFrame, name: &str) -> Vec<Option<String>> {
+    let c = df.column(name).unwrap().str().unwrap();
+    (0..df.height())
+        .map(|i| c.get(i).map(str::to_owned))
+        .collect()
+}
+
+#[cfg(feature = "polars")]
+#[test]
+fn the_dataframe_and_parquet_carry_the_status_after_served() {
+    let (network, territories) = (postal_only(), territories());
+    let report = run(&network, &territories);
+    let df = report.to_dataframe().unwrap();
+    let names: Vec<&str> = df.get_column_names().iter().map(|n| n.as_str()).collect();
+    assert_eq!(names[names.len() - 2..], ["served", "status"]);
+    let expected = ["served", "no_data", "unserved", "no_data"].map(|s| Some(s.to_owned()));
+    assert_eq!(text_column(&df, "status"), expected);
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("coverage.parquet");
+    report.write_parquet(&path).unwrap();
+    use polars::prelude::{ParquetReader, SerReader};
+    let back = ParquetReader::new(std::fs::File::open(&path).unwrap())
+        .finish()
+        .unwrap();
+    assert_eq!(text_column(&back, "status"), expected);
+}
+
+#[cfg(feature = "geoparquet")]
+#[test]
+fn geoparquet_carries_the_status_and_its_gaps_no_no_data() {
+    use polars::prelude::{ParquetReader, SerReader};
+    let (network, territories) = (postal_only(), territories());
+    let report = run(&network, &territories);
+    let dir = tempfile::tempdir().unwrap();
+    let read = |name: &str, which: Features| {
+        let path = dir.path().join(name);
+        report.write_geoparquet(&path, which).unwrap();
+        ParquetReader::new(std::fs::File::open(&path).unwrap())
+            .finish()
+            .unwrap()
+    };
+    let all = read("coverage.parquet", Features::All);
+    assert_eq!(
+        text_column(&all, "status"),
+        ["served", "no_data", "unserved", "no_data"].map(|s| Some(s.to_owned()))
+    );
+    let gaps = read("gaps.parquet", Features::Gaps);
+    assert_eq!(text_column(&gaps, "territory_id"), [Some("B".to_owned())]);
+    assert_eq!(text_column(&gaps, "status"), [Some("unserved".to_owned())]);
+}

@@ -8,8 +8,8 @@
 //!
 //! - pan (drag) and zoom (wheel, buttons), by moving the SVG `viewBox`;
 //! - details of a territory on hover, pinned on click: for each service,
-//!   served, not served or no data, the nearest point and its distance, points inside and
-//!   within the rule's radius, population;
+//!   served, not served or no data, the nearest point and its distance,
+//!   points inside and within the rule's radius, population;
 //! - a service switch that recolours the map and its legend, and toggles
 //!   for each territory layer and each kind of point;
 //! - a search box by name or code;

@@ -202,8 +202,8 @@ impl<'a> GapMap<'a> {
     /// The map of one service of results read back from files
     /// ([`read_coverage`](crate::coverage::read_coverage)), drawn by their
     /// [`status`](Outcome::status) (a `no_data` result in grey, never as a
-    /// gap); results without geometry (read from CSV) are left out. With `service` `None`, the
-    /// service of the first result. Fails when no result of the service has
+    /// gap); results without geometry (read from CSV) are left out. With
+    /// `service` `None`, the service of the first result. Fails when no result of the service has
     /// a geometry: an empty map is never drawn.
     pub fn from_outcomes(outcomes: &'a [Outcome], service: Option<Service>) -> Result<Self> {
         let service = service
