@@ -361,9 +361,14 @@ fn screenshots() {
               document.getElementById('mapbox').scrollIntoView();
               var e = document.querySelector('svg [data-territory-id=\"{qpv}\"]');
               var r = e.getBoundingClientRect();
-              var x = r.left + r.width / 2, y = r.top + r.height / 2;
-              var top = document.elementFromPoint(x, y);
-              return top && top.closest('[data-territory-id]') === e ? JSON.stringify([x, y]) : null;
+              for (var i = 1; i < 8; i++) {{
+                for (var j = 1; j < 8; j++) {{
+                  var x = r.left + r.width * i / 8, y = r.top + r.height * j / 8;
+                  var top = document.elementFromPoint(x, y);
+                  if (top && top.closest('[data-territory-id]') === e) {{ return JSON.stringify([x, y]); }}
+                }}
+              }}
+              return JSON.stringify(['none', r.left, r.top, r.width, r.height]);
             }}())"
         ),
     );
