@@ -323,16 +323,19 @@ fn the_main_jobs_report_works_in_a_real_browser() {
     assert!(errors.is_empty(), "JavaScript errors: {errors:?}");
 }
 
-/// The README's pictures: the département view, a hovered QPV, and the
-/// national view of the QPV 2024 (made by the CLI when `MAILLAGE_NATIONAL_REPORT`
-/// names its report.html). `tools/screenshots/make_screenshots.sh`.
+/// The pictures of the README and the guide, from the main job (the
+/// `gap_map` example on `data/loire/`): the interactive report of the Loire,
+/// a hovered QPV of Saint-Étienne (Montreynaud, zoomed from its table row),
+/// the mediation gap map the job writes, and the national view of the QPV
+/// 2024 (made by the CLI when `MAILLAGE_NATIONAL_REPORT` names its
+/// report.html). `tools/screenshots/make_screenshots.sh`.
 #[test]
 #[ignore = "writes the README's screenshots: tools/screenshots/make_screenshots.sh"]
 fn screenshots() {
     let target =
         PathBuf::from(std::env::var_os("MAILLAGE_SCREENSHOTS").expect("MAILLAGE_SCREENSHOTS"));
     std::fs::create_dir_all(&target).expect("screenshot folder");
-    let (_dir, report) = main_job();
+    let (dir, report) = main_job();
     let browser = browser();
     let shot = |tab: &Tab, name: &str| {
         let png = tab
@@ -341,18 +344,58 @@ fn screenshots() {
         png_is_not_blank(&png);
         std::fs::write(target.join(name), png).expect("write screenshot");
     };
-    let (tab, _) = open(&browser, &report);
+    let (tab, errors) = open(&browser, &report);
+    assert_eq!(eval(&tab, "document.body.dataset.ready"), "1");
     shot(&tab, "report_departement.png");
-    // Zoom on Marseille and hover a QPV.
+    // Zoom on Montreynaud from its table row, then hover it.
+    let qpv = "QN04213M";
     eval(
         &tab,
-        "document.querySelector('tr[data-territory-id=\"13055\"]').click()",
+        &format!("document.querySelector('tr[data-territory-id=\"{qpv}\"]').click()"),
     );
     eval(&tab, "window.scrollTo(0, 0)");
-    let (_, x, y) = clickable(&tab, "QPV");
+    let centre = eval(
+        &tab,
+        &format!(
+            "(function () {{
+              document.getElementById('mapbox').scrollIntoView();
+              var e = document.querySelector('svg [data-territory-id=\"{qpv}\"]');
+              var r = e.getBoundingClientRect();
+              for (var i = 1; i < 8; i++) {{
+                for (var j = 1; j < 8; j++) {{
+                  var x = r.left + r.width * i / 8, y = r.top + r.height * j / 8;
+                  var top = document.elementFromPoint(x, y);
+                  if (top && top.closest('[data-territory-id]') === e) {{ return JSON.stringify([x, y]); }}
+                }}
+              }}
+              return JSON.stringify(['none', r.left, r.top, r.width, r.height]);
+            }}())"
+        ),
+    );
+    let (x, y) = match centre
+        .as_str()
+        .and_then(|t| serde_json::from_str::<(f64, f64)>(t).ok())
+    {
+        Some(xy) => xy,
+        // A point symbol over its centre: the first QPV on top at its own.
+        None => {
+            let (_, x, y) = clickable(&tab, "QPV");
+            (x, y)
+        }
+    };
     tab.move_mouse_to_point(headless_chrome::browser::tab::point::Point { x, y })
         .expect("hover");
+    let tip = eval(&tab, "document.getElementById('tip').textContent");
+    assert!(tip.as_str().is_some_and(|t| !t.is_empty()), "no tooltip");
     shot(&tab, "report_qpv_hover.png");
+    assert!(
+        errors.lock().expect("errors").is_empty(),
+        "JavaScript errors"
+    );
+    // The static map the job writes for mediation, as the README shows it.
+    let png = std::fs::read(dir.path().join("out/gap_map_mediation.png")).expect("the job's map");
+    png_is_not_blank(&png);
+    std::fs::write(target.join("gap_map_mediation.png"), png).expect("write the map");
     if let Some(national) = std::env::var_os("MAILLAGE_NATIONAL_REPORT") {
         let (tab, _) = open(&browser, Path::new(&national));
         shot(&tab, "report_national.png");

@@ -5,7 +5,7 @@ mod common;
 
 use common::data;
 use maillage::compare::{Change, Comparison, SiteChange, compare_sites};
-use maillage::coverage::{NearestPoint, Outcome, Rule};
+use maillage::coverage::{NearestPoint, Outcome, Rule, Status};
 use maillage::read::read_la_poste;
 use maillage::{Service, TerritoryKind};
 
@@ -27,6 +27,11 @@ fn outcome(id: &str, served: bool, nearest_m: Option<f64>) -> Outcome {
             distance_m: d,
         }),
         served,
+        status: if served {
+            Status::Served
+        } else {
+            Status::Unserved
+        },
         geometry: None,
     }
 }

@@ -320,11 +320,11 @@ fn csv_output_has_the_documented_columns_and_values() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "territory_id,name,kind,departement,population,service,rule,radius_m,points_inside,points_within_radius,nearest_m,nearest_id,nearest_name,nearest_kind,served"
+        "territory_id,name,kind,departement,population,service,rule,radius_m,points_inside,points_within_radius,nearest_m,nearest_id,nearest_name,nearest_kind,served,status"
     );
     assert_eq!(
         lines.next().unwrap(),
-        "SQ,territory SQ,qpv,,1000,postal,within_distance,500,0,1,500.00,ne500,point ne500,bureau_de_poste,true"
+        "SQ,territory SQ,qpv,,1000,postal,within_distance,500,0,1,500.00,ne500,point ne500,bureau_de_poste,true,served"
     );
     assert_eq!(lines.next(), None);
 }

@@ -4,7 +4,7 @@
 
 use geo_types::MultiPolygon;
 
-use super::{Record, Rule};
+use super::{Record, Rule, Status};
 use crate::geom::crs::Zone;
 use crate::model::{Service, TerritoryKind};
 
@@ -48,6 +48,11 @@ pub struct Outcome {
     pub nearest: Option<NearestPoint>,
     /// Served under the rule.
     pub served: bool,
+    /// Served, unserved, or no data (no site of the run offered the
+    /// service): a [`Status::NoData`] result is not a gap, though `served`
+    /// is `false`. Read from the `status` column; files written before it
+    /// existed give `Served` or `Unserved`, from `served`.
+    pub status: Status,
     /// The territory's zone and geometry (metres in the zone's CRS), when known.
     pub geometry: Option<(Zone, MultiPolygon<f64>)>,
 }
@@ -80,6 +85,7 @@ impl Record<'_> {
                 distance_m: d,
             }),
             served: self.served,
+            status: self.status(),
             geometry: with_geometry.then(|| (t.zone, t.geometry.clone())),
         }
     }
@@ -100,6 +106,7 @@ impl Outcome {
             points_within,
             nearest,
             served,
+            status,
             geometry: _,
         } = self;
         Outcome {
@@ -114,6 +121,7 @@ impl Outcome {
             points_within: *points_within,
             nearest: nearest.clone(),
             served: *served,
+            status: *status,
             geometry: None,
         }
     }

@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::coverage::schema::rule_name;
-use crate::coverage::{NearestPoint, Outcome, Rule};
+use crate::coverage::{NearestPoint, Outcome, Rule, Status};
 use crate::error::{Error, Result};
 use crate::key::parse_number;
 use crate::model::{Service, TerritoryKind};
@@ -25,7 +25,10 @@ use crate::skip::SkipReason;
 /// ([`write_geojson`](crate::coverage::CoverageReport::write_geojson)), told apart by
 /// their content. From GeoJSON the territories' geometry comes back too
 /// (projected to their zone's CRS). Rows that cannot be read (no territory
-/// id, unknown service or kind, unreadable numbers) are skipped and counted.
+/// id, unknown service or kind, unreadable numbers, a `status` other than
+/// `served`, `unserved`, `no_data` or one that contradicts `served`) are
+/// skipped and counted. Files without a `status` column (written before it
+/// existed) give [`Status::Served`] or [`Status::Unserved`] as `served` says.
 ///
 /// A territory × service given twice is refused when the copies disagree
 /// (an error naming both rows: which result holds is unknowable); an exact
@@ -222,6 +225,25 @@ fn outcome_of(get: impl Fn(&str) -> Option<String>) -> std::result::Result<Outco
         Some("false") => false,
         other => return Err(malformed(format!("served {other:?} is not true or false"))),
     };
+    // Files written before the `status` column: served or unserved, as
+    // `served` says (those runs wrote a no-data service as unserved).
+    let status = match get("status") {
+        None if served => Status::Served,
+        None => Status::Unserved,
+        Some(name) => {
+            let status = Status::from_name(&name).ok_or_else(|| {
+                malformed(format!(
+                    "status {name:?} is not served, unserved or no_data"
+                ))
+            })?;
+            if served != (status == Status::Served) {
+                return Err(malformed(format!(
+                    "status {name:?} contradicts served {served}"
+                )));
+            }
+            status
+        }
+    };
     let nearest = match (get("nearest_id"), number("nearest_m")?) {
         (Some(id), Some(distance_m)) => Some(NearestPoint {
             id,
@@ -243,6 +265,7 @@ fn outcome_of(get: impl Fn(&str) -> Option<String>) -> std::result::Result<Outco
         points_within: count("points_within_radius")?,
         nearest,
         served,
+        status,
         geometry: None,
     })
 }

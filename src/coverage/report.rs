@@ -98,6 +98,13 @@ impl Status {
             Status::NoData => "no_data",
         }
     }
+
+    /// The status named by its identifier ([`as_str`](Self::as_str)), if any.
+    pub fn from_name(name: &str) -> Option<Status> {
+        [Status::Served, Status::Unserved, Status::NoData]
+            .into_iter()
+            .find(|s| s.as_str() == name)
+    }
 }
 
 impl fmt::Display for Status {

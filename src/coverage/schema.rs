@@ -39,8 +39,10 @@ const fn col(name: &'static str, kind: ColumnType) -> Column {
 
 /// The columns of one territory × service result, in order. The ranked gap
 /// outputs put a `rank` column (integer, 1 = largest gap of its service)
-/// before them.
-pub const COVERAGE_COLUMNS: [Column; 15] = [
+/// before them. `status` is `served`, `unserved` or `no_data`
+/// ([`Status`](super::Status)): `no_data` when no site in the inputs offers
+/// the service (then `served` is `false`, but the territory is not a gap).
+pub const COVERAGE_COLUMNS: [Column; 16] = [
     col("territory_id", ColumnType::Text),
     col("name", ColumnType::Text),
     col("kind", ColumnType::Text),
@@ -56,6 +58,7 @@ pub const COVERAGE_COLUMNS: [Column; 15] = [
     col("nearest_name", ColumnType::Text),
     col("nearest_kind", ColumnType::Text),
     col("served", ColumnType::Bool),
+    col("status", ColumnType::Text),
 ];
 
 /// The `rank` column of the gap outputs.
@@ -116,7 +119,7 @@ pub fn rule_name(rule: Rule) -> &'static str {
 }
 
 /// The cells of one result, in [`COVERAGE_COLUMNS`] order.
-pub fn cells<'a>(r: &Record<'a>) -> [Cell<'a>; 15] {
+pub fn cells<'a>(r: &Record<'a>) -> [Cell<'a>; 16] {
     let t = r.territory;
     let text = |s: &'a str| Cell::Text(Some(Cow::Borrowed(s)));
     let nearest = r.nearest;
@@ -136,5 +139,6 @@ pub fn cells<'a>(r: &Record<'a>) -> [Cell<'a>; 15] {
         Cell::Text(nearest.map(|(p, _)| Cow::Borrowed(p.name.as_str()))),
         Cell::Text(nearest.map(|(p, _)| Cow::Borrowed(p.kind.as_str()))),
         Cell::Bool(r.served),
+        text(r.status().as_str()),
     ]
 }

@@ -101,7 +101,8 @@ fn clean_strings(value: &serde_json::Value) -> serde_json::Value {
 }
 
 impl Table {
-    /// Totals per territory kind and service.
+    /// Totals per territory kind and service; a service no site offers
+    /// says "no data" instead of served and unserved counts.
     pub fn coverage_summary(report: &CoverageReport<'_>) -> Table {
         Table {
             caption: "Summary".into(),
@@ -121,6 +122,17 @@ impl Table {
                 .summary()
                 .iter()
                 .map(|s| {
+                    if !s.has_data {
+                        return vec![
+                            s.kind.to_string(),
+                            s.service.to_string(),
+                            s.territories.to_string(),
+                            "no data".into(),
+                            "no data".into(),
+                            String::new(),
+                            String::new(),
+                        ];
+                    }
                     let share = if s.population > 0 {
                         100.0 * s.population_unserved as f64 / s.population as f64
                     } else {
@@ -141,12 +153,18 @@ impl Table {
         }
     }
 
-    /// The ranked gaps of a service.
+    /// The ranked gaps of a service. When no site offers the service the
+    /// table has no row and its caption says "no data": no data is not a gap.
     pub fn gaps(report: &CoverageReport<'_>, service: Service) -> Table {
+        let caption = if report.has_data(service) {
+            format!("Gaps: territories not served for {service}, largest population first")
+        } else {
+            format!(
+                "Gaps for {service}: no data (no site in the inputs offers {service}, so no territory is listed as a gap)"
+            )
+        };
         Table {
-            caption: format!(
-                "Gaps: territories not served for {service}, largest population first"
-            ),
+            caption,
             columns: [
                 "rank",
                 "id",

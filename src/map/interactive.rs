@@ -8,8 +8,8 @@
 //!
 //! - pan (drag) and zoom (wheel, buttons), by moving the SVG `viewBox`;
 //! - details of a territory on hover, pinned on click: for each service,
-//!   served or not, the nearest point and its distance, points inside and
-//!   within the rule's radius, population;
+//!   served, not served or no data, the nearest point and its distance,
+//!   points inside and within the rule's radius, population;
 //! - a service switch that recolours the map and its legend, and toggles
 //!   for each territory layer and each kind of point;
 //! - a search box by name or code;
@@ -173,7 +173,7 @@ impl<'a> InteractiveReport<'a> {
         for (name, report) in &self.layers {
             for r in report.iter().filter(|r| r.service == service) {
                 let classes = GapClasses::for_radius(r.rule.radius_m());
-                let status = classes.status(r.served, r.nearest_m());
+                let status = classes.status_of(r.status(), r.nearest_m());
                 // Layers have their own classes (5 km for communes, 500 m
                 // for QPV): each distinct class is a category of the map.
                 let style = (
@@ -230,9 +230,18 @@ impl<'a> InteractiveReport<'a> {
             let mut rules = serde_json::Map::new();
             for r in report.iter() {
                 let classes = GapClasses::for_radius(r.rule.radius_m());
-                let status = classes.status(r.served, r.nearest_m());
+                let status = classes.status_of(r.status(), r.nearest_m());
                 let key = r.service.as_str();
+                let has_data = report.has_data(r.service);
                 legends.entry(key).or_insert_with(|| {
+                    // No site offers the service: every territory is "no
+                    // data" (class 0 of a one-entry legend), never a gap.
+                    if !has_data {
+                        return json!([[
+                            classes.label(Status::NoData),
+                            classes.colour(Status::NoData)
+                        ]]);
+                    }
                     let mut entries = vec![json!([
                         classes.label(Status::Served),
                         classes.colour(Status::Served)
@@ -265,6 +274,7 @@ impl<'a> InteractiveReport<'a> {
                     key.to_owned(),
                     json!({
                         "served": r.served,
+                        "status": r.status().as_str(),
                         "class": class,
                         "distance_m": r.nearest_m().map(|d| (d * 10.0).round() / 10.0),
                         "nearest": nearest,
@@ -322,8 +332,9 @@ impl<'a> InteractiveReport<'a> {
     }
 }
 
-/// A table of every territory of a layer: for each service, served and the
-/// distance to the nearest point; rows linked to the map.
+/// A table of every territory of a layer: for each service, served (`yes`,
+/// `no`, or `no data` when no site offers it) and the distance to the
+/// nearest point; rows linked to the map.
 fn layer_table(name: &str, report: &CoverageReport<'_>, services: &[Service]) -> Table {
     let own: Vec<Service> = services
         .iter()
@@ -351,6 +362,7 @@ fn layer_table(name: &str, report: &CoverageReport<'_>, services: &[Service]) ->
                 .iter()
                 .find(|r| r.territory == i && r.service == *s);
             row.push(match r {
+                Some(_) if !report.has_data(*s) => "no data".into(),
                 Some(r) if r.served => "yes".into(),
                 Some(_) => "no".into(),
                 None => String::new(),

@@ -139,7 +139,7 @@ struct Drawn<'a, 'b> {
     name: &'b str,
     departement: Option<&'b str>,
     population: Option<u64>,
-    served: bool,
+    status: crate::coverage::Status,
     nearest_m: Option<f64>,
     radius_m: f64,
 }
@@ -164,8 +164,9 @@ impl<'a> GapMap<'a> {
     }
 
     /// The map of one service of a coverage report: territories coloured by
-    /// status (served, or the distance class of the nearest point), the points
-    /// offering the service, and labels for the largest gaps by population.
+    /// status (served, or the distance class of the nearest point; "no data",
+    /// grey, when no site offers the service), the points offering the
+    /// service, and labels for the largest gaps by population.
     pub fn from_coverage(report: &CoverageReport<'a>, service: Service) -> Self {
         let drawn = report
             .iter()
@@ -176,7 +177,7 @@ impl<'a> GapMap<'a> {
                 name: &r.territory.name,
                 departement: r.territory.departement.as_deref(),
                 population: r.territory.population,
-                served: r.served,
+                status: r.status(),
                 nearest_m: r.nearest_m(),
                 radius_m: r.rule.radius_m(),
             });
@@ -186,16 +187,23 @@ impl<'a> GapMap<'a> {
             .summary()
             .iter()
             .filter(|s| s.service == service)
-            .map(|s| format!("{}: {} of {} unserved", s.kind, s.unserved, s.territories))
+            .map(|s| {
+                if s.has_data {
+                    format!("{}: {} of {} unserved", s.kind, s.unserved, s.territories)
+                } else {
+                    format!("{}: no data ({} territories)", s.kind, s.territories)
+                }
+            })
             .collect();
         map.subtitle = rules.join(" · ");
         map
     }
 
     /// The map of one service of results read back from files
-    /// ([`read_coverage`](crate::coverage::read_coverage)); results without
-    /// geometry (read from CSV) are left out. With `service` `None`, the
-    /// service of the first result. Fails when no result of the service has
+    /// ([`read_coverage`](crate::coverage::read_coverage)), drawn by their
+    /// [`status`](Outcome::status) (a `no_data` result in grey, never as a
+    /// gap); results without geometry (read from CSV) are left out. With
+    /// `service` `None`, the service of the first result. Fails when no result of the service has
     /// a geometry: an empty map is never drawn.
     pub fn from_outcomes(outcomes: &'a [Outcome], service: Option<Service>) -> Result<Self> {
         let service = service
@@ -212,7 +220,7 @@ impl<'a> GapMap<'a> {
                     name: &o.name,
                     departement: o.departement.as_deref(),
                     population: o.population,
-                    served: o.served,
+                    status: o.status,
                     nearest_m: o.nearest_m(),
                     radius_m: o.rule.radius_m(),
                 })
@@ -237,8 +245,8 @@ impl<'a> GapMap<'a> {
         map.classes = GapClasses::for_radius(if radius.is_finite() { radius } else { 0.0 });
         let mut gaps: Vec<(u64, LabelCandidate)> = Vec::new();
         for d in drawn {
-            if let (false, Some(p), Some(at)) = (
-                d.served,
+            if let (crate::coverage::Status::Unserved, Some(p), Some(at)) = (
+                d.status,
                 d.population,
                 crate::population::representative_point(&d.geometry),
             ) {
@@ -254,7 +262,7 @@ impl<'a> GapMap<'a> {
             }
             map.areas.push(Area {
                 zone: d.zone,
-                status: map.classes.status(d.served, d.nearest_m),
+                status: map.classes.status_of(d.status, d.nearest_m),
                 departement: d.departement.map(str::to_owned),
                 geometry: d.geometry,
                 territory: None,

@@ -100,7 +100,10 @@
         rows.sort(function (a, b) {
           var x = a.cells[col].textContent, y = b.cells[col].textContent;
           if (numeric) {
-            x = x === '' ? Infinity : parseFloat(x); y = y === '' ? Infinity : parseFloat(y);
+            // Empty or text ("no data") cells sort after every number.
+            x = parseFloat(x); y = parseFloat(y);
+            x = isNaN(x) ? Infinity : x; y = isNaN(y) ? Infinity : y;
+            if (x === y) { return 0; }
             return asc ? x - y : y - x;
           }
           return asc ? x.localeCompare(y, 'fr') : y.localeCompare(x, 'fr');
@@ -147,9 +150,10 @@
       var label = data.services.filter(function (s) { return s.id === sid; })[0].label;
       h += '<tr><td>' + esc(label) + '<br><span style="color:#666">' +
         esc(found.layer.rules[sid] || '') + '</span></td><td>' +
+        (r.status === 'no_data' ? '<b style="color:#666">no data</b><br>no site in the inputs offers this service</td></tr>' :
         (r.served ? '<b style="color:#2a7">served</b>' : '<b style="color:#c30">not served</b>') +
         '<br>nearest: ' + km(r.distance_m) + (r.nearest ? '<br>' + esc(r.nearest) : '') +
-        '<br>' + r.inside + ' inside, ' + r.within + ' within the radius</td></tr>';
+        '<br>' + r.inside + ' inside, ' + r.within + ' within the radius</td></tr>');
     });
     return h + '</table>';
   }

@@ -81,6 +81,16 @@ impl GapClasses {
         false
     }
 
+    /// How a coverage result is drawn: [`Status::NoData`] when no site
+    /// offered the service (never a gap), otherwise as [`status`](Self::status).
+    pub fn status_of(&self, result: crate::coverage::Status, nearest_m: Option<f64>) -> Status {
+        match result {
+            crate::coverage::Status::NoData => Status::NoData,
+            crate::coverage::Status::Served => Status::Served,
+            crate::coverage::Status::Unserved => self.status(false, nearest_m),
+        }
+    }
+
     /// The status of a result.
     pub fn status(&self, served: bool, nearest_m: Option<f64>) -> Status {
         if served {
@@ -194,5 +204,19 @@ mod tests {
         assert_eq!(c.css(Status::Gap(2)), "gap-far");
         assert_eq!(c.colour(Status::Gap(2)), "#7f0000");
         assert_eq!(c.colour(Status::Gap(0)), "#ef6548");
+    }
+
+    #[test]
+    fn no_data_is_drawn_grey_never_as_a_gap() {
+        use crate::coverage::Status as Result;
+        let c = GapClasses::for_radius(500.0);
+        assert_eq!(c.status_of(Result::NoData, None), Status::NoData);
+        assert_eq!(c.status_of(Result::NoData, Some(90_000.0)), Status::NoData);
+        assert_eq!(c.status_of(Result::Unserved, None), Status::Gap(4));
+        assert_eq!(c.status_of(Result::Unserved, Some(700.0)), Status::Gap(0));
+        assert_eq!(c.status_of(Result::Served, Some(0.0)), Status::Served);
+        assert_eq!(c.colour(Status::NoData), "#eeeeee");
+        assert_eq!(c.label(Status::NoData), "no data");
+        assert_eq!(c.css(Status::NoData), "no-data");
     }
 }

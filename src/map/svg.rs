@@ -249,8 +249,9 @@ fn areas(map: &GapMap<'_>, frames: &[Frame], s: &mut String) {
             }
             let entry = by_status.entry(a.status).or_default();
             if d.is_empty() {
-                // Smaller than a pixel: keep gaps visible as dots.
-                if a.status != Status::Served
+                // Smaller than a pixel: keep gaps visible as dots (not
+                // served areas, nor those without data).
+                if !matches!(a.status, Status::Served | Status::NoData)
                     && let Some(c) = a.geometry.centroid()
                 {
                     entry.1.push(f.px(c.0));
