@@ -28,7 +28,7 @@ use geo_types::{Coord, MultiPolygon};
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use crate::coverage::{CoverageReport, Outcome, Rule};
+use crate::coverage::{CoverageReport, Outcome, Rule, Status};
 use crate::error::{Error, Result};
 use crate::geom::crs::Zone;
 use crate::model::{PointKind, Service, ServicePoint, TerritoryKind};
@@ -55,11 +55,14 @@ pub enum Change {
     Added,
     /// In the before run only.
     Removed,
+    /// One run or both have no data for the service (no site offers it):
+    /// nothing can be said, neither a gain nor a loss.
+    NoData,
 }
 
 impl Change {
     /// Every change, in output order.
-    pub const ALL: [Change; 7] = [
+    pub const ALL: [Change; 8] = [
         Change::Gained,
         Change::Lost,
         Change::Closer,
@@ -67,6 +70,7 @@ impl Change {
         Change::Unchanged,
         Change::Added,
         Change::Removed,
+        Change::NoData,
     ];
 
     /// The identifier used in outputs.
@@ -77,6 +81,7 @@ impl Change {
             Change::Closer => "closer",
             Change::Farther => "farther",
             Change::Unchanged => "unchanged",
+            Change::NoData => "no_data",
             Change::Added => "added",
             Change::Removed => "removed",
         }
@@ -189,6 +194,9 @@ fn classify(before: Option<&Outcome>, after: Option<&Outcome>) -> Change {
     match (before, after) {
         (None, _) => Change::Added,
         (_, None) => Change::Removed,
+        (Some(b), Some(a)) if b.status == Status::NoData || a.status == Status::NoData => {
+            Change::NoData
+        }
         (Some(b), Some(a)) => match (b.served, a.served) {
             (false, true) => Change::Gained,
             (true, false) => Change::Lost,

@@ -482,8 +482,14 @@ fn no_data_then_unserved_is_not_a_loss() {
         .iter()
         .filter(|r| r.outcome().service == Service::Mediation)
     {
-        assert_ne!(r.change(), Change::Lost, "{}", r.outcome().territory_id);
+        assert_eq!(r.change(), Change::NoData, "{}", r.outcome().territory_id);
     }
+    assert_eq!(changes.count(Change::NoData), 2);
+    // The other way round, served or unserved then no data: no loss either.
+    let back = Comparison::new(&after, &before).unwrap();
+    assert_eq!(back.count(Change::Lost), 0);
+    assert_eq!(back.count(Change::Farther), 0);
+    assert_eq!(back.count(Change::NoData), 2);
 }
 
 /// The text column `name` of a DataFrame.

@@ -130,12 +130,15 @@ pub struct CommuneFile {
     /// CRS of the --communes polygons when the file does not declare it.
     #[cfg_attr(
         feature = "cli",
-        arg(long = "communes-crs", value_name = "EPSG:<code>", value_parser = Crs::parse)
+        arg(id = "communes_crs", long = "communes-crs", value_name = "EPSG:<code>", value_parser = Crs::parse)
     )]
     pub crs: Option<Crs>,
     /// Layer of the --communes file when it holds several (ADMIN EXPRESS's
     /// GeoPackage: COMMUNE).
-    #[cfg_attr(feature = "cli", arg(long = "communes-layer", value_name = "NAME"))]
+    #[cfg_attr(
+        feature = "cli",
+        arg(id = "communes_layer", long = "communes-layer", value_name = "NAME")
+    )]
     pub layer: Option<String>,
 }
 

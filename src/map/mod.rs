@@ -329,6 +329,7 @@ impl<'a> GapMap<'a> {
             (Change::Farther, "#fdae61"),
             (Change::Added, "#4575b4"),
             (Change::Removed, "#999999"),
+            (Change::NoData, "#eeeeee"),
         ];
         let mut map = GapMap::new(format!(
             "What changed in {} coverage",
