@@ -169,7 +169,7 @@ pub struct DepartementChanges {
     /// The service.
     pub service: Service,
     /// Rows per change, in [`Change::ALL`] order.
-    pub counts: [usize; 7],
+    pub counts: [usize; Change::ALL.len()],
     /// Population of the territories that gained service.
     pub population_gained: u64,
     /// Population of the territories that lost service.
@@ -329,7 +329,7 @@ impl Comparison {
                 .or_insert_with(|| DepartementChanges {
                     departement: code,
                     service: o.service,
-                    counts: [0; 7],
+                    counts: [0; Change::ALL.len()],
                     population_gained: 0,
                     population_lost: 0,
                 });

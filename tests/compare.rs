@@ -80,12 +80,12 @@ fn every_change_on_hand_built_runs() {
     let deps = c.by_departement();
     assert_eq!(deps.len(), 2);
     assert_eq!(deps[0].departement, "31");
-    assert_eq!(deps[0].counts, [1, 1, 1, 1, 0, 0, 0]);
+    assert_eq!(deps[0].counts, [1, 1, 1, 1, 0, 0, 0, 0]);
     assert_eq!(
         (deps[0].population_gained, deps[0].population_lost),
         (1000, 1000)
     );
-    assert_eq!(deps[1].counts, [0, 0, 1, 0, 1, 1, 1]);
+    assert_eq!(deps[1].counts, [0, 0, 1, 0, 1, 1, 1, 0]);
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("changes.csv");

@@ -74,6 +74,20 @@ pub struct Area<'a> {
     pub territory: Option<(String, String)>,
 }
 
+impl<'a> Area<'a> {
+    /// A territory's outline drawn as `status`, in the shared path of its
+    /// status (no `data-territory-id`).
+    pub fn of_territory(t: &'a Territory, status: Status) -> Self {
+        Area {
+            zone: t.zone,
+            geometry: Cow::Borrowed(&t.geometry),
+            status,
+            departement: t.departement.clone(),
+            territory: None,
+        }
+    }
+}
+
 /// A point to draw.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MapPoint {
@@ -306,11 +320,8 @@ impl<'a> GapMap<'a> {
                 }
             };
             map.areas.push(Area {
-                zone: t.zone,
-                geometry: Cow::Borrowed(&t.geometry),
-                status: Status::Category(category),
-                departement: t.departement.clone(),
                 territory: own.then(|| (t.id.clone(), "communes".to_owned())),
+                ..Area::of_territory(t, Status::Category(category))
             });
         }
         map
@@ -413,13 +424,8 @@ impl<'a> GapMap<'a> {
                 (_, Some(true)) => 1,
                 _ => 2,
             };
-            map.areas.push(Area {
-                zone: t.zone,
-                geometry: Cow::Borrowed(&t.geometry),
-                status: Status::Category(category),
-                departement: t.departement.clone(),
-                territory: None,
-            });
+            map.areas
+                .push(Area::of_territory(t, Status::Category(category)));
         }
         map.points = plan
             .sites()

@@ -180,15 +180,7 @@ impl ServicePoint {
         })?;
         Ok(ServicePoint {
             name: id.clone(),
-            id,
-            kind: PointKind::Other,
-            commune: None,
-            precision: GeocodePrecision::Unknown,
-            lonlat: placed.lonlat,
-            zone: placed.zone,
-            xy: placed.xy,
-            services: ServiceSet::EMPTY,
-            at_la_poste: false,
+            ..ServicePoint::placed(id, &placed)
         })
     }
 

@@ -289,23 +289,16 @@ impl ProgrammesReport {
     pub fn write(&self, dir: impl AsRef<Path>) -> Result<()> {
         let dir = dir.as_ref();
         let csv_path = dir.join("programmes.csv");
-        crate::outfile::write_file(&csv_path, |out| {
-            let mut w = csv::Writer::from_writer(out);
-            let enc = |e: csv::Error| Error::encode("CSV", e);
-            w.write_record(PROGRAMMES_COLUMNS).map_err(enc)?;
-            for h in &self.hosts {
-                let distance = h.distance_m.map(|d| format!("{d:.1}")).unwrap_or_default();
-                w.write_record([
-                    crate::outfile::spreadsheet_safe(&h.site_id).as_ref(),
-                    h.service.as_str(),
-                    h.evidence.as_str(),
-                    crate::outfile::spreadsheet_safe(&h.detail).as_ref(),
-                    distance.as_str(),
-                ])
-                .map_err(enc)?;
-            }
-            w.flush().map_err(|e| Error::write(&csv_path, e))
-        })?;
+        let rows = self.hosts.iter().map(|h| {
+            vec![
+                h.site_id.clone(),
+                h.service.as_str().to_owned(),
+                h.evidence.as_str().to_owned(),
+                h.detail.clone(),
+                h.distance_m.map(|d| format!("{d:.1}")).unwrap_or_default(),
+            ]
+        });
+        crate::write::table::csv_file(&csv_path, &PROGRAMMES_COLUMNS, rows)?;
         let json_path = dir.join("programmes_report.json");
         let json = self.to_json();
         crate::outfile::write_file(&json_path, |out| {
