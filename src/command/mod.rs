@@ -187,6 +187,7 @@ pub(crate) mod tests {
     use super::*;
 
     /// A file of the demo territory (`data/demo/`).
+    #[cfg(feature = "map")]
     pub(crate) fn demo(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("data/demo")
