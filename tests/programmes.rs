@@ -589,3 +589,18 @@ fn evidence_lines_print_next_to_the_figures() {
         "qpv × digital_inclusion: 1 territories, 1 served, 0 unserved (0 inhabitants unserved) — evidence: digital_inclusion: 1 sites known (conseillers numériques 2022; moderate evidence), a 2022 snapshot"
     );
 }
+
+/// `maillage programmes` refuses, before reading anything, an output
+/// folder that holds one of its inputs, and leaves the input in place.
+#[test]
+fn programmes_refuse_an_output_folder_holding_an_input() {
+    use maillage::command::out::Output;
+    let dir = tempfile::tempdir().unwrap();
+    let points = dir.path().join("points.csv");
+    std::fs::write(&points, "identifiant_a,latitude,longitude\n").unwrap();
+    let files = ProgrammeFiles::new().points(&points);
+    let e = maillage::command::programmes::run(&files, &Output::new(dir.path())).unwrap_err();
+    assert!(e.to_string().contains("holds the input"), "{e}");
+    assert!(points.exists());
+    assert!(!dir.path().join("programmes.csv").exists());
+}

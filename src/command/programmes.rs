@@ -14,8 +14,9 @@ pub const FILES: [&str; 2] = ["programmes.csv", "programmes_report.json"];
 /// `programmes_report.json` into `out` (staged: a failed run leaves the
 /// folder as it was). Returns the report and the files written.
 pub fn run(files: &ProgrammeFiles, out: &Output) -> Result<(ProgrammesReport, Vec<PathBuf>)> {
+    super::out::check_folder(&out.path, files.inputs())?;
     let report = files.run()?;
-    let mut stage = out.folder("programmes", std::iter::empty())?;
+    let mut stage = out.folder("programmes", files.inputs())?;
     let mut dir = None;
     for name in FILES {
         dir = stage.path(name)?.parent().map(PathBuf::from);

@@ -473,6 +473,14 @@ impl ProgrammeFiles {
         self
     }
 
+    /// Every file named: points, partners, assignments, rules, centroids.
+    pub fn inputs(&self) -> impl Iterator<Item = &std::path::Path> {
+        self.sites
+            .files()
+            .chain(self.rules.as_deref())
+            .chain(self.centroids.as_deref())
+    }
+
     /// A rules file read on top of the built-in rules.
     pub fn rules(mut self, path: impl Into<PathBuf>) -> Self {
         self.rules = Some(path.into());

@@ -78,7 +78,7 @@ impl AccessArgs {
             radius_m: self.radius_m,
             minutes: self.time.minutes,
             roads: self.roads,
-            combine: self.time.combine(),
+            combine: self.time.combine,
             by: self.by,
             by_id_field: self.by_id_field,
             #[cfg(feature = "geoparquet")]

@@ -138,14 +138,7 @@ pub struct TimeArgs {
         default_value = "and",
         requires = "minutes"
     )]
-    pub combine: Option<Combine>,
-}
-
-impl TimeArgs {
-    /// The combination given, and by default.
-    pub fn combine(&self) -> Combine {
-        self.combine.unwrap_or(Combine::And)
-    }
+    pub combine: Combine,
 }
 
 /// The output of a command: its folder (or file), and whether `--force`

@@ -140,7 +140,7 @@ impl PlanArgs {
             close: self.close,
             radius_m: self.radius_m,
             minutes: self.time.minutes,
-            combine: self.time.combine(),
+            combine: self.time.combine,
             weight: self.weight,
             #[cfg(feature = "exact")]
             exact_seconds: self.exact,
