@@ -69,6 +69,8 @@ pub enum SkipReason {
     UnknownSiteId,
     /// A programme assignment naming a service maillage does not know.
     UnknownService,
+    /// A programme assignment whose `evidence` is none maillage writes.
+    UnknownEvidence,
     /// A row of a table joined to territories (e.g. a population table)
     /// whose id matches no territory.
     UnknownTerritory,
@@ -104,6 +106,7 @@ impl SkipReason {
             SkipReason::WrongGeometryType => "wrong geometry type",
             SkipReason::UnknownSiteId => "unknown site id",
             SkipReason::UnknownService => "unknown service",
+            SkipReason::UnknownEvidence => "unknown evidence",
             SkipReason::UnknownTerritory => "matches no territory",
             SkipReason::NoPolygon => "no polygon",
             SkipReason::OutsideTerritories => "outside every territory polygon",

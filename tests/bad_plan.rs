@@ -731,6 +731,7 @@ fn guyane_compliance_plan_reads_back_to_its_figures() {
     let mut communes = maillage::CommuneSources::new(&communes_path);
     communes.table = Some(common::data("communes_france.csv"));
     let options = PlanOptions {
+        programmes: None,
         sources: maillage::load::Sources::new()
             .points(common::data("laposte_points_contact_2025.csv"))
             .communes(communes.clone()),

@@ -582,6 +582,8 @@ fn coverage_run(out: &Path, radius: &str) {
         demo("qpv.geojson").to_str().unwrap(),
         "--kind",
         "qpv",
+        "--service",
+        "postal",
         "--radius-m",
         radius,
         "--out",

@@ -29,8 +29,10 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// What `maillage` wrote before its commands moved into the library
 /// (`bdr_cov/report.html` left out: its polygons' starting vertices vary
 /// from run to run, before the move as after; see the test), since
-/// changed only by the `status` column of the coverage outputs and the
-/// reports' script (a `no_data` result, text cells in numeric sorts).
+/// changed only by the `status` column of the coverage outputs, the
+/// reports' script (a `no_data` result, text cells in numeric sorts), and
+/// the evidence line of each service (coverage's printed summary and the
+/// report's summary table).
 const EXPECTED: &[(&str, u64, usize)] = &[
     ("bdr_acc.stderr", 0xa3f7c622c63b9bbe, 705),
     ("bdr_acc.stdout", 0x0534ad2570f2ef65, 554),
@@ -39,7 +41,7 @@ const EXPECTED: &[(&str, u64, usize)] = &[
     ("bdr_acc/report.html", 0xceb4162b421aedeb, 46372),
     ("bdr_acc/territories.csv", 0x1f89a901387429f8, 4636),
     ("bdr_cov.stderr", 0xf86ca9b20e3d0576, 1220),
-    ("bdr_cov.stdout", 0x55cc14c45687a84d, 2195),
+    ("bdr_cov.stdout", 0xf55d3c64870efe67, 2559),
     ("bdr_cov/coverage.csv", 0xe2195f1d7774e771, 55173),
     ("bdr_cov/gaps.csv", 0xae8fbe57e45ea072, 14892),
     ("bdr_cov/gaps.geojson", 0x122c815ad7e13728, 157952),
@@ -56,12 +58,12 @@ const EXPECTED: &[(&str, u64, usize)] = &[
     ("demo_acc/report.html", 0xff2005d4674cc958, 31645),
     ("demo_acc/territories.csv", 0xbea57da561ac6e41, 401),
     ("demo_cov.stderr", 0x76c2a65ae92bc2df, 490),
-    ("demo_cov.stdout", 0xff7a115187736e0b, 679),
+    ("demo_cov.stdout", 0x375fbd2862ff34fc, 837),
     ("demo_cov/coverage.csv", 0x09882f904df7f29f, 1260),
     ("demo_cov/coverage.geojson", 0xfee34463be94f3ca, 4348),
     ("demo_cov/gaps.csv", 0x35998c35ef9005ce, 736),
     ("demo_cov/gaps.geojson", 0x84026d96587a4a38, 2240),
-    ("demo_cov/report.html", 0xfcea07636b43f311, 31785),
+    ("demo_cov/report.html", 0x5c490797bd04d764, 31932),
     ("demo_files.stderr", 0xcbf29ce484222325, 0),
     ("demo_files.stdout", 0xede1ab52c2244707, 55),
     ("demo_files/README.md", 0x8e9a006268673d2b, 1276),
@@ -309,8 +311,17 @@ fn coverage_access_map_and_demo_write_the_bytes_they_wrote_before() {
         .iter()
         .map(|(k, h, n)| ((*k).to_owned(), *h, *n))
         .collect();
+    // On a change, the message lists every file as an EXPECTED line.
+    let listing: String = got
+        .iter()
+        .map(|(k, h, n)| format!("    (\"{k}\", {h:#018x}, {n}),\n"))
+        .collect();
     for (g, e) in got.iter().zip(&expected) {
-        assert_eq!(g, e, "{} differs from the earlier binary's", g.0);
+        assert_eq!(
+            g, e,
+            "{} differs from the earlier binary's; now:\n{listing}",
+            g.0
+        );
     }
     assert_eq!(got.len(), expected.len());
 }

@@ -417,16 +417,19 @@ fn user_list_overrides_and_extends_with_conflicts_reported() {
         Assignment {
             site_id: "B".into(),
             service: Service::DigitalInclusion,
+            evidence: None,
             line: 2,
         },
         Assignment {
             site_id: "C".into(),
             service: Service::DigitalInclusion,
+            evidence: None,
             line: 3,
         },
         Assignment {
             site_id: "ZZZ".into(),
             service: Service::DigitalInclusion,
+            evidence: None,
             line: 4,
         },
     ];

@@ -364,8 +364,8 @@ fn the_html_report_says_no_data_instead_of_listing_gaps() {
     assert_eq!(
         summary.rows,
         [
-            ["qpv", "postal", "2", "1", "1", "500", "33.3"],
-            ["qpv", "mediation", "2", "no data", "no data", "", ""],
+            ["qpv", "postal", "2", "1", "1", "500", "33.3", ""],
+            ["qpv", "mediation", "2", "no data", "no data", "", "", ""],
         ]
     );
     let gaps = Table::gaps(&report, Service::Mediation);

@@ -34,6 +34,9 @@ fn run(command: Command) -> Result<()> {
         Command::Coverage(args) => print_coverage(&args.options().run_with(printer)?),
         Command::Access(args) => {
             let outcome = args.options().run_with(printer)?;
+            if let Some(e) = &outcome.evidence {
+                println!("evidence: {e}");
+            }
             println!("{}", outcome.compliance);
             print_written(&outcome.files);
         }

@@ -9,7 +9,7 @@ use crate::access::{Accessibility, Combine, LAW_DISTANCE_M};
 use crate::error::Result;
 use crate::load::PopulationSpec;
 use crate::map::{GapMap, Table, View};
-use crate::model::Service;
+use crate::model::{Service, ServiceEvidence};
 use crate::network::ServiceNetwork;
 use crate::read::FieldMap;
 use crate::report::LoadReport;
@@ -64,6 +64,9 @@ pub struct AccessOutcome {
     pub reports: Vec<LoadReport>,
     /// The verdicts in words ([`AccessReport::compliance`](crate::access::AccessReport::compliance)).
     pub compliance: String,
+    /// What the measured service's sites rest on, with
+    /// [`Sites::programmes`].
+    pub evidence: Option<ServiceEvidence>,
 }
 
 impl AccessOptions {
@@ -151,8 +154,12 @@ impl AccessOptions {
                 sources = sources.territories(path, fields.clone());
             }
         }
-        let inputs = step(observer, "reading the inputs", || sources.load())?;
+        let mut inputs = step(observer, "reading the inputs", || sources.load())?;
         observer.loaded(&inputs.reports);
+        let evidence = self
+            .sites
+            .apply_programmes(&mut inputs, observer)?
+            .and_then(|lines| lines.into_iter().find(|e| e.service == self.service));
         let mut reports = inputs.reports;
         let (model, report) = step(observer, "building the population model", || {
             self.model.model(&inputs.communes)
@@ -217,6 +224,7 @@ impl AccessOptions {
             files,
             reports,
             compliance,
+            evidence,
         })
     }
 }

@@ -9,7 +9,7 @@ use crate::coverage::{Coverage, Outcome, Rule, Summary};
 use crate::error::{Error, Result};
 use crate::geom::crs::Crs;
 use crate::map::{InteractiveReport, Table, View};
-use crate::model::{Service, TerritoryKind};
+use crate::model::{Service, ServiceEvidence, ServicePoint, TerritoryKind};
 use crate::network::ServiceNetwork;
 use crate::read::{self, FieldMap};
 use crate::report::LoadReport;
@@ -59,7 +59,9 @@ pub struct CoverageOptions {
     pub commune_table: Option<PathBuf>,
     /// FRR zoning table. Default `None`.
     pub frr: Option<PathBuf>,
-    /// Services measured. Empty (the default): postal.
+    /// Services measured. Empty (the default): every service some site
+    /// offers, and with [`Sites::programmes`] every programme service
+    /// (those without a site measured as "no data").
     pub services: Vec<Service>,
     /// Served within this many metres, for every kind. Default `None`: the
     /// per-kind rules of [`Rules::default`](crate::coverage::Rules::default).
@@ -157,12 +159,24 @@ impl CoverageOptions {
         files
     }
 
-    /// The services measured (postal when none is given).
-    pub fn services(&self) -> Vec<Service> {
-        if self.services.is_empty() {
+    /// The services measured over `points`: the ones given, else every
+    /// service one of `points` offers (postal when none does), and the
+    /// services of the programmes' `evidence` lines.
+    pub fn services(&self, points: &[ServicePoint], evidence: &[ServiceEvidence]) -> Vec<Service> {
+        if !self.services.is_empty() {
+            return self.services.clone();
+        }
+        let offered: Vec<Service> = Service::ALL
+            .into_iter()
+            .filter(|&s| {
+                evidence.iter().any(|e| e.service == s)
+                    || points.iter().any(|p| p.services.contains(s))
+            })
+            .collect();
+        if offered.is_empty() {
             vec![Service::Postal]
         } else {
-            self.services.clone()
+            offered
         }
     }
 
@@ -219,19 +233,25 @@ impl CoverageOptions {
             communes.frr.clone_from(&self.frr);
             sources = sources.communes(communes);
         }
-        let inputs = step(observer, "reading the inputs", || sources.load())?;
+        let mut inputs = step(observer, "reading the inputs", || sources.load())?;
         observer.loaded(&inputs.reports);
+        let evidence = match self.sites.apply_programmes(&mut inputs, observer)? {
+            Some(lines) => lines,
+            None => crate::programmes::sites_evidence(&inputs.points, Vec::new()),
+        };
         let territories = inputs.all_territories();
         let mut reports = inputs.reports;
 
-        let services = self.services();
+        let services = self.services(&inputs.points, &evidence);
         let network = ServiceNetwork::new(inputs.points);
         let offering: Vec<(Service, usize)> =
             services.iter().map(|&s| (s, network.count(s))).collect();
         for (s, n) in &offering {
             observer.note(&format!("{n} point(s) offer {s}"));
         }
-        let mut analysis = Coverage::new(&network, &territories).services(services.iter().copied());
+        let mut analysis = Coverage::new(&network, &territories)
+            .services(services.iter().copied())
+            .evidence(evidence);
         if let Some(rule) = rule {
             analysis = analysis.rule_all(rule);
         }

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use super::Observer;
 use super::out::Output;
 use crate::coverage::Outcome;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::map::{GapMap, View};
 use crate::model::Service;
+use crate::programmes::ProgrammeSource;
 use crate::read::{self, FieldMap};
 use crate::report::LoadReport;
 
@@ -65,8 +66,13 @@ pub struct MapOptions {
     pub coverage: PathBuf,
     /// Outlines drawn over the map. Default none.
     pub territories: Vec<PathBuf>,
-    /// La Poste points drawn (a points de contact CSV). Default `None`.
+    /// La Poste points drawn (a points de contact CSV): the postal ones,
+    /// or with `programmes` the ones offering the service mapped. Default `None`.
     pub points: Option<PathBuf>,
+    /// The programmes' hosts applied to `points` (as
+    /// [`Sites::programmes`](crate::command::Sites::programmes); `auto`
+    /// derives them from `points` alone: its labels). Default `None`.
+    pub programmes: Option<ProgrammeSource>,
     /// Service mapped. Default `None`: the first in the file.
     pub service: Option<Service>,
     /// Part of France drawn. Default national.
@@ -94,6 +100,7 @@ impl MapOptions {
             coverage: coverage.into(),
             territories: Vec::new(),
             points: None,
+            programmes: None,
             service: None,
             view: View::National,
             title: None,
@@ -109,9 +116,16 @@ impl MapOptions {
     /// Reads, draws and writes the map, telling `observer`.
     pub fn run_with(&self, observer: &mut dyn Observer) -> Result<MapOutcome> {
         let source = map_source(&self.coverage);
+        if self.programmes.is_some() && self.points.is_none() {
+            return Err(Error::invalid(
+                "map",
+                "--programmes applies to the points drawn: give --points <csv>",
+            ));
+        }
         let inputs = std::iter::once(source.as_path())
             .chain(self.territories.iter().map(PathBuf::as_path))
-            .chain(self.points.as_deref());
+            .chain(self.points.as_deref())
+            .chain(self.programmes.as_ref().and_then(ProgrammeSource::file));
         let mut stage = self.out.file("map", inputs)?;
         let (outcomes, report) = crate::coverage::read_coverage(&source)?;
         observer.loaded(std::slice::from_ref(&report));
@@ -126,11 +140,23 @@ impl MapOptions {
         let mut map = GapMap::from_outcomes(&outcomes, self.service)?.with_outlines(&outlines);
         let points;
         if let Some(path) = &self.points {
-            let (p, report) = read::read_la_poste(path)?;
+            let (mut p, report) = read::read_la_poste(path)?;
             observer.loaded(std::slice::from_ref(&report));
             reports.push(report);
+            let drawn = match &self.programmes {
+                Some(programmes) => {
+                    let sources = crate::load::Sources::new().points(path);
+                    let applied = programmes.apply(&sources, &mut p)?;
+                    observer.loaded(&applied.reports);
+                    reports.extend(applied.reports);
+                    self.service
+                        .or_else(|| outcomes.first().map(|o| o.service))
+                        .unwrap_or(Service::Postal)
+                }
+                None => Service::Postal,
+            };
             points = p;
-            map = map.with_points(&points, Service::Postal);
+            map = map.with_points(&points, drawn);
         }
         if let Some(t) = &self.title {
             map.title.clone_from(t);
@@ -169,7 +195,9 @@ mod tests {
         cov.run().unwrap();
         assert_eq!(map_source(&out), out.join("coverage.geojson"));
         let run = read_run(&out).unwrap();
-        assert_eq!((run.outcomes.len(), run.shapes.len()), (4, 4));
+        // 4 QPV × the two services the demo's points offer (postal, and
+        // point_poste_ess at its two Points Poste ESS).
+        assert_eq!((run.outcomes.len(), run.shapes.len()), (8, 8));
 
         let map = MapOptions::new(&out, out.join("map.svg")).run().unwrap();
         assert_eq!(map.file, out.join("map.svg"));

@@ -45,8 +45,9 @@ use std::path::{Path, PathBuf};
 use crate::coverage::{Rule, Rules};
 use crate::error::Result;
 use crate::geom::crs::Crs;
-use crate::load::Sources;
-use crate::model::{Service, TerritoryKind};
+use crate::load::{Inputs, Sources};
+use crate::model::{Service, ServiceEvidence, TerritoryKind};
+use crate::programmes::ProgrammeSource;
 use crate::read::{CommuneSources, FieldMap};
 use crate::report::LoadReport;
 
@@ -91,6 +92,15 @@ pub struct Sites {
     /// mediation, a Point Poste ESS or digital inclusion.
     #[cfg_attr(feature = "cli", arg(long, value_name = "CSV"))]
     pub assignments: Option<PathBuf>,
+    /// The programmes' hosts: `auto` derives them from these points and
+    /// partners as `maillage programmes` does; a CSV is a `programmes.csv`
+    /// it wrote (or any `site_id,service[,evidence]` list). Each service's
+    /// figures then say what its sites rest on.
+    #[cfg_attr(
+        feature = "cli",
+        arg(long, value_name = "auto|CSV", value_parser = clap::value_parser!(ProgrammeSource))
+    )]
+    pub programmes: Option<ProgrammeSource>,
 }
 
 impl Sites {
@@ -100,6 +110,7 @@ impl Sites {
             points: points.into(),
             partners: Vec::new(),
             assignments: None,
+            programmes: None,
         }
     }
 
@@ -120,7 +131,39 @@ impl Sites {
         std::iter::once(self.points.as_path())
             .chain(self.partners.iter().map(PathBuf::as_path))
             .chain(self.assignments.as_deref())
+            .chain(self.programmes.as_ref().and_then(ProgrammeSource::file))
     }
+
+    /// Applies [`programmes`](Self::programmes) to the points loaded from
+    /// these sites ([`apply_programmes`]).
+    pub fn apply_programmes(
+        &self,
+        inputs: &mut Inputs,
+        observer: &mut dyn Observer,
+    ) -> Result<Option<Vec<ServiceEvidence>>> {
+        apply_programmes(self.programmes.as_ref(), &self.sources(), inputs, observer)
+    }
+}
+
+/// Applies `programmes` (when given) to the points of `inputs`, read from
+/// `sources`: the hosts' services are added, the reports of what was read
+/// and applied join `inputs.reports` (and go to `observer`). Returns one
+/// evidence line per service ([`Applied::evidence`](crate::programmes::Applied::evidence)).
+pub fn apply_programmes(
+    programmes: Option<&ProgrammeSource>,
+    sources: &Sources,
+    inputs: &mut Inputs,
+    observer: &mut dyn Observer,
+) -> Result<Option<Vec<ServiceEvidence>>> {
+    let Some(programmes) = programmes else {
+        return Ok(None);
+    };
+    let applied = step(observer, "finding the programmes' hosts", || {
+        programmes.apply(sources, &mut inputs.points)
+    })?;
+    observer.loaded(&applied.reports);
+    inputs.reports.extend(applied.reports);
+    Ok(Some(applied.evidence))
 }
 
 /// How to read commune polygons from a file that does not say it all.

@@ -12,12 +12,13 @@ use crate::access::{Combine, LAW_MAX_SHARE_BEYOND};
 use crate::command::out::{Output, Stage, check_folder};
 use crate::error::{Error, Result};
 use crate::load::{Inputs, PopulationSpec, Sources};
-use crate::model::{Service, TerritoryKind};
+use crate::model::{Service, ServiceEvidence, TerritoryKind};
 use crate::network::ServiceNetwork;
 use crate::plan::{
     self, Candidate, CandidateSpec, ClosureImpact, Demand, DepartementPlan, Plan, PlanReport,
     PlannedSite, Reach, Weight, candidates,
 };
+use crate::programmes::ProgrammeSource;
 use crate::read::text::CsvTable;
 use crate::report::LoadReport;
 use crate::skip::Location;
@@ -44,6 +45,11 @@ pub struct PlanOptions {
     /// `population` is set), communes (with their population table for a
     /// population demand), and a population table joined to the territories.
     pub sources: Sources,
+    /// The programmes' hosts applied to the sites of `sources` (as
+    /// [`Sites::programmes`](crate::command::Sites::programmes)): the
+    /// existing hosts of a programme service are then the ones derived or
+    /// listed. Default `None`.
+    pub programmes: Option<ProgrammeSource>,
     /// With a model, the demand is the population of the communes placed
     /// by it; without, the territories of `sources`.
     pub population: Option<PopulationSpec>,
@@ -103,6 +109,8 @@ pub struct PlanRun {
     pub candidates: usize,
     /// Existing hosts of the service.
     pub hosts: usize,
+    /// What those hosts rest on, with [`PlanOptions::programmes`].
+    pub evidence: Option<ServiceEvidence>,
     /// The reach used, in metres.
     pub reach_m: f64,
     /// The plan(s).
@@ -126,6 +134,9 @@ impl PlanRun {
             "── {} candidates for {} ({} existing hosts, reach {} m)",
             self.candidates, self.demand, self.hosts, self.reach_m
         )];
+        if let Some(e) = &self.evidence {
+            out.push(format!("   existing hosts: {e}"));
+        }
         match &self.outcome {
             Outcome::Comply(plans) if plans.is_empty() => {
                 out.push("every département already complies: no site to add".into());
@@ -202,7 +213,10 @@ fn invalid(message: impl Into<String>) -> Error {
 impl PlanOptions {
     /// Every input file: the sources', then the closure list.
     pub fn inputs(&self) -> impl Iterator<Item = &Path> {
-        self.sources.files().chain(self.close.as_deref())
+        self.sources
+            .files()
+            .chain(self.programmes.as_ref().and_then(ProgrammeSource::file))
+            .chain(self.close.as_deref())
     }
 
     /// Refuses combinations where an option would be silently ignored.
@@ -237,6 +251,19 @@ impl PlanOptions {
         progress(Step::Stage("reading the inputs"));
         let mut inputs = self.sources.load()?;
         progress(Step::Loaded(&inputs.reports));
+        let evidence = match &self.programmes {
+            Some(programmes) => {
+                progress(Step::Stage("finding the programmes' hosts"));
+                let applied = programmes.apply(&self.sources, &mut inputs.points)?;
+                progress(Step::Loaded(&applied.reports));
+                inputs.reports.extend(applied.reports);
+                applied
+                    .evidence
+                    .into_iter()
+                    .find(|e| e.service == self.service)
+            }
+            None => None,
+        };
         let closed = match &self.close {
             Some(path) => {
                 let (ids, report) = read_close(path)?;
@@ -282,6 +309,7 @@ impl PlanOptions {
         }
         let mut json = json!({
             "closed_sites": closed,
+            "evidence": evidence.as_ref().map(ToString::to_string),
             "reach_m": reach.distance_m,
             "minutes": reach.minutes,
             "load_reports": inputs.reports.iter().map(ToString::to_string).collect::<Vec<_>>(),
@@ -346,6 +374,7 @@ impl PlanOptions {
             demand: demand.label().to_owned(),
             candidates: n_candidates,
             hosts: network.count(self.service),
+            evidence,
             reach_m: reach.distance_m,
             outcome,
             impact,

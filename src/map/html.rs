@@ -102,7 +102,9 @@ fn clean_strings(value: &serde_json::Value) -> serde_json::Value {
 
 impl Table {
     /// Totals per territory kind and service; a service no site offers
-    /// says "no data" instead of served and unserved counts.
+    /// says "no data" instead of served and unserved counts. The last
+    /// column says what the service's sites rest on, when the analysis
+    /// was told ([`Coverage::evidence`](crate::coverage::Coverage::evidence)).
     pub fn coverage_summary(report: &CoverageReport<'_>) -> Table {
         Table {
             caption: "Summary".into(),
@@ -114,14 +116,18 @@ impl Table {
                 "unserved",
                 "population unserved",
                 "share unserved (%)",
+                "evidence",
             ]
             .map(String::from)
             .to_vec(),
-            numeric: vec![false, false, true, true, true, true, true],
+            numeric: vec![false, false, true, true, true, true, true, false],
             rows: report
                 .summary()
                 .iter()
                 .map(|s| {
+                    let evidence = s.evidence.as_ref().map_or_else(String::new, |e| {
+                        format!("{} sites, {} evidence: {}", e.sites, e.strength, e.source)
+                    });
                     if !s.has_data {
                         return vec![
                             s.kind.to_string(),
@@ -131,6 +137,7 @@ impl Table {
                             "no data".into(),
                             String::new(),
                             String::new(),
+                            evidence,
                         ];
                     }
                     let share = if s.population > 0 {
@@ -146,6 +153,7 @@ impl Table {
                         s.unserved.to_string(),
                         s.population_unserved.to_string(),
                         format!("{share:.1}"),
+                        evidence,
                     ]
                 })
                 .collect(),

@@ -40,9 +40,13 @@
 
 mod report;
 mod rules;
+mod source;
 
 pub use report::{Conflict, Host, LabelHit, PartnerMatch, ProgrammesReport};
 pub use rules::{DEFAULT_RULES, Pattern, ProgrammeRules};
+#[cfg(feature = "map")]
+pub(crate) use source::sites_evidence;
+pub use source::{Applied, ProgrammeSource};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;

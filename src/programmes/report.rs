@@ -184,6 +184,7 @@ impl ProgrammesReport {
             .map(|(i, h)| Assignment {
                 site_id: h.site_id.clone(),
                 service: h.service,
+                evidence: Some(h.evidence),
                 line: i as u64 + 2,
             })
             .collect()
@@ -247,39 +248,12 @@ impl ProgrammesReport {
     }
 
     /// One evidence line per service of `network`, once these hosts are
-    /// applied to it: postal and France Services sites as listed, and for
-    /// each programme the hosts' line ([`evidence`](Self::evidence))
-    /// completed with the partner sites that offer the service on their own.
+    /// applied to it: every other service some site offers as listed
+    /// ("the points de contact given"), and for each programme the hosts'
+    /// line ([`evidence`](Self::evidence)) completed with the partner sites
+    /// that offer the service on their own.
     pub fn network_evidence(&self, network: &ServiceNetwork) -> Vec<ServiceEvidence> {
-        let partners = |service: Service| {
-            network
-                .points()
-                .iter()
-                .filter(|p| p.services.contains(service) && !p.services.contains(Service::Postal))
-                .count()
-        };
-        let listed = |service: Service, source: &str| ServiceEvidence {
-            service,
-            sites: network.count(service),
-            strength: Strength::Listed,
-            source: source.to_owned(),
-            note: String::new(),
-        };
-        let mut lines = vec![
-            listed(Service::Postal, "the points de contact given"),
-            listed(Service::FranceServices, "the France Services sites given"),
-        ];
-        for mut line in self.evidence() {
-            let hosts = line.sites;
-            line.sites = network.count(line.service);
-            line.source = format!(
-                "{hosts} points de contact from {}, {} partner sites",
-                line.source,
-                partners(line.service)
-            );
-            lines.push(line);
-        }
-        lines
+        super::source::sites_evidence(network.points(), self.evidence())
     }
 
     /// Writes `programmes.csv` (`site_id,service,evidence,detail,distance_m`:

@@ -2,14 +2,15 @@
 //! ESS or digital-inclusion work.
 //!
 //! La Poste does not publish these lists, so users bring them as a CSV of
-//! `site_id,service` rows.
+//! `site_id,service` rows (and `maillage programmes` writes one, with an
+//! `evidence` column saying what each row rests on).
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
 use crate::error::Result;
-use crate::model::{Service, ServicePoint};
+use crate::model::{Evidence, Service, ServicePoint};
 use crate::read::text::CsvTable;
 use crate::report::LoadReport;
 use crate::skip::Location;
@@ -22,12 +23,19 @@ pub struct Assignment {
     pub site_id: String,
     /// The service the site offers.
     pub service: Service,
+    /// What the row rests on, when the file says (the `evidence` column
+    /// of `programmes.csv`); `None`: the user's own list.
+    pub evidence: Option<Evidence>,
     /// Line in the assignments file, for reporting.
     pub line: u64,
 }
 
 /// Reads a `site_id,service` CSV (`;` or `,`). Service names are parsed by
-/// [`Service::from_str`](std::str::FromStr); unknown names are skipped and counted.
+/// [`Service::from_str`](std::str::FromStr); unknown names are skipped and
+/// counted. An optional `evidence` column (as `programmes.csv` writes it)
+/// is kept; a row whose evidence is not one of [`Evidence::ALL`] is skipped
+/// and counted (its strength would be unknown), an empty one is the
+/// user's own list.
 pub fn read_assignments(path: impl AsRef<Path>) -> Result<(Vec<Assignment>, LoadReport)> {
     let path = path.as_ref();
     read_assignments_table(CsvTable::open(path)?, path)
@@ -48,6 +56,7 @@ fn read_assignments_table<R: Read>(
 ) -> Result<(Vec<Assignment>, LoadReport)> {
     let c_id = table.require(&["site_id", "identifiant_du_site", "identifiant", "id"])?;
     let c_service = table.require(&["service", "programme", "program"])?;
+    let c_evidence = table.column(&["evidence"]);
     let mut report = LoadReport::new(path.display().to_string());
     let mut out = Vec::new();
     let mut record = csv::ByteRecord::new();
@@ -59,11 +68,22 @@ fn read_assignments_table<R: Read>(
             report.skip(SkipReason::MissingId, loc, None, None);
             continue;
         }
+        let evidence = match table.opt_field(&record, c_evidence).trim() {
+            "" => None,
+            text => match text.parse::<Evidence>() {
+                Ok(e) => Some(e),
+                Err(e) => {
+                    report.skip(SkipReason::UnknownEvidence, loc, Some(&site_id), Some(e));
+                    continue;
+                }
+            },
+        };
         match table.field(&record, c_service).parse::<Service>() {
             Ok(service) => {
                 out.push(Assignment {
                     site_id,
                     service,
+                    evidence,
                     line,
                 });
                 report.kept += 1;

@@ -8,6 +8,7 @@ use super::output;
 use crate::command::map::MapOptions;
 use crate::map::View;
 use crate::model::Service;
+use crate::programmes::ProgrammeSource;
 
 /// `maillage map`.
 #[derive(Debug, Args)]
@@ -22,6 +23,11 @@ pub struct MapArgs {
     /// Points to draw (a La Poste points de contact CSV).
     #[arg(long, value_name = "CSV")]
     pub points: Option<PathBuf>,
+    /// The programmes' hosts applied to --points (`auto`: derived from its
+    /// labels; or a programmes.csv): the points drawn are then those
+    /// offering the service mapped.
+    #[arg(long, value_name = "auto|CSV")]
+    pub programmes: Option<ProgrammeSource>,
     /// Service to map (default: the first in the file).
     #[arg(long, value_name = "SERVICE")]
     pub service: Option<Service>,
@@ -46,6 +52,7 @@ impl MapArgs {
             coverage: self.coverage,
             territories: self.territories,
             points: self.points,
+            programmes: self.programmes,
             service: self.service,
             view: self.view,
             title: self.title,

@@ -132,6 +132,7 @@ impl PlanArgs {
             (Some(_), None) => Some("grid".parse()?),
         };
         Ok(PlanOptions {
+            programmes: self.sites.programmes.clone(),
             sources,
             population,
             service: self.service,
