@@ -4,7 +4,7 @@
 //! README's main job, on real open data embedded in the repository.
 //!
 //! ```sh
-//! cargo run --release --features map --example gap_map
+//! cargo run --release --features map --bin gap_map
 //! ```
 //!
 //! It reads `data/loire/` (an extract of the official files made by
@@ -20,7 +20,7 @@
 //!
 //! The same program runs on the full national files (`TerritoryFiles`
 //! knows both sets of names): pass their folder and a département code, e.g.
-//! `cargo run --release --features map --example gap_map -- ../shared/data 13`.
+//! `cargo run --release --features map --bin gap_map -- ../shared/data 13`.
 
 use std::path::PathBuf;
 
@@ -146,6 +146,9 @@ fn main() -> maillage::Result<()> {
     report
         .layer("rural communes", &by_rural)
         .layer("QPV", &by_qpv)
+        // Faint context: every commune (the urban ones are not a layer) and
+        // the département.
+        .outlines(&communes)
         .outlines(&departements)
         .view(view)
         .table(Table::coverage_summary(&by_rural))

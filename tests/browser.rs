@@ -1,7 +1,7 @@
 //! The main job's report in a real browser: the system Chromium, driven
 //! headless through the DevTools protocol (`headless_chrome`).
 //!
-//! The test runs the README's main job (the `gap_map` example, built by
+//! The test runs the README's main job (the `gap_map` binary, built by
 //! `cargo test` with the `map` feature) in a temporary folder, opens its
 //! `out/report.html`, and checks: no JavaScript error; the map renders (the
 //! screenshot is not blank); one `data-territory-id` element per territory;
@@ -41,27 +41,11 @@ fn chromium() -> PathBuf {
     panic!("no Chromium found: install it (apt-get install -y chromium) or set MAILLAGE_CHROMIUM");
 }
 
-/// An example binary built by `cargo test` next to this test's binary.
-fn example(name: &str) -> PathBuf {
-    let me = std::env::current_exe().expect("test binary path");
-    let profile = me
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>/deps");
-    let exe = profile.join("examples").join(name);
-    assert!(
-        exe.is_file(),
-        "{} is not built: run the tests with `cargo test --features map` (examples are built with the tests)",
-        exe.display()
-    );
-    exe
-}
-
 /// Runs the main job in a fresh folder; returns the folder and its report.
 fn main_job() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/loire");
-    let out = Command::new(example("gap_map"))
+    let out = Command::new(env!("CARGO_BIN_EXE_gap_map"))
         .arg(&data)
         .current_dir(dir.path())
         .output()
@@ -317,6 +301,135 @@ fn the_main_jobs_report_works_in_a_real_browser() {
             "document.getElementById('details').dataset.territoryId"
         ),
         "42001"
+    );
+
+    let errors = errors.lock().expect("errors");
+    assert!(errors.is_empty(), "JavaScript errors: {errors:?}");
+}
+
+/// The report reads well when zoomed: markers keep their size on screen,
+/// outlines their width; the legend names the service, the statuses and the
+/// point kinds; numbers are written for French readers; a table downloads
+/// as CSV, with its values as numbers, without any network.
+#[test]
+fn the_report_reads_well_at_every_zoom() {
+    let (_dir, report) = main_job();
+    let browser = browser();
+    let (tab, errors) = open(&browser, &report);
+    assert_eq!(eval(&tab, "document.body.dataset.ready"), "1");
+
+    let size = "(function () { var c = document.querySelector('#points circle'); var r = c.getBoundingClientRect(); return r.width; }())";
+    let whole = eval(&tab, size).as_f64().expect("a point's width");
+    assert!(whole > 1.0 && whole < 12.0, "{whole} px");
+    for _ in 0..4 {
+        eval(&tab, "document.getElementById('zin').click()");
+    }
+    let zoomed = eval(&tab, size).as_f64().expect("a point's width");
+    let viewbox = |t: &Tab| {
+        eval(
+            t,
+            "document.querySelector('#mapbox svg').viewBox.baseVal.width",
+        )
+        .as_f64()
+        .unwrap_or_default()
+    };
+    let zoomed_width = viewbox(&tab);
+    eval(&tab, "document.getElementById('zreset').click()");
+    assert!(
+        zoomed_width < viewbox(&tab) / 7.0,
+        "zoomed in 7× or more: {zoomed_width} of {}",
+        viewbox(&tab)
+    );
+    assert!(
+        (zoomed - whole).abs() < 0.05 * whole,
+        "a marker of {whole} px at the whole map is {zoomed} px zoomed in"
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "getComputedStyle(document.querySelector('#areas path[data-territory-id]')).vectorEffect"
+        ),
+        "non-scaling-stroke"
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "getComputedStyle(document.querySelector('#outlines path')).vectorEffect"
+        ),
+        "non-scaling-stroke"
+    );
+
+    // The legend: the service, each layer's statuses, the point kinds.
+    let legend = eval(&tab, "document.getElementById('legend').textContent");
+    let legend = legend.as_str().unwrap_or_default();
+    for needle in [
+        "postal (points de contact)",
+        "served",
+        "gap, nearest 0.5–1 km",
+        "points",
+        "bureau de poste (292)",
+        "France Services (105)",
+    ] {
+        assert!(
+            legend.contains(needle),
+            "{needle:?} not in the legend: {legend}"
+        );
+    }
+
+    // Numbers for French readers: the département's 774,133 inhabitants.
+    let cells = eval(
+        &tab,
+        "JSON.stringify(Array.prototype.filter.call(document.querySelectorAll('td[data-v]'), function (c) { return c.dataset.v === '774133'; }).map(function (c) { return c.textContent; }))",
+    );
+    let cells: Vec<String> = serde_json::from_str(cells.as_str().unwrap_or("[]")).expect("cells");
+    assert!(
+        !cells.is_empty() && cells.iter().all(|c| c == "774\u{202f}133"),
+        "{cells:?}"
+    );
+    let percent = eval(
+        &tab,
+        "(function () { var c = document.querySelector('td[data-v*=\".\"]'); return c ? c.textContent : null; }())",
+    );
+    let percent = percent.as_str().unwrap_or_default();
+    assert!(percent.contains(',') && !percent.contains('.'), "{percent}");
+
+    // The first summary table as CSV: built in the page, values as numbers.
+    let csv = tab
+        .evaluate(
+            "(async function () {
+               var blob = null, make = URL.createObjectURL;
+               URL.createObjectURL = function (b) { blob = b; return make.call(URL, b); };
+               document.querySelector('button.csv[data-name=\"summary\"]').click();
+               URL.createObjectURL = make;
+               return blob ? await blob.text() : null;
+             }())",
+            true,
+        )
+        .expect("the CSV")
+        .value
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .expect("a CSV was made");
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "territories,service,count,served,unserved,population unserved,share unserved (%),evidence"
+        )
+    );
+    let first = lines.next().expect("a row");
+    assert!(
+        first.starts_with("commune,postal,268,268,0,0,0.0,"),
+        "{first}"
+    );
+    assert_eq!(
+        eval(
+            &tab,
+            "document.querySelector('button.csv[data-name=\"summary\"]').dataset.rows"
+        ),
+        eval(
+            &tab,
+            "String(document.getElementById(document.querySelector('button.csv[data-name=\"summary\"]').dataset.table).tBodies[0].rows.length)"
+        )
     );
 
     let errors = errors.lock().expect("errors");

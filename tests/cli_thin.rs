@@ -32,20 +32,21 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 /// changed only by the `status` column of the coverage outputs, the
 /// reports' script (a `no_data` result, text cells in numeric sorts), and
 /// the evidence line of each service (coverage's printed summary and the
-/// report's summary table).
+/// report's summary table), and the reports' tables (numbers for French
+/// readers with their values kept, a CSV download button) and style sheet.
 const EXPECTED: &[(&str, u64, usize)] = &[
     ("bdr_acc.stderr", 0xa3f7c622c63b9bbe, 705),
     ("bdr_acc.stdout", 0x0534ad2570f2ef65, 554),
     ("bdr_acc/communes.csv", 0xa8f8d64d8a7ac615, 8474),
     ("bdr_acc/departements.csv", 0x908d434506407690, 345),
-    ("bdr_acc/report.html", 0xceb4162b421aedeb, 46372),
+    ("bdr_acc/report.html", 0xff4ee7425e58362f, 50138),
     ("bdr_acc/territories.csv", 0x1f89a901387429f8, 4636),
     ("bdr_cov.stderr", 0xf86ca9b20e3d0576, 1220),
     ("bdr_cov.stdout", 0xf55d3c64870efe67, 2559),
     ("bdr_cov/coverage.csv", 0xe2195f1d7774e771, 55173),
     ("bdr_cov/gaps.csv", 0xae8fbe57e45ea072, 14892),
     ("bdr_cov/gaps.geojson", 0x122c815ad7e13728, 157952),
-    ("bdr_map.html", 0xbf2ee2e1ab356e96, 32966),
+    ("bdr_map.html", 0x08f52f09c5ac6c1d, 36244),
     ("bdr_map.png", 0xbb68e79824649b8d, 223934),
     ("bdr_map.stderr", 0x9a01e609e25e3daf, 340),
     ("bdr_map.stdout", 0x153d114f8cda984d, 22),
@@ -55,7 +56,7 @@ const EXPECTED: &[(&str, u64, usize)] = &[
     ("demo_acc.stdout", 0xe7f92bd2b5a0591f, 555),
     ("demo_acc/communes.csv", 0x68177be174e921e6, 4148),
     ("demo_acc/departements.csv", 0x05c285c9fa8efc7a, 323),
-    ("demo_acc/report.html", 0xff2005d4674cc958, 31645),
+    ("demo_acc/report.html", 0x9dc01a9b8f930927, 35297),
     ("demo_acc/territories.csv", 0xbea57da561ac6e41, 401),
     ("demo_cov.stderr", 0x76c2a65ae92bc2df, 490),
     ("demo_cov.stdout", 0x375fbd2862ff34fc, 837),
@@ -63,7 +64,7 @@ const EXPECTED: &[(&str, u64, usize)] = &[
     ("demo_cov/coverage.geojson", 0xfee34463be94f3ca, 4348),
     ("demo_cov/gaps.csv", 0x35998c35ef9005ce, 736),
     ("demo_cov/gaps.geojson", 0x84026d96587a4a38, 2240),
-    ("demo_cov/report.html", 0x5c490797bd04d764, 31932),
+    ("demo_cov/report.html", 0xf94261de11375a19, 35753),
     ("demo_files.stderr", 0xcbf29ce484222325, 0),
     ("demo_files.stdout", 0xede1ab52c2244707, 55),
     ("demo_files/README.md", 0x8e9a006268673d2b, 1276),

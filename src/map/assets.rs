@@ -21,9 +21,15 @@ p.note{font-size:13px;color:#444;max-width:1100px;margin:4px 0}
 #details table{border-collapse:collapse;width:100%} #details td{border-top:1px solid #eee;padding:2px 4px;vertical-align:top}
 #tip{position:fixed;pointer-events:none;background:rgba(255,255,255,.96);border:1px solid #999;padding:4px 6px;font-size:12px;display:none;max-width:320px;z-index:5}
 [data-territory-id]{cursor:pointer}
-[data-territory-id].sel{stroke:#000;stroke-width:2.5px;vector-effect:non-scaling-stroke}
-[data-territory-id]:hover{stroke:#333;stroke-width:1.5px;vector-effect:non-scaling-stroke}
 #areas{stroke-linejoin:round}
+#areas path[data-territory-id]{stroke:#5a5a5a;stroke-width:.7px;vector-effect:non-scaling-stroke}
+#areas circle[data-territory-id],#points circle{vector-effect:non-scaling-stroke}
+#outlines path{stroke:#8a8a8a;stroke-width:.8px;vector-effect:non-scaling-stroke}
+#buffers path{vector-effect:non-scaling-stroke}
+#areas [data-territory-id]:hover{stroke:#333;stroke-width:1.5px;vector-effect:non-scaling-stroke}
+#areas [data-territory-id].sel{stroke:#000;stroke-width:2.5px;vector-effect:non-scaling-stroke}
+#legend .lt{font-weight:bold;margin-bottom:4px}
+div.tools{display:flex;gap:8px;align-items:center}
 table.sortable{border-collapse:collapse;font-size:13px} table.sortable th,table.sortable td{border:1px solid #ccc;padding:3px 8px}
 table.sortable th{background:#eef2f6;cursor:pointer;user-select:none} td.n{text-align:right}
 table.sortable tr[data-territory-id]:hover{background:#fff4d6;cursor:pointer}

@@ -423,17 +423,21 @@ impl std::fmt::Display for HtmlReport {
     }
 }
 
-/// Writes a table: a filter box (when `index` is given: the table's id is
-/// `t<index>`), then the table, sortable by clicking a header; rows with a
-/// territory id carry `data-territory-id`.
+/// Writes a table: a filter box and a "download CSV" button (when `index`
+/// is given: the table's id is `t<index>`), then the table, sortable by
+/// clicking a header; rows with a territory id carry `data-territory-id`.
+/// Numeric cells are written for French readers ([`french_number`]:
+/// 12 345 678, 97,1 %) and keep their value in `data-v`, which the sort
+/// and the CSV download use.
 pub(super) fn write_table(s: &mut String, table: &Table, index: Option<usize>) {
     let _ = writeln!(s, "<h2>{}</h2>", esc(&table.caption));
     let id = index.map(|i| format!("t{i}"));
     if let Some(id) = &id {
         let _ = writeln!(
             s,
-            "<input class=\"filter\" data-table=\"{id}\" placeholder=\"filter {} rows\">",
-            table.rows.len()
+            "<div class=\"tools\"><input class=\"filter\" data-table=\"{id}\" placeholder=\"filter {} rows\"> <button class=\"csv\" data-table=\"{id}\" data-name=\"{}\">download CSV</button></div>",
+            table.rows.len(),
+            esc_attr(&file_stem(&table.caption))
         );
     }
     let _ = write!(
@@ -460,16 +464,86 @@ pub(super) fn write_table(s: &mut String, table: &Table, index: Option<usize>) {
         }
         for (i, cell) in row.iter().enumerate() {
             let numeric = table.numeric.get(i).copied().unwrap_or(false);
-            let _ = write!(
-                s,
-                "<td{}>{}</td>",
-                if numeric { " class=\"n\"" } else { "" },
-                esc(cell)
-            );
+            let percent = table.columns.get(i).is_some_and(|c| c.ends_with("(%)"));
+            match numeric.then(|| french_number(cell)).flatten() {
+                Some(shown) => {
+                    let _ = write!(
+                        s,
+                        "<td class=\"n\" data-v=\"{}\">{}{}</td>",
+                        esc_attr(cell),
+                        esc(&shown),
+                        if percent { "\u{a0}%" } else { "" }
+                    );
+                }
+                None => {
+                    let _ = write!(
+                        s,
+                        "<td{}>{}</td>",
+                        if numeric { " class=\"n\"" } else { "" },
+                        esc(cell)
+                    );
+                }
+            }
         }
         s.push_str("</tr>\n");
     }
     s.push_str("</tbody></table>\n");
+}
+
+/// A number as French readers write it: thousands grouped by a narrow
+/// no-break space (U+202F, as `toLocaleString('fr-FR')` does) and a decimal
+/// comma, the decimals as given: `12345678` → `12 345 678`, `97.1` →
+/// `97,1`, `-1234.50` → `-1 234,50`. `None` for anything that is not a
+/// plain decimal number (`no data`, empty, `1e5`), which is shown as is.
+pub(super) fn french_number(text: &str) -> Option<String> {
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let plain = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    if !plain(int) || frac.is_some_and(|f| !plain(f)) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + int.len() / 3 * 3);
+    out.push_str(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push(',');
+        out.push_str(f);
+    }
+    Some(out)
+}
+
+/// A file name for a table's CSV: its caption's letters and digits, `_`
+/// between words, at most 60 characters.
+fn file_stem(caption: &str) -> String {
+    let mut stem = String::new();
+    for word in caption
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if stem.len() + word.len() > 60 {
+            break;
+        }
+        if !stem.is_empty() {
+            stem.push('_');
+        }
+        stem.push_str(&word.to_lowercase());
+    }
+    if stem.is_empty() {
+        "table".into()
+    } else {
+        stem
+    }
 }
 
 /// The report page: a title, the map (inline SVG) that pans and zooms, then
@@ -491,4 +565,52 @@ pub fn html_report(title: &str, svg: &str, tables: &[Table]) -> HtmlReport {
         "<p style=\"font-size:11px;color:#666\">Made with maillage. Data: La Poste, INSEE, IGN, ANCT open data (Licence Ouverte).</p>\n<script>const DATA = null;\n{SCRIPT}</script>\n</body>\n</html>\n"
     );
     HtmlReport(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_written_for_french_readers() {
+        let n = |s: &str| french_number(s).map(|f| f.replace('\u{202f}', " "));
+        assert_eq!(n("12345678").as_deref(), Some("12 345 678"));
+        assert_eq!(n("97.1").as_deref(), Some("97,1"));
+        assert_eq!(n("-1234.50").as_deref(), Some("-1 234,50"));
+        assert_eq!(n("999").as_deref(), Some("999"));
+        assert_eq!(n("1000").as_deref(), Some("1 000"));
+        assert_eq!(n("0.0").as_deref(), Some("0,0"));
+        for not in [
+            "", "no data", "1e5", "12.", ".5", "-", "1 000", "NaN", "inf",
+        ] {
+            assert_eq!(french_number(not), None, "{not:?}");
+        }
+    }
+
+    #[test]
+    fn a_numeric_cell_keeps_its_value_for_sorting_and_the_csv() {
+        let table = Table {
+            caption: "Summary: QPV × postal".into(),
+            columns: vec!["id".into(), "population".into(), "share (%)".into()],
+            numeric: vec![false, true, true],
+            rows: vec![vec!["QN1".into(), "12345".into(), "97.1".into()]],
+            row_ids: Vec::new(),
+        };
+        let mut s = String::new();
+        write_table(&mut s, &table, Some(0));
+        assert!(s.contains("<td>QN1</td>"), "{s}");
+        assert!(
+            s.contains("<td class=\"n\" data-v=\"12345\">12\u{202f}345</td>"),
+            "{s}"
+        );
+        assert!(
+            s.contains("<td class=\"n\" data-v=\"97.1\">97,1\u{a0}%</td>"),
+            "{s}"
+        );
+        assert!(
+            s.contains("<button class=\"csv\" data-table=\"t0\" data-name=\"summary_qpv_postal\">"),
+            "{s}"
+        );
+        assert_eq!(file_stem("«»"), "table");
+    }
 }

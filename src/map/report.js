@@ -18,9 +18,14 @@
       return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c];
     });
   }
+  // Numbers as French readers write them: 12 345 678, 1,23 km, 97,1 %.
+  function fr(x, digits) {
+    return Number(x).toLocaleString('fr-FR', { minimumFractionDigits: digits || 0,
+                                               maximumFractionDigits: digits || 0 });
+  }
   function km(m) {
     if (m === null || m === undefined) { return 'none in its zone'; }
-    return m < 1000 ? Math.round(m) + ' m' : (m / 1000).toFixed(2) + ' km';
+    return m < 1000 ? fr(Math.round(m)) + '\u00a0m' : fr(m / 1000, 2) + '\u00a0km';
   }
 
   // ── pan and zoom: the viewBox moves, the page does not ─────────────────
@@ -30,8 +35,17 @@
     full = { x: vb.x, y: vb.y, w: vb.width, h: vb.height };
     view = { x: full.x, y: full.y, w: full.w, h: full.h };
   }
+  // Markers keep their size on screen at every zoom: each point's radius
+  // (and the dots of territories too small to draw) is its radius on the
+  // whole map times the zoom; outlines keep their width by CSS
+  // (vector-effect: non-scaling-stroke).
+  var markers = svg ? Array.prototype.slice.call(
+    svg.querySelectorAll('#points circle, #areas circle')) : [];
+  markers.forEach(function (c) { c.dataset.r = c.getAttribute('r'); });
   function apply() {
     svg.setAttribute('viewBox', view.x + ' ' + view.y + ' ' + view.w + ' ' + view.h);
+    var k = view.w / full.w;
+    markers.forEach(function (c) { c.setAttribute('r', (c.dataset.r * k).toFixed(3)); });
   }
   function zoom(factor, cx, cy) {
     var w = Math.min(full.w * 1.5, Math.max(full.w / 200, view.w * factor));
@@ -98,7 +112,7 @@
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (a, b) {
-          var x = a.cells[col].textContent, y = b.cells[col].textContent;
+          var x = value(a.cells[col]), y = value(b.cells[col]);
           if (numeric) {
             // Empty or text ("no data") cells sort after every number.
             x = parseFloat(x); y = parseFloat(y);
@@ -110,6 +124,36 @@
         });
         rows.forEach(function (r) { body.appendChild(r); });
       });
+    });
+  });
+  // A cell's value: `data-v` for numbers (shown the French way), else its text.
+  function value(cell) {
+    return cell.dataset.v !== undefined ? cell.dataset.v : cell.textContent;
+  }
+  // Download a table as CSV (its rows as filtered), built in the page: no network.
+  function csvCell(t) {
+    return /[",;\n\r]/.test(t) ? '"' + t.replace(/"/g, '""') + '"' : t;
+  }
+  document.querySelectorAll('button.csv').forEach(function (button) {
+    var table = document.getElementById(button.dataset.table);
+    button.addEventListener('click', function () {
+      var lines = [Array.prototype.map.call(table.tHead.rows[0].cells, function (c) {
+        return csvCell(c.textContent);
+      }).join(',')];
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (r) {
+        if (r.style.display === 'none') { return; }
+        lines.push(Array.prototype.map.call(r.cells, function (c) {
+          return csvCell(value(c));
+        }).join(','));
+      });
+      var blob = new Blob(['\ufeff' + lines.join('\r\n') + '\r\n'], { type: 'text/csv;charset=utf-8' });
+      var a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = (button.dataset.name || 'table') + '.csv';
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 0);
+      button.dataset.rows = String(lines.length - 1);
     });
   });
   document.querySelectorAll('input.filter').forEach(function (input) {
@@ -141,7 +185,7 @@
     var row = found.row, id = el.dataset.territoryId;
     var h = '<b>' + esc(row.name) + '</b> <span style="color:#666">' + esc(found.layer.name) +
       ' ' + esc(id) + '</span><br>population: ' +
-      (row.population === null ? 'unknown' : row.population.toLocaleString('fr-FR'));
+      (row.population === null ? 'unknown' : fr(row.population));
     var ids = all ? data.services.map(function (s) { return s.id; }) : [service];
     h += '<table>';
     ids.forEach(function (sid) {
@@ -211,7 +255,8 @@
       el.setAttribute('fill', r && legendOf ? legendOf[r.class][1] : '#eeeeee');
       el.style.opacity = r ? '' : '0.35';
     });
-    var h = '';
+    var current = data.services.filter(function (s) { return s.id === service; })[0];
+    var h = '<div class="lt">' + esc(current ? current.label : service) + '</div>';
     data.layers.forEach(function (l) {
       var entries = l.legend[service];
       if (!entries) { return; }
@@ -220,6 +265,15 @@
         h += '<div><span class="swatch" style="border-radius:2px;background:' + e[1] + '"></span>' + esc(e[0]) + '</div>';
       });
     });
+    var shown = data.kinds.filter(function (k) { return !hiddenKinds[k.id]; });
+    if (data.kinds.length) {
+      h += '<div><b>points</b> <span style="color:#666">(offering this service)</span></div>';
+      data.kinds.forEach(function (k) {
+        h += '<div' + (shown.indexOf(k) < 0 ? ' style="opacity:.45"' : '') +
+          '><span class="swatch" style="background:' + k.colour + '"></span>' + esc(k.label) +
+          ' (' + fr(k.count) + ')</div>';
+      });
+    }
     legend.innerHTML = h;
     if (selected) { details.innerHTML = describe(selected, true); }
     showPoints();
@@ -248,10 +302,10 @@
   data.kinds.forEach(function (k) {
     hiddenKinds[k.id] = many;
     var lab = document.createElement('label');
-    lab.innerHTML = '<input type="checkbox"' + (many ? '' : ' checked') + '> <span class="swatch" style="background:' + k.colour + '"></span>' + esc(k.label) + ' (' + k.count + ') ';
+    lab.innerHTML = '<input type="checkbox"' + (many ? '' : ' checked') + '> <span class="swatch" style="background:' + k.colour + '"></span>' + esc(k.label) + ' (' + fr(k.count) + ') ';
     lab.querySelector('input').addEventListener('change', function (e) {
       hiddenKinds[k.id] = !e.target.checked;
-      showPoints();
+      recolour();
     });
     kinds.appendChild(lab);
   });
