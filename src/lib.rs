@@ -79,7 +79,8 @@
 //! - `exact`: exact maximal-coverage plans (MILP, good_lp with the pure-Rust microlp);
 //! - `shapefile`: ESRI Shapefiles as territories;
 //! - `geopackage`: GeoPackage territories (SQLite compiled from its C source);
-//! - `geoparquet`: GeoParquet territories in and results out (through polars);
+//! - `geoparquet`: GeoParquet territories in and results out (through the
+//!   Apache Arrow `parquet` crate; in `cli`);
 //! - `polars`: DataFrame and Parquet output;
 //! - `cli`: the `maillage` command (turns on `map`, `osm`, `exact`,
 //!   `shapefile` and `geopackage`).

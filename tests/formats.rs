@@ -470,7 +470,8 @@ fn a_lambert93_geopackage_gives_identical_coverage() {
 /// GeoParquet in: the QPV in Lambert-93 (PROJJSON id EPSG:2154), and the
 /// GeoParquet maillage writes (lon/lat), read back as territories: the same
 /// coverage. A corrupted footer is an error naming the file.
-#[cfg(feature = "geoparquet")]
+// Read back (or written) by polars: an independent Parquet implementation.
+#[cfg(all(feature = "geoparquet", feature = "polars"))]
 #[test]
 fn geoparquet_in_and_out_gives_identical_coverage() {
     use containers::*;

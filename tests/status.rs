@@ -522,7 +522,8 @@ fn the_dataframe_and_parquet_carry_the_status_after_served() {
     assert_eq!(text_column(&back, "status"), expected);
 }
 
-#[cfg(feature = "geoparquet")]
+// Read back (or written) by polars: an independent Parquet implementation.
+#[cfg(all(feature = "geoparquet", feature = "polars"))]
 #[test]
 fn geoparquet_carries_the_status_and_its_gaps_no_no_data() {
     use polars::prelude::{ParquetReader, SerReader};

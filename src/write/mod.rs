@@ -1,7 +1,8 @@
 //! Writers: every file a report is written to goes through this module.
 //!
 //! - coverage ([`CoverageReport`](crate::coverage::CoverageReport)): one
-//!   module per format, `csv`, `geojson` and `polars` (Parquet, GeoParquet),
+//!   module per format, `csv`, `geojson`, `geoparquet` (the `parquet`
+//!   crate) and `polars` (a DataFrame, Parquet),
 //!   with the columns of every format from one
 //!   [schema](crate::coverage::schema);
 //! - accessibility ([`AccessReport`](crate::access::AccessReport)):
@@ -18,6 +19,8 @@ pub(crate) mod access;
 mod compare;
 mod csv;
 pub(crate) mod geojson;
+#[cfg(feature = "geoparquet")]
+mod geoparquet;
 pub(crate) mod plan;
 #[cfg(feature = "polars")]
 mod polars;
