@@ -489,6 +489,36 @@ impl PartialOrd for Entry {
     }
 }
 
+/// The capacitated plan of `k` sites among `candidates` over `demand`:
+/// the uncapacitated plan ([`Plan`](super::Plan)) first, for its bound,
+/// then [`capacitate`].
+pub fn plan(
+    network: &ServiceNetwork,
+    demand: &Demand<'_>,
+    service: Service,
+    candidates: &[Candidate],
+    k: usize,
+    capacity: Capacity,
+    exact_seconds: Option<f64>,
+) -> Result<(PlanReport, CapacityReport)> {
+    capacity.validate()?;
+    let mut report = super::Plan::new(network, demand, service)
+        .candidates(candidates.to_vec())
+        .add(k)
+        .run()?;
+    let c = capacitate(
+        &mut report,
+        network,
+        demand,
+        service,
+        candidates,
+        k,
+        capacity,
+        exact_seconds,
+    )?;
+    Ok((report, c))
+}
+
 /// Turns `report`, the uncapacitated plan of `k` sites among `candidates`
 /// over `demand`, into the capacitated plan: its sites, objective, bound,
 /// optimality and status replaced by those of the capacitated answer (see

@@ -219,6 +219,9 @@ pub struct PartReached {
     pub priority: f64,
     /// Its items.
     pub items: usize,
+    /// Its longest reach, in metres (with a time, the reach varies with the
+    /// commune's crow-flies speed).
+    pub reach_m: f64,
     /// Its items without a known weight (weighing 0).
     pub unweighted: usize,
     /// Its total weight, before the priority.
@@ -250,6 +253,7 @@ impl PartReached {
             "kind": self.kind,
             "priority": self.priority,
             "items": self.items,
+            "reach_m": self.reach_m,
             "unweighted_items": self.unweighted,
             "total_weight": self.total,
             "base_weight": self.before,
@@ -262,8 +266,9 @@ impl PartReached {
     /// As a line of the printed outcome.
     pub fn line(&self) -> String {
         format!(
-            "  {}: {:.1} of {:.1} reached ({:.2} %; existing hosts {:.1}) × priority {} = {:.1}",
+            "  {} (reach {} m): {:.1} of {:.1} reached ({:.2} %; existing hosts {:.1}) × priority {} = {:.1}",
             self.kind,
+            self.reach_m,
             self.reached,
             self.total,
             100.0 * self.share(),
@@ -285,6 +290,7 @@ pub fn parts_reached(demand: &Demand<'_>, before: &[bool], served: &[f64]) -> Ve
             kind: p.name.clone(),
             priority: p.priority,
             items: 0,
+            reach_m: 0.0,
             unweighted: p.unweighted,
             total: 0.0,
             before: 0.0,
@@ -297,6 +303,9 @@ pub fn parts_reached(demand: &Demand<'_>, before: &[bool], served: &[f64]) -> Ve
         };
         let w = demand.base_weight(i);
         part.items += 1;
+        part.reach_m = part
+            .reach_m
+            .max(demand.reach_m.get(i).copied().unwrap_or(0.0));
         part.total += w;
         if before.get(i).copied().unwrap_or(false) {
             part.before += w;
