@@ -197,7 +197,7 @@ fn priorities_parse_or_say_why_not() {
 /// - qpv=1, frr=3: a 100, b 450, c 240 → b, then c, then a.
 #[test]
 fn priorities_weigh_each_kind_and_each_part_is_reported() {
-    let qpv = vec![
+    let qpv = [
         square("q1", TerritoryKind::Qpv, Some(100), 0.0, 0.0),
         square("q2", TerritoryKind::Qpv, Some(120), 100_000.0, 0.0),
     ];

@@ -576,10 +576,14 @@ pub fn capacitate(
     let mut a = greedy(&inst, &sets, k);
     a.repair(&inst);
     let served_value = |a: &Assignment| (0..a.sites.len()).map(|s| a.value(&inst, s)).sum::<f64>();
+    #[cfg_attr(not(feature = "exact"), allow(unused_mut))]
     let mut objective = base + served_value(&a);
     let bound = bound_of(&inst, k, base, uncapacitated_bound).max(objective);
+    #[cfg_attr(not(feature = "exact"), allow(unused_mut))]
     let mut method = "greedy+repair".to_owned();
+    #[cfg_attr(not(feature = "exact"), allow(unused_mut))]
     let mut optimal = bound - objective <= 1e-9 * bound.max(1.0);
+    #[cfg_attr(not(feature = "exact"), allow(unused_mut))]
     let mut upper_bound = bound;
     #[cfg(feature = "exact")]
     if let Some(seconds) = exact_seconds {
