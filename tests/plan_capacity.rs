@@ -392,3 +392,52 @@ mod exact {
         }
     }
 }
+
+/// The 2015 QPV of Occitanie and 5 bureaux de poste (2016) to host
+/// mediation, each for at most 20,000 residents: 89,272 served (2 QPV in
+/// part) where the uncapacitated plan reaches 102,615; the greedy's bound
+/// is min(its uncapacitated bound 134,755, 5 × 20,000). The optimal
+/// fractional assignment of the same 5 sites is 89,272 too
+/// (`tools/crosscheck/plan_weights.py check $D - sites.csv pop_mun
+/// --capacity 20000`, scipy's linprog), and the exact solver proves the
+/// greedy answer optimal.
+#[test]
+fn occitanie_qpv_with_sites_of_20000_people() {
+    let inputs = maillage::load::Sources::new()
+        .points(common::data("laposte_points_contact_2016.csv"))
+        .territories(
+            common::data("qpv_2015_occitanie.geojson"),
+            maillage::FieldMap::qpv(),
+        )
+        .load()
+        .unwrap();
+    let net = ServiceNetwork::new(inputs.points);
+    let demand = Demand::territories(
+        &inputs.territories,
+        &Reach::within(500.0),
+        Weight::Population,
+    )
+    .unwrap();
+    let cands =
+        maillage::plan::candidates::of_kinds(&net, &[maillage::PointKind::BureauDePoste], S);
+    let cap = Capacity {
+        max: 20_000.0,
+        of: CapacityOf::Weight,
+    };
+    let (report, c) = capacity::plan(&net, &demand, S, &cands, 5, cap, None).unwrap();
+    assert_eq!(c.objective, 89_272.0);
+    assert_eq!(report.objective(), 89_272.0);
+    assert_eq!(c.uncapacitated_objective, 102_615.0);
+    assert_eq!(c.uncapacitated_bound, Some(134_755.0));
+    assert_eq!(c.upper_bound, 100_000.0);
+    assert_eq!(c.partial_items(), 2);
+    assert!(c.sites.iter().all(|s| s.load <= 20_000.0));
+    assert_eq!(c.method, "greedy+repair");
+    #[cfg(feature = "exact")]
+    {
+        let (_, x) = capacity::plan(&net, &demand, S, &cands, 5, cap, Some(60.0)).unwrap();
+        assert!(x.optimal, "{}", x.method);
+        assert_eq!(x.objective, 89_272.0);
+        assert_eq!(x.upper_bound, 89_272.0);
+    }
+}

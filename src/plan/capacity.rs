@@ -679,7 +679,9 @@ pub fn capacitate(
     report.covered = covered;
     report.upper_bound = Some(upper_bound);
     report.optimal = optimal;
-    report.exact_status = Some(format!("capacitated: {method}"));
+    if exact_seconds.is_some() {
+        report.exact_status = Some(format!("capacitated: {method}"));
+    }
     report.elapsed_s += start.elapsed().as_secs_f64();
     Ok(CapacityReport {
         capacity,

@@ -13,7 +13,15 @@ a chosen site (no existing host: nothing offers mediation without assignments).
         --candidates bureau_de_poste --add 5 --weights /tmp/qpv_weights.csv \
         --weight column:tp60 --out /tmp/plan_tp60
     python3 tools/crosscheck/plan_weights.py check $D /tmp/qpv_weights.csv \
-        /tmp/plan_tp60/sites.csv tp60 [--capacity C]
+        /tmp/plan_tp60/sites.csv tp60
+
+  and for a capacitated plan weighted by the polygons' population (`-`: no table):
+
+    cargo run --features cli -- plan --points $D/laposte_points_contact_2016.csv \
+        --territories $D/qpv_2015_occitanie.geojson --kind qpv --service mediation \
+        --candidates bureau_de_poste --add 5 --capacity 20000 --out /tmp/plan_cap
+    python3 tools/crosscheck/plan_weights.py check $D - /tmp/plan_cap/sites.csv pop_mun \
+        --capacity 20000
 
 Prints the QPV reached and their weight; exits non-zero when plan.json's
 objective (next to sites.csv) differs by more than 1e-6. With --capacity C
@@ -46,11 +54,14 @@ def make(data_dir, out):
 
 
 def check(data_dir, weights_csv, sites_csv, column, capacity=None):
-    w = pd.read_csv(weights_csv, sep=";", encoding="cp1252", dtype=str)
-    w[column] = pd.to_numeric(w[column].str.replace(",", "."), errors="coerce")
-    w = w.dropna(subset=[column]).set_index("code_qp")[column]
     q = qpv(data_dir)
-    q["w"] = q["code_qp"].map(w).fillna(0.0)
+    if weights_csv == "-":  # the polygons' own column
+        q["w"] = q[column].astype(float)
+    else:
+        w = pd.read_csv(weights_csv, sep=";", encoding="cp1252", dtype=str)
+        w[column] = pd.to_numeric(w[column].str.replace(",", "."), errors="coerce")
+        w = w.dropna(subset=[column]).set_index("code_qp")[column]
+        q["w"] = q["code_qp"].map(w).fillna(0.0)
     sites = pd.read_csv(sites_csv)
     pts = gpd.GeoDataFrame(
         sites, geometry=gpd.points_from_xy(sites["lon"], sites["lat"]), crs="EPSG:4326"
@@ -77,9 +88,11 @@ def check(data_dir, weights_csv, sites_csv, column, capacity=None):
     for s in range(len(pts)):
         a.append([q["w"].iloc[p[0]] if p[1] == s else 0.0 for p in pairs]); b.append(capacity)
     res = linprog(c, A_ub=a, b_ub=b, bounds=(0, 1))
-    print(f"capacitated assignment of these sites, optimum {-res.fun:.6f}")
-    print(f"plan.json capacity objective {plan['capacity']['objective']:.6f}")
-    return 0
+    best = -res.fun
+    got = plan["capacity"]["objective"]
+    print(f"capacitated assignment of these sites (scipy linprog), optimum {best:.6f}")
+    print(f"plan.json capacity objective {got:.6f}")
+    return 0 if abs(got - best) <= 1e-6 * max(best, 1.0) else 1
 
 
 if __name__ == "__main__":
