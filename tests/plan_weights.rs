@@ -479,3 +479,82 @@ fn occitanie_qpv_weighted_by_their_poverty_rate() {
         "{e}"
     );
 }
+
+/// The 2015 QPV of Occitanie (priority 2) and the communes classified FRR
+/// or FRR+ (priority 1.5) in one plan of 5 bureaux de poste (2016) to host
+/// mediation. `tools/crosscheck/plan_weights.py frr` finds the same FRR
+/// part (GeoPandas): 17,765 FRR communes with a polygon, 11,028,003
+/// residents, 360,267 of them in the 41 communes within 5 km of the sites.
+#[test]
+fn occitanie_qpv_and_the_frr_communes_with_priorities() {
+    let dir = tempfile::tempdir().unwrap();
+    let communes = maillage::CommuneSources::new(common::data("communes_2018_simplified.geojson"))
+        .table(common::data("communes_france.csv"))
+        .frr(common::data("frr_communes.csv"));
+    let options = |priorities: &str| PlanOptions {
+        sources: maillage::load::Sources::new()
+            .points(common::data("laposte_points_contact_2016.csv"))
+            .territories(
+                common::data("qpv_2015_occitanie.geojson"),
+                maillage::FieldMap::qpv(),
+            )
+            .communes(communes.clone()),
+        population: None,
+        service: Service::Mediation,
+        candidates: "bureau_de_poste".parse().unwrap(),
+        goal: PlanGoal::Add(5),
+        close: None,
+        radius_m: None,
+        minutes: None,
+        combine: maillage::access::Combine::And,
+        weight: None,
+        weighting: Weighting {
+            table: None,
+            id_column: None,
+            priorities: Some(priorities.parse().unwrap()),
+        },
+        capacity: None,
+        exact_seconds: None,
+        geoparquet: false,
+        out: maillage::command::out::Output::new(
+            dir.path().join(priorities.replace(['=', ','], "_")),
+        ),
+    };
+    let run = options("qpv=2,frr=1.5").run(&mut |_| {}).unwrap();
+    let Outcome::Plan(report) = &run.outcome else {
+        panic!("one plan")
+    };
+    let p = &run.parts;
+    assert_eq!(p.len(), 2);
+    assert_eq!(
+        (p[0].kind.as_str(), p[0].items, p[0].total, p[0].reach_m),
+        ("qpv", 105, 358_011.0, 500.0)
+    );
+    assert_eq!(
+        (p[1].kind.as_str(), p[1].items, p[1].total, p[1].reach_m),
+        ("frr", 17_765, 11_028_003.0, 5_000.0)
+    );
+    assert_eq!(p[1].reached, 360_267.0);
+    assert_eq!(p[0].reached, 0.0, "the FRR communes weigh more at 5 km");
+    let combined = 2.0 * p[0].reached + 1.5 * p[1].reached;
+    assert_eq!(report.objective(), combined);
+    assert_eq!(report.total_weight, 2.0 * 358_011.0 + 1.5 * 11_028_003.0);
+    let json = &run.json["parts"];
+    assert_eq!(json[1]["reached_weight"], 360_267.0);
+    assert_eq!(json[1]["objective"], 540_400.5);
+    assert_eq!(json[0]["priority"], 2.0);
+    let summary = run.summary().join("\n");
+    assert!(
+        summary.contains("frr (reach 5000 m): 360267.0 of 11028003.0 reached"),
+        "{summary}"
+    );
+    // A kind of the territories without a priority, or a priority for a
+    // kind the demand lacks, is an error.
+    let e = options("frr=1").run(&mut |_| {}).unwrap_err().to_string();
+    assert!(e.contains("--priority qpv=<p>"), "{e}");
+    let e = options("qpv=1,commune=2")
+        .run(&mut |_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("no commune territory"), "{e}");
+}

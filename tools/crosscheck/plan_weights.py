@@ -23,6 +23,15 @@ a chosen site (no existing host: nothing offers mediation without assignments).
     python3 tools/crosscheck/plan_weights.py check $D - /tmp/plan_cap/sites.csv pop_mun \
         --capacity 20000
 
+  and for the FRR part of a plan with priorities:
+
+    cargo run --features cli -- plan --points $D/laposte_points_contact_2016.csv \
+        --territories $D/qpv_2015_occitanie.geojson --kind qpv \
+        --communes $D/communes_2018_simplified.geojson --commune-table $D/communes_france.csv \
+        --frr $D/frr_communes.csv --priority qpv=2,frr=1.5 --service mediation \
+        --candidates bureau_de_poste --add 5 --out /tmp/plan_prio
+    python3 tools/crosscheck/plan_weights.py frr $D /tmp/plan_prio/sites.csv
+
 Prints the QPV reached and their weight; exits non-zero when plan.json's
 objective (next to sites.csv) differs by more than 1e-6. With --capacity C
 (`--capacity-of weight`), also solves the capacitated assignment of the
@@ -95,7 +104,30 @@ def check(data_dir, weights_csv, sites_csv, column, capacity=None):
     return 0 if abs(got - best) <= 1e-6 * max(best, 1.0) else 1
 
 
+def frr(data_dir, sites_csv):
+    """The FRR part of a plan with --priority qpv=2,frr=1.5: the communes
+    classified FRR or FRR+ (codefrr 4 or 5) that have a polygon, their
+    population (communes_france.csv), and what lies within 5 km of the sites."""
+    f = pd.read_csv(f"{data_dir}/frr_communes.csv", dtype=str)
+    com = pd.read_csv(f"{data_dir}/communes_france.csv", dtype={"code_insee": str}, low_memory=False)
+    poly = gpd.read_file(f"{data_dir}/communes_2018_simplified.geojson").to_crs(2154)
+    poly = poly.dissolve(by="code_insee_2026").reset_index()
+    f = f[f.codefrr.isin(["4", "5"])][["code_insee"]]
+    f = f.merge(com[["code_insee", "population"]], on="code_insee")
+    f = poly.merge(f, left_on="code_insee_2026", right_on="code_insee")
+    sites = pd.read_csv(sites_csv)
+    pts = gpd.GeoDataFrame(
+        sites, geometry=gpd.points_from_xy(sites["lon"], sites["lat"]), crs="EPSG:4326"
+    ).to_crs(2154)
+    near = f[f.geometry.apply(lambda g: pts.distance(g).min() <= 5000.0)]
+    print(f"{len(f)} FRR communes with a polygon, population {f.population.sum()}")
+    print(f"{len(near)} within 5 km of the {len(pts)} sites, population {near.population.sum()}")
+    return 0
+
+
 if __name__ == "__main__":
+    if sys.argv[1] == "frr":
+        sys.exit(frr(sys.argv[2], sys.argv[3]))
     if sys.argv[1] == "make":
         make(sys.argv[2], sys.argv[3])
         sys.exit(0)
