@@ -441,3 +441,65 @@ fn occitanie_qpv_with_sites_of_20000_people() {
         assert_eq!(x.upper_bound, 89_272.0);
     }
 }
+
+/// The same plan through the command's options: `plan.json` carries the
+/// capacitated objective, bound and method, and `sites.csv` what each
+/// site serves.
+#[test]
+fn the_capacitated_plan_json_and_sites_csv() {
+    use maillage::command::plan::{PlanGoal, PlanOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let options = PlanOptions {
+        sources: maillage::load::Sources::new()
+            .points(common::data("laposte_points_contact_2016.csv"))
+            .territories(
+                common::data("qpv_2015_occitanie.geojson"),
+                maillage::FieldMap::qpv(),
+            ),
+        population: None,
+        service: S,
+        candidates: "bureau_de_poste".parse().unwrap(),
+        goal: PlanGoal::Add(5),
+        close: None,
+        radius_m: None,
+        minutes: None,
+        combine: maillage::access::Combine::And,
+        weight: None,
+        weighting: Default::default(),
+        capacity: Some(Capacity {
+            max: 20_000.0,
+            of: CapacityOf::Weight,
+        }),
+        exact_seconds: None,
+        geoparquet: false,
+        out: maillage::command::out::Output::new(dir.path().join("out")),
+    };
+    let run = options.run(&mut |_| {}).unwrap();
+    let j = &run.json;
+    assert_eq!(j["objective"], 89_272.0);
+    assert_eq!(j["upper_bound"], 100_000.0);
+    assert_eq!(j["optimal"], false);
+    assert_eq!(j["capacity"]["objective"], 89_272.0);
+    assert_eq!(j["capacity"]["method"], "greedy+repair");
+    assert_eq!(j["capacity"]["capacity_of"], "weight");
+    assert_eq!(j["capacity"]["uncapacitated_objective"], 102_615.0);
+    assert_eq!(j["capacity"]["sites"].as_array().unwrap().len(), 5);
+    assert_eq!(j["parts"][0]["reached_weight"], 89_272.0);
+    let csv = std::fs::read_to_string(dir.path().join("out/sites.csv")).unwrap();
+    let gains: Vec<f64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(7).unwrap().parse::<f64>().unwrap())
+        .collect();
+    assert_eq!(gains.len(), 5);
+    assert!(gains.iter().all(|&g| g <= 20_000.0), "{gains:?}");
+    assert!(
+        (gains.iter().sum::<f64>() - 89_272.0).abs() < 0.5,
+        "{gains:?}"
+    );
+    let summary = run.summary().join("\n");
+    assert!(
+        summary.contains("capacity 20000 weight per site (greedy+repair"),
+        "{summary}"
+    );
+}

@@ -305,8 +305,10 @@ impl Assignment {
     /// per load, make room at a chosen site reaching it (moving served load
     /// to another chosen site with spare capacity, or dropping served
     /// demand of lower value per load) and serve it. Each step keeps the
-    /// objective or raises it; stops when a pass changes nothing.
-    fn repair(&mut self, inst: &Instance<'_>) {
+    /// objective or raises it; stops when a pass changes nothing, or after
+    /// [`REPAIR_WORK`] steps (returns false then).
+    fn repair(&mut self, inst: &Instance<'_>) -> bool {
+        let mut work = 0u64;
         let n = self.left.len();
         // Which chosen sites reach each item.
         let mut reachers: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -326,13 +328,17 @@ impl Assignment {
                     if self.left.get(i).copied().unwrap_or(0.0) <= 1e-12 {
                         break;
                     }
-                    changed |= self.make_room_and_serve(inst, &reachers, s, i);
+                    if work > REPAIR_WORK {
+                        return false;
+                    }
+                    changed |= self.make_room_and_serve(inst, &reachers, s, i, &mut work);
                 }
             }
             if !changed {
                 break;
             }
         }
+        true
     }
 
     /// Frees capacity at site `s` for item `i` and serves it; true when
@@ -343,6 +349,7 @@ impl Assignment {
         reachers: &[Vec<usize>],
         s: usize,
         i: usize,
+        work: &mut u64,
     ) -> bool {
         let li = inst.ld(i);
         if li <= 0.0 {
@@ -362,11 +369,13 @@ impl Assignment {
                     .collect()
             })
             .unwrap_or_default();
+        *work += 1 + 2 * held.len() as u64;
         for (p, j, _) in held {
             let ju = j as usize;
             if ju == i {
                 continue;
             }
+            *work += reachers.get(ju).map_or(0, Vec::len) as u64;
             for &t in reachers.get(ju).map(Vec::as_slice).unwrap_or_default() {
                 let want = need(self) - room(self, s).max(0.0);
                 if want <= 1e-12 {
@@ -465,6 +474,15 @@ impl Assignment {
         moved
     }
 }
+
+/// Most steps the repair takes (each a look at a served share or at the
+/// sites reaching it): beyond, the repaired assignment so far is kept.
+pub const REPAIR_WORK: u64 = 50_000_000;
+
+/// Most (item, candidate) pairs the capacitated MILP takes: beyond, the
+/// exact solver is not tried (the model would not solve in any useful
+/// time), and the method says so.
+pub const MAX_EXACT_PAIRS: usize = 200_000;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Entry {
@@ -574,20 +592,31 @@ pub fn capacitate(
     let uncapacitated_objective = report.objective();
     let uncapacitated_bound = report.upper_bound();
     let mut a = greedy(&inst, &sets, k);
-    a.repair(&inst);
+    let repaired = a.repair(&inst);
     let served_value = |a: &Assignment| (0..a.sites.len()).map(|s| a.value(&inst, s)).sum::<f64>();
     #[cfg_attr(not(feature = "exact"), allow(unused_mut))]
     let mut objective = base + served_value(&a);
     let bound = bound_of(&inst, k, base, uncapacitated_bound).max(objective);
     #[cfg_attr(not(feature = "exact"), allow(unused_mut))]
-    let mut method = "greedy+repair".to_owned();
+    let mut method = if repaired {
+        "greedy+repair".to_owned()
+    } else {
+        format!("greedy+repair (the repair stopped after {REPAIR_WORK} steps)")
+    };
     #[cfg_attr(not(feature = "exact"), allow(unused_mut))]
     let mut optimal = bound - objective <= 1e-9 * bound.max(1.0);
     #[cfg_attr(not(feature = "exact"), allow(unused_mut))]
     let mut upper_bound = bound;
     #[cfg(feature = "exact")]
     if let Some(seconds) = exact_seconds {
-        match exact(&inst, &sets, k, seconds, &a) {
+        let pairs: usize = inst.sorted.iter().map(Vec::len).sum();
+        match if pairs > MAX_EXACT_PAIRS {
+            Err(format!(
+                "{pairs} (item, candidate) pairs, more than the {MAX_EXACT_PAIRS} the capacitated model takes"
+            ))
+        } else {
+            exact(&inst, &sets, k, seconds, &a)
+        } {
             Ok((b, proven)) => {
                 let value = base + served_value(&b);
                 if value > objective + 1e-9 {
@@ -605,9 +634,8 @@ pub fn capacitate(
                 }
             }
             Err(e) => {
-                method = format!(
-                    "greedy+repair (the exact solver gave no answer within {seconds} s: {e})"
-                );
+                method =
+                    format!("{method}; the exact solver gave no answer within {seconds} s: {e}");
             }
         }
     }
