@@ -693,7 +693,12 @@ pub fn capacitate(
             id: candidate.id.clone(),
             value: gain,
             load: a.load.get(s).copied().unwrap_or(0.0),
-            items: shares.iter().filter(|x| x.1 > 1e-12).count(),
+            items: shares
+                .iter()
+                .filter(|x| x.1 > 1e-12)
+                .map(|x| x.0)
+                .collect::<std::collections::HashSet<u32>>()
+                .len(),
         });
     }
     let idle = sites.iter().filter(|s| s.gain <= 0.0).count();
