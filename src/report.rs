@@ -70,6 +70,9 @@ pub enum Note {
     /// Ids of the territories a joined table has no row for (their
     /// population stays as read: often unknown).
     NotInTable(Vec<String>),
+    /// Ids of the demand territories a weights table has no value for
+    /// (they weigh 0 in the plan).
+    NoWeight(Vec<String>),
     /// Rows whose département was empty or absent, taken from the commune code.
     DepartementFromCode(usize),
     /// Rows of a table keyed by commune that match no commune polygon.
@@ -207,6 +210,12 @@ impl fmt::Display for Note {
             Note::NotInTable(list) => write!(
                 f,
                 "{} territory(ies) have no row in the table (population left as read): {}",
+                list.len(),
+                ids(list)
+            ),
+            Note::NoWeight(list) => write!(
+                f,
+                "{} territory(ies) of the demand have no value in the table and weigh 0: {}",
                 list.len(),
                 ids(list)
             ),

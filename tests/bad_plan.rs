@@ -744,6 +744,8 @@ fn guyane_compliance_plan_reads_back_to_its_figures() {
         minutes: None,
         combine: maillage::access::Combine::And,
         weight: None,
+        weighting: Default::default(),
+        capacity: None,
         exact_seconds: None,
         geoparquet: false,
         out: maillage::command::out::Output::new(dir.path().join("out")),

@@ -13,7 +13,7 @@ use maillage::command::plan::{PlanGoal, PlanOptions};
 use maillage::coverage::{Coverage, Rule, read_coverage};
 use maillage::load::Sources;
 use maillage::model::Strength;
-use maillage::plan::Weight;
+use maillage::plan::weights::WeightSpec;
 use maillage::programmes::{ProgrammeFiles, ProgrammeSource};
 use maillage::{FieldMap, Service, ServiceNetwork, SkipReason, TerritoryKind};
 
@@ -235,7 +235,9 @@ fn access_and_plan_count_the_derived_hosts() {
         radius_m: None,
         minutes: None,
         combine: maillage::access::Combine::And,
-        weight: Some(Weight::Count),
+        weight: Some(WeightSpec::Count),
+        weighting: Default::default(),
+        capacity: None,
         exact_seconds: None,
         geoparquet: false,
         out: maillage::command::out::Output::new(dir.path().join("plan")),

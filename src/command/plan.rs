@@ -12,11 +12,14 @@ use crate::access::{Combine, LAW_MAX_SHARE_BEYOND};
 use crate::command::out::{Output, Stage, check_folder};
 use crate::error::{Error, Result};
 use crate::load::{Inputs, PopulationSpec, Sources};
+use crate::model::Territory;
 use crate::model::{Service, ServiceEvidence, TerritoryKind};
 use crate::network::ServiceNetwork;
+use crate::plan::capacity::{Capacity, CapacityReport};
+use crate::plan::weights::{PartReached, Priorities, WeightSpec, parts_reached, served_of};
 use crate::plan::{
-    self, Candidate, CandidateSpec, ClosureImpact, Demand, DepartementPlan, Plan, PlanReport,
-    PlannedSite, Reach, Weight, candidates,
+    self, Candidate, CandidateSpec, ClosureImpact, Demand, DemandPart, DepartementPlan, Plan,
+    PlanReport, PlannedSite, Reach, Weight, candidates,
 };
 use crate::programmes::ProgrammeSource;
 use crate::read::text::CsvTable;
@@ -69,15 +72,37 @@ pub struct PlanOptions {
     pub minutes: Option<f64>,
     /// How distance and minutes combine.
     pub combine: Combine,
-    /// Weight of territory demand items (default population). A
-    /// population demand weighs by population: a weight there is an error.
-    pub weight: Option<Weight>,
+    /// Weight of territory demand items (default population; a column
+    /// of [`Weighting::table`]). A population demand weighs by population:
+    /// a weight there is an error.
+    pub weight: Option<WeightSpec>,
+    /// The weights table and the priorities of a territory demand.
+    pub weighting: Weighting,
+    /// The capacity of each new site (with [`PlanGoal::Add`]).
+    pub capacity: Option<Capacity>,
     /// Also solve exactly within this many seconds (maximal coverage only).
     pub exact_seconds: Option<f64>,
     /// Also write `sites.parquet` (feature `geoparquet`).
     pub geoparquet: bool,
     /// The output folder (staged: see [`Stage`]).
     pub out: Output,
+}
+
+/// Where the weights of a territory demand come from, and the priority of
+/// each kind of demand.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Weighting {
+    /// A CSV of numeric columns by territory id, read with
+    /// [`WeightSpec::Column`] ([`plan::weights::read_weights`]).
+    pub table: Option<PathBuf>,
+    /// Its id column (default: the first of
+    /// [`ID_COLUMNS`](plan::weights::ID_COLUMNS) present).
+    pub id_column: Option<String>,
+    /// A priority per kind of demand (`qpv=2,frr=1.5`): each kind of the
+    /// territories is a part of the demand, and `frr` adds the communes
+    /// classified FRR or FRR+ (the communes of `sources`, with their FRR
+    /// table and population).
+    pub priorities: Option<Priorities>,
 }
 
 /// A step of the run, for progress display.
@@ -119,6 +144,11 @@ pub struct PlanRun {
     pub impact: Vec<ClosureImpact>,
     /// Why no map was drawn, when none was.
     pub map_error: Option<String>,
+    /// What each kind of demand reaches, before its priority (the `parts`
+    /// of `plan.json`; one plan only).
+    pub parts: Vec<PartReached>,
+    /// What the capacitated plan found (with a capacity).
+    pub capacity: Option<CapacityReport>,
     /// The files written.
     pub written: Vec<PathBuf>,
     /// `plan.json`, as written.
@@ -173,6 +203,11 @@ impl PlanRun {
                 if let Some(status) = &report.exact_status {
                     out.push(format!("exact solver: {status}"));
                 }
+                out.extend(self.capacity.iter().flat_map(CapacityReport::lines));
+                if self.parts.len() > 1 || self.parts.iter().any(|p| p.priority != 1.0) {
+                    out.push("each kind of demand (weight before priority):".into());
+                    out.extend(self.parts.iter().map(PartReached::line));
+                }
                 out.extend(report.warnings.iter().map(|w| format!("warning: {w}")));
                 if let plan::Goal::TargetShare(share) = report.goal
                     && report.share() < share
@@ -217,11 +252,17 @@ impl PlanOptions {
             .files()
             .chain(self.programmes.as_ref().and_then(ProgrammeSource::file))
             .chain(self.close.as_deref())
+            .chain(self.weighting.table.as_deref())
     }
 
     /// Refuses combinations where an option would be silently ignored.
     fn validate(&self) -> Result<()> {
-        if self.sources.territories.is_empty() && self.population.is_none() {
+        let frr = self
+            .weighting
+            .priorities
+            .as_ref()
+            .is_some_and(|p| p.get("frr").is_some());
+        if self.sources.territories.is_empty() && self.population.is_none() && !frr {
             return Err(invalid(
                 "give the demand: --territories <file> or --communes <file> --population <csv>",
             ));
@@ -230,6 +271,15 @@ impl PlanOptions {
             return Err(invalid(
                 "--weight applies to a territory demand: a population demand weighs by population",
             ));
+        }
+        self.validate_weighting(frr)?;
+        if let Some(capacity) = &self.capacity {
+            capacity.validate()?;
+            if !matches!(self.goal, PlanGoal::Add(_)) {
+                return Err(invalid(
+                    "--capacity applies to --add only (capacitated maximal coverage)",
+                ));
+            }
         }
         if self.exact_seconds.is_some() && !matches!(self.goal, PlanGoal::Add(_)) {
             return Err(invalid(
@@ -242,6 +292,165 @@ impl PlanOptions {
             ));
         }
         Ok(())
+    }
+
+    /// The weights table goes with a column weight, and both, like the
+    /// priorities, with a territory demand; `frr` needs communes with
+    /// their FRR table.
+    fn validate_weighting(&self, frr: bool) -> Result<()> {
+        let w = &self.weighting;
+        let column = matches!(self.weight, Some(WeightSpec::Column(_)));
+        if column && w.table.is_none() {
+            return Err(invalid(
+                "--weight column:<name> reads a column of the --weights table: give --weights <csv>",
+            ));
+        }
+        if w.table.is_some() && !column {
+            return Err(invalid(
+                "--weights is read with --weight column:<name>: name the column to weigh by",
+            ));
+        }
+        if w.id_column.is_some() && w.table.is_none() {
+            return Err(invalid("--weights-id names a column of --weights: give it"));
+        }
+        if self.population.is_some() && (w.table.is_some() || w.priorities.is_some()) {
+            return Err(invalid(
+                "--weights and --priority apply to a territory demand (--territories): a population demand weighs by population",
+            ));
+        }
+        if frr
+            && self
+                .sources
+                .communes
+                .as_ref()
+                .is_none_or(|c| c.frr.is_none())
+        {
+            return Err(invalid(
+                "--priority frr=<p> adds the FRR communes to the demand: give --communes and --frr (frr_communes.csv), and --commune-table for their population",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The demand of the territories (and, with a priority for `frr`, of
+    /// the FRR communes), weighted as asked; the reports of the weights
+    /// table and of its join.
+    fn territory_demand<'a>(
+        &self,
+        territories: &'a [Territory],
+        communes: &'a [Territory],
+        reach: &Reach,
+    ) -> Result<(Demand<'a>, Vec<LoadReport>)> {
+        let weight = match self.weight {
+            Some(WeightSpec::Count) => Weight::Count,
+            _ => Weight::Population,
+        };
+        let mut demand = match &self.weighting.priorities {
+            None => Demand::territories(territories, reach, weight)?,
+            Some(p) => Demand::of_parts(self.parts(p, territories, communes)?, weight)?,
+        };
+        let mut reports = Vec::new();
+        if let (Some(WeightSpec::Column(column)), Some(path)) =
+            (&self.weight, &self.weighting.table)
+        {
+            let (table, read) =
+                plan::weights::read_weights(path, column, self.weighting.id_column.as_deref())?;
+            reports.push(read);
+            reports.push(demand.weigh_by(&table)?);
+        }
+        Ok((demand, reports))
+    }
+
+    /// The parts of a demand with priorities: the territories of each kind
+    /// (in order of first appearance), then the FRR communes.
+    fn parts<'a>(
+        &self,
+        priorities: &Priorities,
+        territories: &'a [Territory],
+        communes: &'a [Territory],
+    ) -> Result<Vec<DemandPart<'a>>> {
+        let mut kinds: Vec<TerritoryKind> = Vec::new();
+        for t in territories {
+            if !kinds.contains(&t.kind) {
+                kinds.push(t.kind);
+            }
+        }
+        let mut parts = Vec::new();
+        for kind in &kinds {
+            let name = kind.as_str();
+            let Some(priority) = priorities.get(name) else {
+                return Err(invalid(format!(
+                    "the demand holds {name} territories: give their priority too (--priority {name}=<p>,...)"
+                )));
+            };
+            parts.push(DemandPart {
+                name: name.to_owned(),
+                territories: territories.iter().filter(|t| t.kind == *kind).collect(),
+                reach: self.reach_of(kind.to_owned()),
+                priority,
+            });
+        }
+        for (name, priority) in &priorities.0 {
+            if name == "frr" {
+                let frr: Vec<&Territory> = communes
+                    .iter()
+                    .filter(|c| c.frr.and_then(|f| f.classified()) == Some(true))
+                    .collect();
+                if frr.is_empty() {
+                    return Err(invalid(format!(
+                        "--priority frr: none of the {} communes is classified FRR or FRR+ (is --frr the FRR table of these communes?)",
+                        communes.len()
+                    )));
+                }
+                parts.push(DemandPart {
+                    name: "frr".into(),
+                    territories: frr,
+                    reach: self.reach_of(TerritoryKind::Commune),
+                    priority: *priority,
+                });
+            } else if !kinds.iter().any(|k| k.as_str() == name) {
+                return Err(invalid(format!(
+                    "--priority {name}: the demand holds no {name} territory (it holds: {})",
+                    kinds
+                        .iter()
+                        .map(|k| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+        Ok(parts)
+    }
+
+    /// After the plan: the capacitated answer (with a capacity), and what
+    /// each kind of demand reaches, into `json` too.
+    fn finish_plan(
+        &self,
+        report: &mut PlanReport,
+        network: &ServiceNetwork,
+        demand: &Demand<'_>,
+        cands: &[Candidate],
+    ) -> Result<(Vec<PartReached>, Option<CapacityReport>)> {
+        let capacity = match (self.capacity, self.goal) {
+            (Some(c), PlanGoal::Add(k)) => Some(plan::capacity::capacitate(
+                report,
+                network,
+                demand,
+                self.service,
+                cands,
+                k,
+                c,
+                self.exact_seconds,
+            )?),
+            _ => None,
+        };
+        let served = capacity
+            .as_ref()
+            .map_or_else(|| served_of(&report.covered), |c| c.served.clone());
+        Ok((
+            parts_reached(demand, report.covered_before(), &served),
+            capacity,
+        ))
     }
 
     /// Runs the plan and writes its files into [`out`](Self::out).
@@ -288,11 +497,13 @@ impl PlanOptions {
                 model = m;
                 Demand::population(&inputs.communes, &model, &reach)?
             }
-            None => Demand::territories(
-                &inputs.territories,
-                &reach,
-                self.weight.unwrap_or(Weight::Population),
-            )?,
+            None => {
+                let (demand, reports) =
+                    self.territory_demand(&inputs.territories, &inputs.communes, &reach)?;
+                progress(Step::Loaded(&reports));
+                inputs.reports.extend(reports);
+                demand
+            }
         };
         progress(Step::Stage("choosing the candidates"));
         let (cands, report) = self.candidates_of(&network, &inputs)?;
@@ -318,6 +529,7 @@ impl PlanOptions {
         let sites_csv = stage.path("sites.csv")?;
         let mut map_error = None;
         let n_candidates = cands.len();
+        let (mut parts, mut capacity) = (Vec::new(), None);
         let outcome = match self.goal {
             PlanGoal::Comply => {
                 progress(Step::Stage("planning each département"));
@@ -339,16 +551,17 @@ impl PlanOptions {
             }
             PlanGoal::Add(_) | PlanGoal::TargetShare(_) => {
                 progress(Step::Stage("planning"));
-                let mut p = Plan::new(&network, &demand, self.service).candidates(cands);
+                let mut p = Plan::new(&network, &demand, self.service).candidates(cands.clone());
                 p = match self.goal {
                     PlanGoal::TargetShare(s) => p.target_share(s),
                     PlanGoal::Add(k) => p.add(k),
                     PlanGoal::Comply => p,
                 };
-                if let Some(seconds) = self.exact_seconds {
+                if let Some(seconds) = self.exact_seconds.filter(|_| self.capacity.is_none()) {
                     p = with_exact(p, seconds)?;
                 }
-                let report = p.run()?;
+                let mut report = p.run()?;
+                (parts, capacity) = self.finish_plan(&mut report, &network, &demand, &cands)?;
                 report.write_sites_csv(&sites_csv)?;
                 if self.geoparquet {
                     write_geoparquet(&report, &mut stage)?;
@@ -359,6 +572,14 @@ impl PlanOptions {
                 let mut j = report.to_json();
                 if let (Some(o), Some(extra)) = (j.as_object_mut(), json.as_object()) {
                     o.extend(extra.clone());
+                    o.insert(
+                        "parts".into(),
+                        parts.iter().map(PartReached::to_json).collect(),
+                    );
+                    o.insert(
+                        "capacity".into(),
+                        capacity.as_ref().map(CapacityReport::to_json).into(),
+                    );
                 }
                 json = j;
                 Outcome::Plan(Box::new(report))
@@ -379,6 +600,8 @@ impl PlanOptions {
             outcome,
             impact,
             map_error,
+            parts,
+            capacity,
             written,
             json,
         })
@@ -388,8 +611,8 @@ impl PlanOptions {
     /// demand's kind ([`Rules::default`]): a QPV's when every territory is
     /// a QPV, a commune's otherwise (and for a population demand).
     fn reach(&self, inputs: &Inputs) -> Reach {
-        let rules = Rules::default();
         let by_qpv = self.population.is_none()
+            && !inputs.territories.is_empty()
             && inputs
                 .territories
                 .iter()
@@ -398,6 +621,17 @@ impl PlanOptions {
             TerritoryKind::Qpv
         } else {
             TerritoryKind::Commune
+        };
+        self.reach_of(kind)
+    }
+
+    /// The reach of demand of `kind`: the given metres, else its default
+    /// rule (a commune's when the rule is "inside").
+    fn reach_of(&self, kind: TerritoryKind) -> Reach {
+        let rules = Rules::default();
+        let kind = match kind {
+            TerritoryKind::Qpv => TerritoryKind::Qpv,
+            _ => TerritoryKind::Commune,
         };
         let default = match rules.get(kind, self.service) {
             Rule::WithinDistance(m) => m,

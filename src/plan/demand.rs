@@ -4,11 +4,15 @@
 use geo::BoundingRect;
 use geo_types::{Coord, MultiPolygon, Rect};
 
+use std::collections::HashSet;
+
 use crate::access::Combine;
 use crate::error::{Error, Result};
 use crate::geom::crs::Zone;
 use crate::model::Territory;
 use crate::population::{PopulationModel, PopulationUnit};
+use crate::report::{LoadReport, Note};
+use crate::skip::{Location, SkipReason};
 use crate::travel::CrowFlies;
 
 /// How demand items are weighted.
@@ -98,8 +102,40 @@ pub struct Demand<'a> {
     pub(crate) departements: Vec<String>,
     /// Items of unknown weight (territories without population under [`Weight::Population`]).
     pub(crate) unweighted: usize,
+    /// Why the unweighted items have no weight, for messages.
+    pub(crate) unweighted_why: String,
     pub(crate) label: String,
+    /// The index into `parts` of each item's kind (empty: every item is of part 0).
+    pub(crate) part: Vec<u8>,
+    /// The kinds of demand, with their priorities (one, of priority 1, unless
+    /// built by [`Demand::of_parts`]).
+    pub(crate) parts: Vec<PartInfo>,
 }
+
+/// One kind of a demand: its name and priority.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PartInfo {
+    pub name: String,
+    pub priority: f64,
+    /// Its items of unknown weight.
+    pub unweighted: usize,
+}
+
+/// Territories of one kind of demand, with their reach and priority (see
+/// [`Demand::of_parts`]).
+#[derive(Debug, Clone)]
+pub struct DemandPart<'a> {
+    /// The kind, as reported (`qpv`, `frr`...).
+    pub name: String,
+    /// Its territories.
+    pub territories: Vec<&'a Territory>,
+    /// Their reach.
+    pub reach: Reach,
+    /// The factor each item's weight is multiplied by (finite, > 0).
+    pub priority: f64,
+}
+
+const NO_POPULATION: &str = "no known population";
 
 fn intern(codes: &mut Vec<String>, code: Option<&str>) -> u32 {
     let code = code.unwrap_or("?");
@@ -134,7 +170,10 @@ impl<'a> Demand<'a> {
                 .collect(),
             departements: Vec::new(),
             unweighted: 0,
+            unweighted_why: NO_POPULATION.into(),
             label: format!("{} territories", territories.len()),
+            part: Vec::new(),
+            parts: Vec::new(),
         };
         d.departements = departements;
         for t in territories {
@@ -147,7 +186,204 @@ impl<'a> Demand<'a> {
                 }
             });
         }
+        d.parts = vec![PartInfo {
+            name: "territories".into(),
+            priority: 1.0,
+            unweighted: d.unweighted,
+        }];
         Ok(d)
+    }
+
+    /// Territories of several kinds as one demand (the QPV and the FRR
+    /// communes, say): each part with its own reach, each item weighing
+    /// its `weight` times its part's priority. The parts keep their order;
+    /// the items of each part keep theirs. A part with no territory, or a
+    /// priority that is not finite and > 0, is an error.
+    pub fn of_parts(parts: Vec<DemandPart<'a>>, weight: Weight) -> Result<Self> {
+        if parts.is_empty() {
+            return Err(Error::invalid("plan demand", "there is no part of demand"));
+        }
+        if parts.len() > usize::from(u8::MAX) {
+            return Err(Error::invalid("plan demand", "at most 255 parts of demand"));
+        }
+        let mut all: Vec<&'a Territory> = Vec::new();
+        let mut part = Vec::new();
+        let mut infos = Vec::new();
+        let mut reach_m = Vec::new();
+        let mut names = Vec::new();
+        for (p, dp) in parts.iter().enumerate() {
+            dp.reach.validate()?;
+            if dp.territories.is_empty() {
+                return Err(Error::invalid(
+                    "plan demand",
+                    format!("the demand part {} has no territory", dp.name),
+                ));
+            }
+            if !(dp.priority.is_finite() && dp.priority > 0.0) {
+                return Err(Error::invalid(
+                    "plan demand",
+                    format!(
+                        "the priority of {} must be finite and > 0, got {}",
+                        dp.name, dp.priority
+                    ),
+                ));
+            }
+            let index = u8::try_from(p).unwrap_or(u8::MAX);
+            for &t in &dp.territories {
+                all.push(t);
+                part.push(index);
+                reach_m.push(dp.reach.metres(Some(t)));
+            }
+            infos.push(PartInfo {
+                name: dp.name.clone(),
+                priority: dp.priority,
+                unweighted: 0,
+            });
+            names.push(format!(
+                "{} {} ×{}",
+                dp.territories.len(),
+                dp.name,
+                dp.priority
+            ));
+        }
+        let mut departements = Vec::new();
+        let departement = all
+            .iter()
+            .map(|t| intern(&mut departements, t.departement.as_deref()))
+            .collect();
+        let mut d = Demand {
+            shapes: Shapes::Areas(Vec::new()),
+            zone: all.iter().map(|t| t.zone).collect(),
+            reach_m,
+            weight: Vec::with_capacity(all.len()),
+            departement,
+            departements,
+            unweighted: 0,
+            unweighted_why: NO_POPULATION.into(),
+            label: format!("{} territories ({})", all.len(), names.join(", ")),
+            part,
+            parts: infos,
+        };
+        for (i, t) in all.iter().enumerate() {
+            let w = match (weight, t.population) {
+                (Weight::Count, _) => 1.0,
+                (Weight::Population, Some(p)) => p as f64,
+                (Weight::Population, None) => {
+                    d.unweighted += 1;
+                    let p = d.part_of(i);
+                    if let Some(info) = d.parts.get_mut(p) {
+                        info.unweighted += 1;
+                    }
+                    0.0
+                }
+            };
+            d.weight.push(w * d.priority_of(i));
+        }
+        d.shapes = Shapes::Areas(all);
+        Ok(d)
+    }
+
+    /// Weighs the territories of this demand by `table` instead (each
+    /// weight times its part's priority): a territory without a row weighs
+    /// 0 and is counted (its ids noted in the report); a row naming no
+    /// territory of the demand is a counted skip
+    /// ([`SkipReason::UnknownTerritory`](crate::SkipReason::UnknownTerritory)).
+    /// Returns the report of the join. A population demand cannot be
+    /// weighted by a table: that is an error.
+    pub fn weigh_by(&mut self, table: &super::weights::WeightTable) -> Result<LoadReport> {
+        let Shapes::Areas(areas) = &self.shapes else {
+            return Err(Error::invalid(
+                "plan demand",
+                "a population demand weighs by population: a weights table applies to territories",
+            ));
+        };
+        let mut report = LoadReport::new(format!(
+            "{} (column {}) → demand",
+            table.source, table.column
+        ));
+        let mut matched: HashSet<&str> = HashSet::new();
+        let mut missing = Vec::new();
+        let mut weights = Vec::with_capacity(areas.len());
+        let mut missing_per_part = vec![0usize; self.parts.len()];
+        for (i, t) in areas.iter().enumerate() {
+            match table.values.get_key_value(t.id.as_str()) {
+                Some((id, v)) => {
+                    matched.insert(id.as_str());
+                    weights.push(*v);
+                }
+                None => {
+                    missing.push(t.id.clone());
+                    if let Some(m) = missing_per_part.get_mut(self.part_of(i)) {
+                        *m += 1;
+                    }
+                    weights.push(0.0);
+                }
+            }
+        }
+        report.read = table.values.len();
+        report.kept = matched.len();
+        let mut unknown: Vec<&String> = table
+            .values
+            .keys()
+            .filter(|k| !matched.contains(k.as_str()))
+            .collect();
+        unknown.sort();
+        for id in unknown {
+            report.skip(
+                SkipReason::UnknownTerritory,
+                Location::AcrossFiles,
+                Some(id),
+                None,
+            );
+        }
+        self.unweighted = missing.len();
+        self.unweighted_why = format!("no value in column {} of {}", table.column, table.source);
+        if !missing.is_empty() {
+            report.note(Note::NoWeight(missing));
+        }
+        for (info, m) in self.parts.iter_mut().zip(missing_per_part) {
+            info.unweighted = m;
+        }
+        for (i, w) in weights.into_iter().enumerate() {
+            let p = self.priority_of(i);
+            if let Some(slot) = self.weight.get_mut(i) {
+                *slot = w * p;
+            }
+        }
+        Ok(report)
+    }
+
+    /// The index of item `i`'s part.
+    pub(crate) fn part_of(&self, i: usize) -> usize {
+        self.part.get(i).map_or(0, |&p| usize::from(p))
+    }
+
+    /// The priority of item `i`'s part (1 without priorities).
+    pub(crate) fn priority_of(&self, i: usize) -> f64 {
+        self.parts.get(self.part_of(i)).map_or(1.0, |p| p.priority)
+    }
+
+    /// Item `i`'s weight before its part's priority.
+    pub(crate) fn base_weight(&self, i: usize) -> f64 {
+        let w = self.weight.get(i).copied().unwrap_or(0.0);
+        let p = self.priority_of(i);
+        if p == 1.0 { w } else { w / p }
+    }
+
+    /// Why the items of unknown weight have none (for messages): no known
+    /// population, or no value in a weights table.
+    pub fn unweighted_why(&self) -> &str {
+        &self.unweighted_why
+    }
+
+    /// How many items have no known weight (and weigh 0).
+    pub fn unweighted(&self) -> usize {
+        self.unweighted
+    }
+
+    /// Each item's weight (its part's priority included), in item order.
+    pub fn weights(&self) -> &[f64] {
+        &self.weight
     }
 
     /// The population of `communes` as placed by `model` (centroids, the
@@ -176,7 +412,14 @@ impl<'a> Demand<'a> {
             departement: Vec::new(),
             departements,
             unweighted: 0,
+            unweighted_why: NO_POPULATION.into(),
             label: format!("population ({})", model.label()),
+            part: Vec::new(),
+            parts: vec![PartInfo {
+                name: "population".into(),
+                priority: 1.0,
+                unweighted: 0,
+            }],
         };
         let mut units: Vec<PopulationUnit> = Vec::new();
         for (i, commune) in communes.iter().enumerate() {
@@ -254,7 +497,20 @@ impl<'a> Demand<'a> {
                 .collect(),
             departements: self.departements.clone(),
             unweighted: 0,
+            unweighted_why: self.unweighted_why.clone(),
             label: self.label.clone(),
+            part: keep
+                .iter()
+                .filter_map(|&i| self.part.get(i).copied())
+                .collect(),
+            parts: self
+                .parts
+                .iter()
+                .map(|p| PartInfo {
+                    unweighted: 0,
+                    ..p.clone()
+                })
+                .collect(),
         }
     }
 

@@ -35,15 +35,17 @@
 //! ```
 
 pub mod candidates;
+pub mod capacity;
 pub(crate) mod demand;
 #[cfg(feature = "exact")]
 mod exact;
 mod impact;
 pub(crate) mod report;
 mod sets;
+pub mod weights;
 
 pub use candidates::{Candidate, CandidateSpec};
-pub use demand::{Demand, Reach, Weight};
+pub use demand::{Demand, DemandPart, Reach, Weight};
 pub use impact::{ClosureImpact, DepartementChange, closure_impact};
 pub use report::{DepartementPlan, PlanReport, PlannedSite, comply};
 
@@ -198,9 +200,10 @@ impl<'a> Plan<'a> {
             return Err(Error::invalid(
                 "plan",
                 format!(
-                    "every demand weight is 0 ({} of {} items have no known population): there is nothing to reach; weigh the items by count (Weight::Count, `--weight count`), join a population table (`--population-table`), or plan over a population model (`--communes` with `--population`)",
+                    "every demand weight is 0 ({} of {} items have {}): there is nothing to reach; weigh the items by count (Weight::Count, `--weight count`), join a population table (`--population-table`), or plan over a population model (`--communes` with `--population`)",
                     self.demand.unweighted,
-                    self.demand.len()
+                    self.demand.len(),
+                    self.demand.unweighted_why
                 ),
             ));
         }
@@ -296,9 +299,10 @@ impl<'a> Plan<'a> {
         }
         if self.demand.unweighted > 0 {
             report.warnings.push(format!(
-                "{} of {} demand items have no known population and weigh 0: they count for nothing in the objective and the shares",
+                "{} of {} demand items have {} and weigh 0: they count for nothing in the objective and the shares",
                 self.demand.unweighted,
-                self.demand.len()
+                self.demand.len(),
+                self.demand.unweighted_why
             ));
         }
         report.elapsed_s = start.elapsed().as_secs_f64();

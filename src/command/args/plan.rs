@@ -5,13 +5,15 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{TerritoryArgs, TimeArgs, output};
-use crate::command::plan::{PlanGoal, PlanOptions};
+use crate::command::plan::{PlanGoal, PlanOptions, Weighting};
 use crate::command::territory_fields;
 use crate::command::{CommuneFile, Sites};
 use crate::error::{Error, Result};
 use crate::load::PopulationSpec;
 use crate::model::Service;
-use crate::plan::{CandidateSpec, Weight};
+use crate::plan::CandidateSpec;
+use crate::plan::capacity::{Capacity, CapacityOf};
+use crate::plan::weights::{Priorities, WeightSpec};
 
 /// `maillage plan`.
 #[derive(Debug, Args)]
@@ -35,9 +37,17 @@ pub struct PlanArgs {
         long,
         value_name = "CSV",
         requires = "communes",
-        conflicts_with_all = ["territories", "weight"]
+        conflicts_with_all = ["territories", "weight", "commune_table", "weights", "priority"]
     )]
     pub population: Option<PathBuf>,
+    /// Commune table (communes_france.csv) of the --communes, for their
+    /// population in a territory demand (the FRR communes of --priority frr=<p>).
+    #[arg(long, value_name = "CSV", requires = "communes")]
+    pub commune_table: Option<PathBuf>,
+    /// FRR zoning table (frr_communes.csv) of the --communes: the FRR
+    /// communes of --priority frr=<p>.
+    #[arg(long, value_name = "CSV", requires = "communes")]
+    pub frr: Option<PathBuf>,
     /// Population model of --population: centroid, grid (the default),
     /// grid:<metres>, or filosofi:<csv>.
     #[arg(long, value_name = "MODEL", requires = "population")]
@@ -68,10 +78,38 @@ pub struct PlanArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub time: TimeArgs,
-    /// Weight of the --territories (population by default; a --population
-    /// demand weighs by population).
-    #[arg(long, value_name = "WEIGHT")]
-    pub weight: Option<Weight>,
+    /// Weight of the --territories: population (the default), count, or
+    /// column:<name>, a numeric column of --weights (a --population demand
+    /// weighs by population).
+    #[arg(long, value_name = "population|count|column:<name>")]
+    pub weight: Option<WeightSpec>,
+    /// A CSV of numeric columns by territory id (QPV code, INSEE commune
+    /// code), read with --weight column:<name>; UTF-8 or Latin-1, `;` or `,`.
+    #[arg(long, value_name = "CSV")]
+    pub weights: Option<PathBuf>,
+    /// The id column of --weights (default: the first of id, code, code_qp,
+    /// code_quartier, code_insee, codgeo, insee_com, code_commune, com, territory_id).
+    #[arg(long, value_name = "COLUMN", requires = "weights")]
+    pub weights_id: Option<String>,
+    /// A priority per kind of demand, e.g. qpv=2,frr=1.5: an item weighs its
+    /// weight × its kind's priority. Every kind of the --territories needs
+    /// one; frr adds the communes classified FRR or FRR+ (--communes with
+    /// --frr and --commune-table).
+    #[arg(long, value_name = "KIND=P,...")]
+    pub priority: Option<Priorities>,
+    /// Each new site serves at most this much demand (finite, > 0; --add
+    /// only): demand is assigned to the sites within reach, fractionally.
+    #[arg(long, value_name = "C", conflicts_with_all = ["target_share", "comply"])]
+    pub capacity: Option<f64>,
+    /// What --capacity counts: weight (before priorities) or territories
+    /// (demand items).
+    #[arg(
+        long,
+        value_name = "weight|territories",
+        default_value = "weight",
+        requires = "capacity"
+    )]
+    pub capacity_of: CapacityOf,
     /// Also solve exactly with a MILP solver, within this many seconds
     /// (> 0, at most 30 days; --add only). If the solver stops first, the
     /// greedy plan and its bound are written with the solver's status.
@@ -124,6 +162,10 @@ impl PlanArgs {
         if let Some(polygons) = &self.communes {
             let mut communes = self.commune_file.sources(polygons);
             communes.table.clone_from(&self.population);
+            if self.commune_table.is_some() {
+                communes.table.clone_from(&self.commune_table);
+            }
+            communes.frr.clone_from(&self.frr);
             sources = sources.communes(communes);
         }
         let population = match (&self.population, self.model) {
@@ -143,6 +185,15 @@ impl PlanArgs {
             minutes: self.time.minutes,
             combine: self.time.combine,
             weight: self.weight,
+            weighting: Weighting {
+                table: self.weights,
+                id_column: self.weights_id,
+                priorities: self.priority,
+            },
+            capacity: self.capacity.map(|max| Capacity {
+                max,
+                of: self.capacity_of,
+            }),
             #[cfg(feature = "exact")]
             exact_seconds: self.exact,
             #[cfg(not(feature = "exact"))]
