@@ -39,13 +39,15 @@ pub(crate) mod demand;
 #[cfg(feature = "exact")]
 mod exact;
 mod impact;
+pub mod measure;
 pub(crate) mod report;
 mod sets;
 
 pub use candidates::{Candidate, CandidateSpec};
 pub use demand::{Demand, Reach, Weight};
 pub use impact::{ClosureImpact, DepartementChange, closure_impact};
-pub use report::{DepartementPlan, PlanReport, PlannedSite, comply};
+pub use measure::{Basis, Measured, MeasuredCompliance, MeasuredPlan, comply_measured};
+pub use report::{DepartementMeasure, DepartementPlan, PlanReport, PlannedSite, comply};
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;

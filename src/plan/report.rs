@@ -154,6 +154,22 @@ pub struct DepartementPlan {
     pub complies: bool,
     /// The plan (its sites are the fewest found, greedily).
     pub plan: PlanReport,
+    /// What `access` measures, when the plan was measured
+    /// ([`comply_measured`](super::comply_measured)); `complies` then
+    /// follows the measured share after.
+    pub measured: Option<DepartementMeasure>,
+}
+
+/// A département's share beyond reach as `access` measures it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartementMeasure {
+    /// On the network alone.
+    pub share_beyond_before: f64,
+    /// On the network plus the sites of every compliance plan.
+    pub share_beyond_after: f64,
+    /// How many plans were made for the département (more than 1 when the
+    /// first one's measure missed the law and it aimed higher).
+    pub rounds: usize,
 }
 
 /// For every département whose share of demand weight beyond reach
@@ -199,6 +215,7 @@ pub fn comply(
             share_beyond_after: 1.0 - plan.share(),
             complies: 1.0 - plan.share() <= max_share_beyond + 1e-12,
             plan,
+            measured: None,
         });
     }
     Ok(out)
