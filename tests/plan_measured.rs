@@ -78,12 +78,18 @@ fn unit(commune: u32, dx: f64, dy: f64, population: f64) -> PopulationUnit {
 /// its own count, blind to c1 across the border. `access` on P0 + c1 + c2
 /// measures **0 %** (c1 reaches b1 too). The plan now reports the measured
 /// 0 %, the claim kept beside it.
+///
+/// Equity, by hand (A is an FRR commune): the mean distance to the nearest
+/// office falls from (50·0 + 50·20,000 + 10·24,000 + 90·40,000) / 200 =
+/// 24,200 m to (50·2,000 + 10·2,000) / 200 = 600 m; the départements over
+/// 10 % from 2 to 0; the FRR population within reach from 50 % to 100 %.
 #[test]
 fn a_border_site_counts_for_the_neighbour_as_access_measures_it() {
-    let communes = vec![
+    let mut communes = vec![
         commune("A", "01", -5_000.0, -5_000.0, 22_000.0, 5_000.0),
         commune("B", "02", 22_000.0, -5_000.0, 45_000.0, 5_000.0),
     ];
+    communes[0].frr = Some(maillage::FrrClass::Frr);
     let model = PopulationModel::units(vec![
         unit(0, 0.0, 0.0, 50.0),
         unit(0, 20_000.0, 0.0, 50.0),
@@ -132,6 +138,18 @@ fn a_border_site_counts_for_the_neighbour_as_access_measures_it() {
     assert_eq!((m.share_beyond_before, m.share_beyond_after), (1.0, 0.0));
     assert!(plans.departements.iter().all(|d| d.complies));
     assert!(plans.complies());
+    let (b, a) = (&plans.before, &plans.after);
+    assert_eq!((b.failing(0.10).len(), a.failing(0.10).len()), (2, 0));
+    // Sites placed from lon/lat sit within a micrometre of their offsets.
+    assert!((b.equity.mean_distance_m.unwrap() - 24_200.0).abs() < 1e-3);
+    assert!(
+        (a.equity.mean_distance_m.unwrap() - 600.0).abs() < 1e-3,
+        "{:?}",
+        a.equity
+    );
+    assert_eq!(b.equity.frr.and_then(|p| p.share()), Some(0.5));
+    assert_eq!(a.equity.frr.and_then(|p| p.share()), Some(1.0));
+    assert_eq!((b.equity.qpv, b.equity.no_site), (None, 0.0));
 
     // `access` itself on P0 + the written sites.
     let mut points = network.points().to_vec();
@@ -226,6 +244,16 @@ fn a_territory_plan_is_measured_by_coverage() {
         .unwrap();
     assert_eq!(run.after.engine, "coverage");
     assert_eq!((run.after.reached, run.after.total), (200.0, 300.0));
+    // QPV among the territories: all three. Distances from the boundaries
+    // to the nearest site: q1 400 m, q2 300 m, q3 4,400 m (the candidate
+    // at 600 m east, 100 m north; q3 starts at 5,000 m).
+    let q = run.after.equity.qpv.unwrap();
+    assert_eq!((q.total, q.reached), (300.0, 200.0));
+    let mean = run.after.equity.mean_distance_m.unwrap();
+    assert!(
+        (mean - (400.0 + 300.0 + 4_400.0) / 3.0).abs() < 1e-6,
+        "{mean}"
+    );
     assert_eq!(run.report.objective(), run.after.reached);
     assert_eq!(run.met, None);
 }

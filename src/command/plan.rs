@@ -16,7 +16,7 @@ use crate::model::{Service, TerritoryKind};
 use crate::network::ServiceNetwork;
 use crate::plan::{
     self, Basis, Candidate, CandidateSpec, ClosureImpact, Demand, DepartementPlan, Measured,
-    MeasuredCompliance, MeasuredPlan, Plan, PlanReport, Reach, Weight, candidates,
+    MeasuredCompliance, MeasuredPlan, Part, Plan, PlanReport, Reach, Weight, candidates,
 };
 use crate::read::text::CsvTable;
 use crate::report::LoadReport;
@@ -225,6 +225,11 @@ impl PlanRun {
                 }
             }
         }
+        let (before, after) = match &self.outcome {
+            Outcome::Comply(c) => (&c.before, &c.after),
+            Outcome::Plan(m) => (&m.before, &m.after),
+        };
+        out.extend(equity_lines(before, after));
         if let Some(e) = &self.map_error {
             out.push(format!("no map: {e}"));
         }
@@ -552,10 +557,50 @@ fn departement_json(d: &DepartementPlan, max_share_beyond: f64) -> Value {
     j
 }
 
+/// The equity figures before → after, as printed.
+fn equity_lines(before: &Measured, after: &Measured) -> Vec<String> {
+    let max = LAW_MAX_SHARE_BEYOND;
+    let mut out = vec![format!(
+        "  départements over {:.0} % beyond: {} → {}; mean distance to the nearest site: {} → {}",
+        100.0 * max,
+        before.failing(max).len(),
+        after.failing(max).len(),
+        before
+            .equity
+            .mean_distance_m
+            .map_or("—".into(), |d| format!("{d:.0} m")),
+        after
+            .equity
+            .mean_distance_m
+            .map_or("—".into(), |d| format!("{d:.0} m")),
+    )];
+    let share = |p: Option<Part>| p.and_then(|p| p.share());
+    for (label, b, a) in [
+        (
+            "FRR communes",
+            share(before.equity.frr),
+            share(after.equity.frr),
+        ),
+        ("QPV", share(before.equity.qpv), share(after.equity.qpv)),
+    ] {
+        if let (Some(b), Some(a)) = (b, a) {
+            out.push(format!(
+                "  {label} within reach: {:.2} % → {:.2} %",
+                100.0 * b,
+                100.0 * a
+            ));
+        }
+    }
+    out
+}
+
 /// The measured figures of a whole network, before or after (`plan.json`'s
 /// `before` and `after`).
 fn network_json(m: &Measured, max_share_beyond: f64) -> Value {
     let failing = m.failing(max_share_beyond);
+    let part = |p: Option<Part>| {
+        p.map(|p| json!({"total_weight": p.total, "reached_weight": p.reached, "share": p.share()}))
+    };
     json!({
         "engine": m.engine,
         "total_weight": m.total,
@@ -563,6 +608,10 @@ fn network_json(m: &Measured, max_share_beyond: f64) -> Value {
         "share": m.share(),
         "departements_failing": failing.len(),
         "failing": failing,
+        "mean_distance_m": m.equity.mean_distance_m,
+        "no_site_weight": m.equity.no_site,
+        "frr": part(m.equity.frr),
+        "qpv": part(m.equity.qpv),
     })
 }
 

@@ -21,7 +21,9 @@ use super::{
 use crate::access::Accessibility;
 use crate::coverage::{Coverage, Rule};
 use crate::error::{Error, Result};
-use crate::model::{Service, ServicePoint, Territory};
+use geo_types::Coord;
+
+use crate::model::{Service, ServicePoint, Territory, TerritoryKind};
 use crate::network::ServiceNetwork;
 use crate::population::{PopulationModel, PopulationUnit};
 
@@ -81,6 +83,104 @@ pub struct Measured {
     pub reached: f64,
     /// Per département, by code.
     pub departements: Vec<MeasuredDepartement>,
+    /// Who is reached: the mean distance, the FRR communes and the QPV.
+    pub equity: Equity,
+}
+
+/// A part of the demand: its weight and the weight within reach.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Part {
+    /// Its weight.
+    pub total: f64,
+    /// Within reach.
+    pub reached: f64,
+}
+
+impl Part {
+    /// Share within reach (`None` when the part weighs nothing).
+    pub fn share(&self) -> Option<f64> {
+        (self.total > 0.0).then(|| self.reached / self.total)
+    }
+}
+
+/// Equity figures of a measure.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Equity {
+    /// Weight-averaged distance in metres to the nearest site offering the
+    /// service (a population unit's; a territory's from its boundary, 0
+    /// inside), over the weight that has a site in its zone (`None` when
+    /// none has).
+    pub mean_distance_m: Option<f64>,
+    /// Weight with no site in its zone at all (left out of the mean).
+    pub no_site: f64,
+    /// The population of the communes classified FRR or FRR+ (population
+    /// demand, when the communes carry the FRR zoning), or the weight of
+    /// the territories so classified.
+    pub frr: Option<Part>,
+    /// The weight of the QPV among the demand's territories (territory
+    /// demand holding QPV).
+    pub qpv: Option<Part>,
+}
+
+#[derive(Default)]
+struct Distances {
+    weighted: f64,
+    weight: f64,
+    no_site: f64,
+}
+
+impl Distances {
+    fn add(&mut self, w: f64, d: Option<f64>) {
+        match d.filter(|d| d.is_finite()) {
+            Some(d) => {
+                self.weighted += w * d;
+                self.weight += w;
+            }
+            None => self.no_site += w,
+        }
+    }
+
+    fn merge(mut self, o: Distances) -> Distances {
+        self.weighted += o.weighted;
+        self.weight += o.weight;
+        self.no_site += o.no_site;
+        self
+    }
+
+    fn mean(&self) -> Option<f64> {
+        (self.weight > 0.0).then(|| self.weighted / self.weight)
+    }
+}
+
+/// Population-weighted distances to the nearest site, by the engine
+/// `access` uses ([`ServiceNetwork::nearest_distances`]).
+fn population_distances(
+    network: &ServiceNetwork,
+    communes: &[Territory],
+    model: &PopulationModel,
+    service: Service,
+) -> Distances {
+    use rayon::prelude::*;
+    (0..communes.len())
+        .into_par_iter()
+        .map_init(
+            || (Vec::new(), Vec::new(), Vec::new()),
+            |(units, xys, out): &mut (Vec<PopulationUnit>, Vec<Coord<f64>>, Vec<f64>), i| {
+                let mut d = Distances::default();
+                let Some(c) = communes.get(i) else {
+                    return d;
+                };
+                model.units_of(communes, i, units);
+                xys.clear();
+                xys.extend(units.iter().map(|u| u.xy));
+                network.nearest_distances(c.zone, service, xys, out);
+                for (u, m) in units.iter().zip(out.iter()) {
+                    d.add(u.population, Some(*m));
+                }
+                d
+            },
+        )
+        .reduce(Distances::default, Distances::merge)
 }
 
 impl Measured {
@@ -236,7 +336,25 @@ pub fn measure(
             }
             let report = access.run()?;
             let national = report.national();
+            let distances = population_distances(network, communes, model, service);
+            let mut frr = Part::default();
+            let mut zoned = false;
+            for (c, t) in report.communes() {
+                if let Some(class) = c.frr {
+                    zoned = true;
+                    if class.classified() == Some(true) {
+                        frr.total += t.population;
+                        frr.reached += t.population - t.beyond;
+                    }
+                }
+            }
             Ok(Measured {
+                equity: Equity {
+                    mean_distance_m: distances.mean(),
+                    no_site: distances.no_site,
+                    frr: zoned.then_some(frr),
+                    qpv: None,
+                },
                 engine: "access",
                 total: national.population,
                 reached: national.population - national.beyond,
@@ -282,6 +400,9 @@ fn measure_territories(
     }
     let mut by_dep: Vec<MeasuredDepartement> = Vec::new();
     let (mut total, mut reached) = (0.0, 0.0);
+    let mut distances = Distances::default();
+    let (mut frr, mut qpv) = (Part::default(), Part::default());
+    let (mut zoned, mut any_qpv) = (false, false);
     for (r, members) in groups {
         let all = members.len() == territories.len();
         let owned: Vec<Territory>;
@@ -305,6 +426,20 @@ fn measure_territories(
                 (Weight::Population, Some(p)) => p as f64,
                 (Weight::Population, None) => 0.0,
             };
+            distances.add(w, row.nearest.map(|(_, d)| d));
+            let served = if row.served { w } else { 0.0 };
+            if let Some(class) = t.frr {
+                zoned = true;
+                if class.classified() == Some(true) {
+                    frr.total += w;
+                    frr.reached += served;
+                }
+            }
+            if t.kind == TerritoryKind::Qpv {
+                any_qpv = true;
+                qpv.total += w;
+                qpv.reached += served;
+            }
             let code = t.departement.as_deref().unwrap_or("?");
             let dep = match by_dep.iter().position(|d| d.code == code) {
                 Some(k) => k,
@@ -329,6 +464,12 @@ fn measure_territories(
     }
     by_dep.sort_by(|a, b| a.code.cmp(&b.code));
     Ok(Measured {
+        equity: Equity {
+            mean_distance_m: distances.mean(),
+            no_site: distances.no_site,
+            frr: zoned.then_some(frr),
+            qpv: any_qpv.then_some(qpv),
+        },
         engine: "coverage",
         total,
         reached,

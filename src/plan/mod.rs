@@ -46,7 +46,9 @@ mod sets;
 pub use candidates::{Candidate, CandidateSpec};
 pub use demand::{Demand, Reach, Weight};
 pub use impact::{ClosureImpact, DepartementChange, closure_impact};
-pub use measure::{Basis, Measured, MeasuredCompliance, MeasuredPlan, comply_measured};
+pub use measure::{
+    Basis, Equity, Measured, MeasuredCompliance, MeasuredPlan, Part, comply_measured,
+};
 pub use report::{DepartementMeasure, DepartementPlan, PlanReport, PlannedSite, comply};
 
 use std::cmp::Ordering;
