@@ -196,6 +196,14 @@ fn a_plan_whose_measure_misses_says_it_cannot() {
     let run = plan.run_measured(&basis, &reach, None).unwrap();
     assert_eq!(run.met, Some(false));
     assert_eq!(run.rounds, 2, "aimed at 90 %, then at everything");
+    assert!(
+        run.report
+            .warnings
+            .iter()
+            .any(|w| w.contains("access measures 85.0")),
+        "{:?}",
+        run.report.warnings
+    );
     assert_eq!((run.before.share(), run.share()), (0.0, 0.85));
     assert_eq!(run.report.share(), 1.0);
 
@@ -454,5 +462,59 @@ fn compliance_on_the_2016_network_meets_the_law_by_access() {
         (g.totals.beyond - 29_310.0).abs() < 1.0,
         "{}",
         g.totals.beyond
+    );
+}
+
+/// Bad input through the command: a target the candidates cannot meet
+/// (mediation in the Bouches-du-Rhône extract's bureaux de poste for
+/// 99.99 % of the population within 5 km). The files are written, plan.json
+/// says `met: false` with the measured share (94.11 %, as `access` measures
+/// it: 1,964,789 of 2,087,658), the printed outcome says NOT met, and the
+/// command exits with an error status — never 0.
+#[test]
+fn an_unmet_target_is_written_as_unmet_and_fails_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let extract = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/bouches-du-rhone");
+    let out = dir.path().join("plan");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_maillage"))
+        .arg("plan")
+        .arg("--points")
+        .arg(extract.join("points_de_contact.csv"))
+        .arg("--communes")
+        .arg(extract.join("communes.geojson"))
+        .arg("--population")
+        .arg(extract.join("communes.csv"))
+        .args(["--service", "mediation", "--candidates", "bureau_de_poste"])
+        .args(["--target-share", "0.9999", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{stdout}");
+    assert!(
+        stderr.contains("the target is not met as measured"),
+        "{stderr}"
+    );
+    assert!(
+        stdout.contains("the target share 0.9999 is NOT met: access measures 0.9411"),
+        "{stdout}"
+    );
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["met"], false);
+    assert_eq!(plan["measured"]["engine"], "access");
+    assert_eq!(plan["measured"]["objective"], 1_964_789.0);
+    assert_eq!(plan["measured"]["total_weight"], 2_087_658.0);
+    assert_eq!(plan["share"], plan["measured"]["share"]);
+    assert_eq!(plan["claimed"]["objective"], 1_964_789.0);
+    // sites.csv reads back as partner sites offering the service.
+    let (sites, report) = maillage::read::read_partner_csv(out.join("sites.csv")).unwrap();
+    assert_eq!(report.skipped_total(), 0);
+    assert_eq!(sites.len(), plan["sites"].as_u64().unwrap() as usize);
+    assert!(
+        sites
+            .iter()
+            .all(|s| s.services.contains(Service::Mediation))
     );
 }

@@ -525,13 +525,24 @@ impl Plan<'_> {
         let mut rounds = 0;
         loop {
             rounds += 1;
-            let report = plan.run()?;
+            let mut report = plan.run()?;
             let network = with_sites(
                 self.network,
                 report.sites().iter().map(|s| &s.candidate),
                 self.service,
             )?;
             let after = measure(&network, basis, reach, self.service, only)?;
+            if (after.reached - report.objective()).abs() > 1e-9 * after.total.max(1.0) {
+                report.warnings.push(format!(
+                    "the plan's own count reaches {:.1} ({:.4} %), {} measures {:.1} ({:.4} %) on the network plus its sites: the figures reported are {}'s; the map and the gain, covered and objective columns of sites.csv are the plan's count",
+                    report.objective(),
+                    100.0 * report.share(),
+                    after.engine,
+                    after.reached,
+                    100.0 * after.share(),
+                    after.engine
+                ));
+            }
             let Goal::TargetShare(target) = self.goal else {
                 return Ok(MeasuredPlan {
                     report,
