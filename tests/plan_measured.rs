@@ -7,7 +7,7 @@
 mod common;
 
 use geo_types::{Coord, MultiPolygon};
-use maillage::access::Accessibility;
+use maillage::access::{Accessibility, Combine};
 use maillage::coverage::{Coverage, Rule};
 use maillage::plan::measure::{measure, with_sites};
 use maillage::plan::{
@@ -277,7 +277,8 @@ proptest! {
 
     /// On random small instances — population units in two communes of
     /// two départements, or square territories — with random hosts,
-    /// candidates and reach, the plan's claim equals `access` (or
+    /// candidates and reach (for population, sometimes with a crow-flies
+    /// time, combined either way), the plan's claim equals `access` (or
     /// `coverage`) run on the network plus the chosen sites, placed from
     /// their written longitude and latitude.
     #[test]
@@ -286,9 +287,13 @@ proptest! {
         hosts in prop::collection::vec((0.0f64..30_000.0, -8_000.0f64..8_000.0), 0..3),
         cands in prop::collection::vec((0.0f64..30_000.0, -8_000.0f64..8_000.0), 1..12),
         reach_m in 500.0f64..8_000.0,
+        minutes in prop::option::of(1.0f64..12.0),
+        either in any::<bool>(),
         k in 1usize..5,
         territories in any::<bool>(),
     ) {
+        // `coverage` has no time rule: a time applies to population demand.
+        let minutes = minutes.filter(|_| !territories);
         let communes = vec![
             commune("A", "01", -1_000.0, -9_000.0, 15_000.0, 9_000.0),
             commune("B", "02", 15_000.0, -9_000.0, 31_000.0, 9_000.0),
@@ -304,7 +309,9 @@ proptest! {
         let offsets: Vec<(&str, f64, f64)> =
             named.iter().map(|(id, x, y)| (id.as_str(), *x, *y)).collect();
         let cands = sites(&offsets);
-        let reach = Reach::within(reach_m);
+        let mut reach = Reach::within(reach_m);
+        reach.minutes = minutes;
+        reach.combine = if either { Combine::Or } else { Combine::And };
         let squares: Vec<Territory> = grid_of(units.len().min(12), 2_500.0)
             .into_iter()
             .enumerate()
@@ -346,10 +353,13 @@ proptest! {
                 .unwrap();
             cov.iter().filter(|r| r.served).map(|r| r.territory.population.unwrap_or(0) as f64).sum::<f64>()
         } else {
-            let a = Accessibility::new(&after, &communes, &model)
+            let mut a = Accessibility::new(&after, &communes, &model)
                 .distance_m(reach_m)
-                .run()
-                .unwrap();
+                .combine(reach.combine);
+            if let Some(m) = minutes {
+                a = a.minutes(m);
+            }
+            let a = a.run().unwrap();
             a.national().population - a.national().beyond
         };
         prop_assert!((report.objective() - reached).abs() < 1e-6, "claimed {} measured {}", report.objective(), reached);
