@@ -631,9 +631,24 @@ pub fn comply_measured(
     candidates: &[Candidate],
     max_share_beyond: f64,
 ) -> Result<MeasuredCompliance> {
-    let claimed = super::comply(network, demand, service, candidates, max_share_beyond)?;
+    if !(0.0..1.0).contains(&max_share_beyond) {
+        return Err(Error::invalid(
+            "compliance",
+            format!("the share allowed beyond must be in [0, 1), got {max_share_beyond}"),
+        ));
+    }
+    // The plan's own count before, per département: (code, share beyond).
+    let claimed: Vec<(String, f64)> = super::report::weights_before(network, demand, service)
+        .into_iter()
+        .filter(|(_, total, _)| *total > 0.0)
+        .map(|(code, total, reached)| (code, (total - reached) / total))
+        .collect();
     let before = measure(network, basis, reach, service, None)?;
-    let mut codes: Vec<String> = claimed.iter().map(|d| d.code.clone()).collect();
+    let mut codes: Vec<String> = claimed
+        .iter()
+        .filter(|(_, share)| *share > max_share_beyond)
+        .map(|(code, _)| code.clone())
+        .collect();
     for code in before.failing(max_share_beyond) {
         if !codes.iter().any(|c| c == code) && demand.departements.iter().any(|c| c == code) {
             codes.push(code.to_owned());
@@ -657,8 +672,8 @@ pub fn comply_measured(
             .map_or(0.0, MeasuredDepartement::share_beyond);
         let claimed_before = claimed
             .iter()
-            .find(|d| d.code == code)
-            .map_or(share_before, |d| d.share_beyond_before);
+            .find(|(c, _)| *c == code)
+            .map_or(share_before, |(_, share)| *share);
         departements.push(DepartementPlan {
             share_beyond_before: claimed_before,
             share_beyond_after: 1.0 - run.report.share(),

@@ -189,28 +189,18 @@ pub fn comply(
             format!("the share allowed beyond must be in [0, 1), got {max_share_beyond}"),
         ));
     }
-    let hosts = super::sets::CoverSets::build(network, demand, service, &[]);
     let mut out = Vec::new();
-    for (d, code) in demand.departements.iter().enumerate() {
-        let (mut total, mut reached) = (0.0, 0.0);
-        for (i, w) in demand.weight.iter().enumerate() {
-            if demand.departement.get(i).is_some_and(|&x| x as usize == d) {
-                total += w;
-                if hosts.covered_by_hosts.get(i).copied().unwrap_or(false) {
-                    reached += w;
-                }
-            }
-        }
+    for (code, total, reached) in weights_before(network, demand, service) {
         if total <= 0.0 || (total - reached) / total <= max_share_beyond {
             continue;
         }
-        let local = demand.only_departement(code);
+        let local = demand.only_departement(&code);
         let plan = Plan::new(network, &local, service)
             .candidates(candidates.to_vec())
             .target_share(1.0 - max_share_beyond)
             .run()?;
         out.push(DepartementPlan {
-            code: code.clone(),
+            code,
             share_beyond_before: (total - reached) / total,
             share_beyond_after: 1.0 - plan.share(),
             complies: 1.0 - plan.share() <= max_share_beyond + 1e-12,
@@ -219,4 +209,34 @@ pub fn comply(
         });
     }
     Ok(out)
+}
+
+/// Per département of `demand` (in its order): its code, its demand
+/// weight and the weight the existing hosts of `service` reach, by the
+/// plan's own count.
+pub(crate) fn weights_before(
+    network: &ServiceNetwork,
+    demand: &Demand<'_>,
+    service: Service,
+) -> Vec<(String, f64, f64)> {
+    let hosts = super::sets::CoverSets::build(network, demand, service, &[]);
+    let mut out: Vec<(String, f64, f64)> = demand
+        .departements
+        .iter()
+        .map(|c| (c.clone(), 0.0, 0.0))
+        .collect();
+    for (i, w) in demand.weight.iter().enumerate() {
+        let Some(slot) = demand
+            .departement
+            .get(i)
+            .and_then(|&d| out.get_mut(d as usize))
+        else {
+            continue;
+        };
+        slot.1 += w;
+        if hosts.covered_by_hosts.get(i).copied().unwrap_or(false) {
+            slot.2 += w;
+        }
+    }
+    out
 }
