@@ -423,6 +423,8 @@ fn compliance_on_the_2016_network_meets_the_law_by_access() {
         m.share_beyond_before
     );
     assert!(m.share_beyond_after <= 0.10 && guyane.complies);
+    assert_eq!(m.total_weight, 293_996.0);
+    assert_eq!(m.total_weight - m.reached_after, 29_310.0);
     assert_eq!(guyane.plan.sites().len(), 321);
     assert!(plans.complies());
 

@@ -531,6 +531,12 @@ fn departement_json(d: &DepartementPlan, max_share_beyond: f64) -> Value {
             (m.share_beyond_before, m.share_beyond_after, m.rounds)
         });
     if let Some(o) = j.as_object_mut() {
+        if let Some(m) = &d.measured {
+            o.insert("objective".into(), m.reached_after.into());
+            o.insert("base_objective".into(), m.reached_before.into());
+            o.insert("total_weight".into(), m.total_weight.into());
+            o.insert("share".into(), (1.0 - m.share_beyond_after).into());
+        }
         o.insert("departement".into(), d.code.clone().into());
         o.insert("share_beyond_before".into(), before.into());
         o.insert("share_beyond_after".into(), after.into());
@@ -539,6 +545,9 @@ fn departement_json(d: &DepartementPlan, max_share_beyond: f64) -> Value {
             json!({
                 "share_beyond_before": d.share_beyond_before,
                 "share_beyond_after": d.share_beyond_after,
+                "share": d.plan.share(),
+                "objective": d.plan.objective(),
+                "base_objective": d.plan.base_weight,
             }),
         );
         o.insert(

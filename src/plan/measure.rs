@@ -681,6 +681,9 @@ pub fn comply_measured(
             measured: Some(DepartementMeasure {
                 share_beyond_before: share_before,
                 share_beyond_after: share_after,
+                total_weight: run.before.departement(&code).map_or(0.0, |d| d.total),
+                reached_before: run.before.departement(&code).map_or(0.0, |d| d.reached),
+                reached_after: run.after.departement(&code).map_or(0.0, |d| d.reached),
                 rounds: run.rounds,
             }),
             code,
@@ -701,6 +704,7 @@ pub fn comply_measured(
     for d in &mut departements {
         if let (Some(m), Some(a)) = (d.measured.as_mut(), after.departement(&d.code)) {
             m.share_beyond_after = a.share_beyond();
+            m.reached_after = a.reached;
         }
         d.complies = d
             .measured

@@ -167,6 +167,12 @@ pub struct DepartementMeasure {
     pub share_beyond_before: f64,
     /// On the network plus the sites of every compliance plan.
     pub share_beyond_after: f64,
+    /// The département's population (its demand weight).
+    pub total_weight: f64,
+    /// The part within reach on the network alone.
+    pub reached_before: f64,
+    /// The part within reach with the sites of every compliance plan.
+    pub reached_after: f64,
     /// How many plans were made for the département (more than 1 when the
     /// first one's measure missed the law and it aimed higher).
     pub rounds: usize,
