@@ -755,7 +755,7 @@ fn guyane_compliance_plan_reads_back_to_its_figures() {
     let Outcome::Comply(plans) = &run.outcome else {
         panic!("a compliance plan")
     };
-    let [d] = plans.as_slice() else {
+    let [d] = plans.departements.as_slice() else {
         panic!("{plans:?}")
     };
     assert_eq!(d.code, "973");

@@ -393,7 +393,7 @@ fn plan_on_the_demo_writes_sites_plan_and_impact() {
     let mut lines = sites.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "rank,site_id,name,kind,departement,lon,lat,gain,covered,objective"
+        "rank,site_id,name,kind,departement,lon,lat,gain,covered,objective,services"
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 2);

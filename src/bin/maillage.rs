@@ -64,6 +64,12 @@ fn run(command: Command) -> Result<()> {
                 println!("{line}");
             }
             print_written(&run.written);
+            if run.met() == Some(false) {
+                return Err(maillage::Error::Invalid {
+                    what: "plan",
+                    message: "the target is not met as measured: the plan is written with `met: false` in plan.json".into(),
+                });
+            }
         }
         Command::Programmes(args) => {
             let (files, out) = args.options();

@@ -18,8 +18,8 @@ use crate::network::ServiceNetwork;
 use crate::plan::capacity::{Capacity, CapacityReport};
 use crate::plan::weights::{PartReached, Priorities, WeightSpec, parts_reached, served_of};
 use crate::plan::{
-    self, Candidate, CandidateSpec, ClosureImpact, Demand, DemandPart, DepartementPlan, Plan,
-    PlanReport, PlannedSite, Reach, Weight, candidates,
+    self, Basis, Candidate, CandidateSpec, ClosureImpact, Demand, DemandPart, DepartementPlan,
+    Measured, MeasuredCompliance, MeasuredPlan, Part, Plan, PlanReport, Reach, Weight, candidates,
 };
 use crate::programmes::ProgrammeSource;
 use crate::read::text::CsvTable;
@@ -117,10 +117,11 @@ pub enum Step<'a> {
 /// What the plan found.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    /// One plan (maximal coverage or a target share).
-    Plan(Box<PlanReport>),
-    /// The compliance plan of every failing département (empty: all comply).
-    Comply(Vec<DepartementPlan>),
+    /// One plan (maximal coverage or a target share), measured.
+    Plan(Box<MeasuredPlan>),
+    /// The compliance plan of every failing département (none: all
+    /// comply), measured by `access`.
+    Comply(Box<MeasuredCompliance>),
 }
 
 /// What [`PlanOptions::run`] did.
@@ -138,6 +139,10 @@ pub struct PlanRun {
     pub evidence: Option<ServiceEvidence>,
     /// The reach used, in metres.
     pub reach_m: f64,
+    /// How the plan was measured again: the population model or the
+    /// territories' rule, the reach and the service, as `access` or
+    /// `coverage` would be run to give the same figures.
+    pub measure_label: String,
     /// The plan(s).
     pub outcome: Outcome,
     /// Every site's closure impact, most critical first.
@@ -156,6 +161,17 @@ pub struct PlanRun {
 }
 
 impl PlanRun {
+    /// Whether the plan meets its target as measured (`None`: maximal
+    /// coverage has none); a compliance plan meets it when every
+    /// département is at or under the law's share, measured with every
+    /// plan's sites.
+    pub fn met(&self) -> Option<bool> {
+        match &self.outcome {
+            Outcome::Comply(c) => Some(c.complies()),
+            Outcome::Plan(m) => m.met,
+        }
+    }
+
     /// What the run found, as the lines the command prints: the plan (or
     /// each département's), the solver's status and the warnings, and the
     /// five most critical closures.
@@ -168,38 +184,75 @@ impl PlanRun {
             out.push(format!("   existing hosts: {e}"));
         }
         match &self.outcome {
-            Outcome::Comply(plans) if plans.is_empty() => {
-                out.push("every département already complies: no site to add".into());
-            }
-            Outcome::Comply(plans) => {
-                for d in plans {
+            Outcome::Comply(c) => {
+                let max = c.max_share_beyond;
+                if c.departements.is_empty() {
+                    out.push(
+                        "every département already complies (measured by access): no site to add"
+                            .into(),
+                    );
+                }
+                for d in &c.departements {
+                    let (before, after) = d
+                        .measured
+                        .as_ref()
+                        .map_or((d.share_beyond_before, d.share_beyond_after), |m| {
+                            (m.share_beyond_before, m.share_beyond_after)
+                        });
                     out.push(format!(
                         "{:>4}: {:5.2} % beyond → {:5.2} % with {} new site(s){}",
                         d.code,
-                        100.0 * d.share_beyond_before,
-                        100.0 * d.share_beyond_after,
+                        100.0 * before,
+                        100.0 * after,
                         d.plan.sites().len(),
                         if d.complies {
-                            ""
+                            String::new()
                         } else {
-                            " — still failing: these candidates cannot reach enough of its population"
+                            format!(
+                                " — still failing (over {:.0} %): these candidates cannot reach enough of its population",
+                                100.0 * max
+                            )
                         }
                     ));
                 }
+                out.push(format!(
+                    "measured by {} on the network plus the {} new site(s): {} département(s) over {:.0} % before, {} after{}",
+                    self.measure_label,
+                    c.departements.iter().map(|d| d.plan.sites().len()).sum::<usize>(),
+                    c.before.failing(max).len(),
+                    100.0 * max,
+                    c.after.failing(max).len(),
+                    if c.complies() {
+                        String::new()
+                    } else {
+                        format!(": the law is NOT met in {}", c.after.failing(max).join(", "))
+                    }
+                ));
             }
-            Outcome::Plan(report) => {
+            Outcome::Plan(m) => {
+                let report = &m.report;
                 let bound = report.upper_bound().map_or("—".to_owned(), |b| {
                     format!("{b:.0} (gap {:.2} %)", 100.0 * report.gap().unwrap_or(0.0))
                 });
                 out.push(format!(
-                    "{} site(s): reach {:.0} of {:.0} ({:.2} %; existing hosts {:.0}); upper bound {bound}; {}",
+                    "{} site(s): reach {:.0} of {:.0} ({:.2} %; existing hosts {:.0}), measured by {}; upper bound {bound}; {}",
                     report.sites().len(),
-                    report.objective(),
-                    report.total_weight,
-                    100.0 * report.share(),
-                    report.base_weight,
+                    m.after.reached,
+                    m.after.total,
+                    100.0 * m.share(),
+                    m.before.reached,
+                    self.measure_label,
                     if report.optimal { "optimal" } else { "not proven optimal" }
                 ));
+                if (m.after.reached - report.objective()).abs() > 1e-6 * report.objective().max(1.0)
+                {
+                    out.push(format!(
+                        "the plan's own count reached {:.0} ({:.2} %): the figures above are {}'s",
+                        report.objective(),
+                        100.0 * report.share(),
+                        m.after.engine
+                    ));
+                }
                 if let Some(status) = &report.exact_status {
                     out.push(format!("exact solver: {status}"));
                 }
@@ -209,15 +262,20 @@ impl PlanRun {
                     out.extend(self.parts.iter().map(PartReached::line));
                 }
                 out.extend(report.warnings.iter().map(|w| format!("warning: {w}")));
-                if let plan::Goal::TargetShare(share) = report.goal
-                    && report.share() < share
-                {
+                if let (plan::Goal::TargetShare(share), Some(false)) = (report.goal, m.met) {
                     out.push(format!(
-                        "the target share {share} cannot be reached with these candidates"
+                        "the target share {share} is NOT met: {} measures {:.4} with these candidates",
+                        m.after.engine,
+                        m.share()
                     ));
                 }
             }
         }
+        let (before, after) = match &self.outcome {
+            Outcome::Comply(c) => (&c.before, &c.after),
+            Outcome::Plan(m) => (&m.before, &m.after),
+        };
+        out.extend(equity_lines(before, after));
         if let Some(e) = &self.map_error {
             out.push(format!("no map: {e}"));
         }
@@ -486,17 +544,19 @@ impl PlanOptions {
         let network = ServiceNetwork::new(std::mem::take(&mut inputs.points));
         let reach = self.reach(&inputs);
         progress(Step::Stage("building the demand"));
-        let model;
-        let demand = match &self.population {
+        let model = match &self.population {
             Some(spec) => {
                 let (m, report) = spec.model(&inputs.communes)?;
                 if let Some(r) = report {
                     progress(Step::Loaded(std::slice::from_ref(&r)));
                     inputs.reports.push(r);
                 }
-                model = m;
-                Demand::population(&inputs.communes, &model, &reach)?
+                Some(m)
             }
+            None => None,
+        };
+        let demand = match &model {
+            Some(model) => Demand::population(&inputs.communes, model, &reach)?,
             None => {
                 let (demand, reports) =
                     self.territory_demand(&inputs.territories, &inputs.communes, &reach)?;
@@ -504,6 +564,13 @@ impl PlanOptions {
                 inputs.reports.extend(reports);
                 demand
             }
+        };
+        let basis = match &model {
+            Some(model) => Basis::Population {
+                communes: &inputs.communes,
+                model,
+            },
+            None => Basis::Demand(&demand),
         };
         progress(Step::Stage("choosing the candidates"));
         let (cands, report) = self.candidates_of(&network, &inputs)?;
@@ -530,24 +597,27 @@ impl PlanOptions {
         let mut map_error = None;
         let n_candidates = cands.len();
         let (mut parts, mut capacity) = (Vec::new(), None);
+        let measure_label = measure_label(&basis, &reach, self.service);
+        if let Some(o) = json.as_object_mut() {
+            o.insert("measured_by".into(), measure_label.clone().into());
+        }
         let outcome = match self.goal {
             PlanGoal::Comply => {
-                progress(Step::Stage("planning each département"));
-                let plans = plan::comply(
+                progress(Step::Stage("planning each département, measured by access"));
+                let plans = plan::comply_measured(
                     &network,
                     &demand,
+                    &basis,
+                    &reach,
                     self.service,
                     &cands,
                     LAW_MAX_SHARE_BEYOND,
                 )?;
-                crate::write::write_sites_csv(&ranked(&plans), &sites_csv)?;
+                crate::write::write_sites_csv(&plans.sites(), self.service, &sites_csv)?;
                 if let Some(o) = json.as_object_mut() {
-                    o.insert(
-                        "departements".into(),
-                        plans.iter().map(departement_json).collect(),
-                    );
+                    o.extend(compliance_json(&plans));
                 }
-                Outcome::Comply(plans)
+                Outcome::Comply(Box::new(plans))
             }
             PlanGoal::Add(_) | PlanGoal::TargetShare(_) => {
                 progress(Step::Stage("planning"));
@@ -560,13 +630,27 @@ impl PlanOptions {
                 if let Some(seconds) = self.exact_seconds.filter(|_| self.capacity.is_none()) {
                     p = with_exact(p, seconds)?;
                 }
-                let mut report = p.run()?;
-                (parts, capacity) = self.finish_plan(&mut report, &network, &demand, &cands)?;
+                progress(Step::Stage("planning, measured by access or coverage"));
+                let mut measured = p.run_measured(&basis, &reach, None)?;
+                (parts, capacity) =
+                    self.finish_plan(&mut measured.report, &network, &demand, &cands)?;
+                if capacity.is_some() {
+                    // The capacitated plan chose its own sites: measure
+                    // those (within reach; the capacity is the plan's).
+                    let with = plan::measure::with_sites(
+                        &network,
+                        measured.report.sites().iter().map(|s| &s.candidate),
+                        self.service,
+                    )?;
+                    measured.after =
+                        plan::measure::measure(&with, &basis, &reach, self.service, None)?;
+                }
+                let report = &measured.report;
                 report.write_sites_csv(&sites_csv)?;
                 if self.geoparquet {
-                    write_geoparquet(&report, &mut stage)?;
+                    write_geoparquet(report, &mut stage)?;
                 }
-                if let Err(e) = write_map(&report, &demand, &mut stage) {
+                if let Err(e) = write_map(report, &demand, &mut stage) {
                     map_error = Some(e.to_string());
                 }
                 let mut j = report.to_json();
@@ -580,9 +664,10 @@ impl PlanOptions {
                         "capacity".into(),
                         capacity.as_ref().map(CapacityReport::to_json).into(),
                     );
+                    o.extend(measured_json(&measured));
                 }
                 json = j;
-                Outcome::Plan(Box::new(report))
+                Outcome::Plan(Box::new(measured))
             }
         };
         progress(Step::Stage("measuring what each closure would cost"));
@@ -597,6 +682,7 @@ impl PlanOptions {
             hosts: network.count(self.service),
             evidence,
             reach_m: reach.distance_m,
+            measure_label,
             outcome,
             impact,
             map_error,
@@ -704,28 +790,205 @@ fn write_map(_: &PlanReport, _: &Demand<'_>, _: &mut Stage) -> Result<()> {
     Err(invalid("maps need the `map` feature"))
 }
 
-/// The sites of every compliance plan, ranked 1.. across départements.
-fn ranked(plans: &[DepartementPlan]) -> Vec<PlannedSite> {
-    plans
-        .iter()
-        .flat_map(|d| d.plan.sites())
-        .enumerate()
-        .map(|(i, s)| PlannedSite {
-            rank: i + 1,
-            ..s.clone()
-        })
-        .collect()
-}
-
-fn departement_json(d: &DepartementPlan) -> Value {
+/// A département's entry in `plan.json`: its plan's fields (the plan's
+/// own arithmetic), its code, the shares beyond before and after as
+/// `access` measures them (`share_beyond_before`, `share_beyond_after`),
+/// the plan's claim (`claimed`) and the measure (`measured`) side by side,
+/// and whether the measured share after meets the law (`met`, also
+/// `complies`).
+fn departement_json(d: &DepartementPlan, max_share_beyond: f64) -> Value {
     let mut j = d.plan.to_json();
+    let (before, after, rounds) = d
+        .measured
+        .as_ref()
+        .map_or((d.share_beyond_before, d.share_beyond_after, 1), |m| {
+            (m.share_beyond_before, m.share_beyond_after, m.rounds)
+        });
     if let Some(o) = j.as_object_mut() {
+        if let Some(m) = &d.measured {
+            o.insert("objective".into(), m.reached_after.into());
+            o.insert("base_objective".into(), m.reached_before.into());
+            o.insert("total_weight".into(), m.total_weight.into());
+            o.insert("share".into(), (1.0 - m.share_beyond_after).into());
+        }
         o.insert("departement".into(), d.code.clone().into());
-        o.insert("share_beyond_before".into(), d.share_beyond_before.into());
-        o.insert("share_beyond_after".into(), d.share_beyond_after.into());
+        o.insert("share_beyond_before".into(), before.into());
+        o.insert("share_beyond_after".into(), after.into());
+        o.insert(
+            "claimed".into(),
+            json!({
+                "share_beyond_before": d.share_beyond_before,
+                "share_beyond_after": d.share_beyond_after,
+                "share": d.plan.share(),
+                "objective": d.plan.objective(),
+                "base_objective": d.plan.base_weight,
+            }),
+        );
+        o.insert(
+            "measured".into(),
+            json!({
+                "engine": "access",
+                "share_beyond_before": before,
+                "share_beyond_after": after,
+            }),
+        );
+        o.insert("target_share_beyond".into(), max_share_beyond.into());
+        o.insert("met".into(), d.complies.into());
         o.insert("complies".into(), d.complies.into());
+        o.insert("rounds".into(), rounds.into());
     }
     j
+}
+
+/// The equity figures before → after, as printed.
+fn equity_lines(before: &Measured, after: &Measured) -> Vec<String> {
+    let max = LAW_MAX_SHARE_BEYOND;
+    let mut out = vec![format!(
+        "  départements over {:.0} % beyond: {} → {}; mean distance to the nearest site: {} → {}",
+        100.0 * max,
+        before.failing(max).len(),
+        after.failing(max).len(),
+        before
+            .equity
+            .mean_distance_m
+            .map_or("—".into(), |d| format!("{d:.0} m")),
+        after
+            .equity
+            .mean_distance_m
+            .map_or("—".into(), |d| format!("{d:.0} m")),
+    )];
+    let share = |p: Option<Part>| p.and_then(|p| p.share());
+    for (label, b, a) in [
+        (
+            "FRR communes",
+            share(before.equity.frr),
+            share(after.equity.frr),
+        ),
+        ("QPV", share(before.equity.qpv), share(after.equity.qpv)),
+    ] {
+        if let (Some(b), Some(a)) = (b, a) {
+            out.push(format!(
+                "  {label} within reach: {:.2} % → {:.2} %",
+                100.0 * b,
+                100.0 * a
+            ));
+        }
+    }
+    out
+}
+
+/// The measured figures of a whole network, before or after (`plan.json`'s
+/// `before` and `after`).
+fn network_json(m: &Measured, max_share_beyond: f64) -> Value {
+    let failing = m.failing(max_share_beyond);
+    let part = |p: Option<Part>| {
+        p.map(|p| json!({"total_weight": p.total, "reached_weight": p.reached, "share": p.share()}))
+    };
+    json!({
+        "engine": m.engine,
+        "total_weight": m.total,
+        "reached_weight": m.reached,
+        "share": m.share(),
+        "departements_failing": failing.len(),
+        "failing": failing,
+        "mean_distance_m": m.equity.mean_distance_m,
+        "no_site_weight": m.equity.no_site,
+        "frr": part(m.equity.frr),
+        "qpv": part(m.equity.qpv),
+    })
+}
+
+/// How the plan is measured again, worded as the `access` or `coverage`
+/// run that gives the same figures.
+fn measure_label(basis: &Basis<'_>, reach: &Reach, service: Service) -> String {
+    let time = reach.minutes.map_or(String::new(), |m| {
+        format!(
+            " {} {m} min (crow flies)",
+            match reach.combine {
+                crate::access::Combine::And => "or within",
+                crate::access::Combine::Or => "and within",
+            }
+        )
+    });
+    match basis {
+        Basis::Population { model, .. } => format!(
+            "access, {service}, population on the {}, reached within {} m{time}",
+            model.label(),
+            reach.distance_m
+        ),
+        Basis::Territories { .. } => format!(
+            "coverage, {service}, a territory reached by a site within {} m{time} of its boundary",
+            reach.distance_m
+        ),
+        Basis::Demand(demand) if demand.parts.len() > 1 => format!(
+            "coverage, {service}, a territory reached by a site within its kind's reach of its boundary ({}), weighted by priority",
+            demand
+                .parts
+                .iter()
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Basis::Demand(_) => format!(
+            "coverage, {service}, a territory reached by a site within {} m{time} of its boundary",
+            reach.distance_m
+        ),
+    }
+}
+
+/// `plan.json`'s compliance fields.
+fn compliance_json(c: &MeasuredCompliance) -> serde_json::Map<String, Value> {
+    let mut o = serde_json::Map::new();
+    let max = c.max_share_beyond;
+    o.insert(
+        "departements".into(),
+        c.departements
+            .iter()
+            .map(|d| departement_json(d, max))
+            .collect(),
+    );
+    o.insert("target_share_beyond".into(), max.into());
+    o.insert("met".into(), c.complies().into());
+    o.insert("before".into(), network_json(&c.before, max));
+    o.insert("after".into(), network_json(&c.after, max));
+    o
+}
+
+/// `plan.json`'s measured fields of one plan: `share` and `objective` are
+/// the measured ones; `claimed` holds the plan's own.
+fn measured_json(m: &MeasuredPlan) -> serde_json::Map<String, Value> {
+    let mut o = serde_json::Map::new();
+    let r = &m.report;
+    let target = match r.goal {
+        plan::Goal::TargetShare(s) => Some(s),
+        plan::Goal::Add(_) => None,
+    };
+    o.insert("share".into(), m.share().into());
+    o.insert("objective".into(), m.after.reached.into());
+    o.insert(
+        "claimed".into(),
+        json!({"share": r.share(), "objective": r.objective(), "base_objective": r.base_weight}),
+    );
+    o.insert(
+        "measured".into(),
+        json!({
+            "engine": m.after.engine,
+            "share": m.after.share(),
+            "objective": m.after.reached,
+            "base_share": m.before.share(),
+            "base_objective": m.before.reached,
+            "total_weight": m.after.total,
+        }),
+    );
+    o.insert("target_share".into(), target.into());
+    o.insert("met".into(), m.met.into());
+    o.insert("rounds".into(), m.rounds.into());
+    o.insert(
+        "before".into(),
+        network_json(&m.before, LAW_MAX_SHARE_BEYOND),
+    );
+    o.insert("after".into(), network_json(&m.after, LAW_MAX_SHARE_BEYOND));
+    o
 }
 
 /// How a candidate spec was given, for messages.

@@ -68,7 +68,7 @@ impl Reach {
 
     /// The distance in metres within which a site reaches an item of
     /// `commune` (time turned into distance by the crow-flies speed there).
-    fn metres(&self, commune: Option<&Territory>) -> f64 {
+    pub(crate) fn metres(&self, commune: Option<&Territory>) -> f64 {
         let Some(minutes) = self.minutes else {
             return self.distance_m;
         };

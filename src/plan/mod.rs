@@ -40,6 +40,7 @@ pub(crate) mod demand;
 #[cfg(feature = "exact")]
 mod exact;
 mod impact;
+pub mod measure;
 pub(crate) mod report;
 mod sets;
 pub mod weights;
@@ -47,7 +48,10 @@ pub mod weights;
 pub use candidates::{Candidate, CandidateSpec};
 pub use demand::{Demand, DemandPart, Reach, Weight};
 pub use impact::{ClosureImpact, DepartementChange, closure_impact};
-pub use report::{DepartementPlan, PlanReport, PlannedSite, comply};
+pub use measure::{
+    Basis, Equity, Measured, MeasuredCompliance, MeasuredPlan, Part, comply_measured,
+};
+pub use report::{DepartementMeasure, DepartementPlan, PlanReport, PlannedSite, comply};
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;

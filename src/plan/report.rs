@@ -154,6 +154,28 @@ pub struct DepartementPlan {
     pub complies: bool,
     /// The plan (its sites are the fewest found, greedily).
     pub plan: PlanReport,
+    /// What `access` measures, when the plan was measured
+    /// ([`comply_measured`](super::comply_measured)); `complies` then
+    /// follows the measured share after.
+    pub measured: Option<DepartementMeasure>,
+}
+
+/// A département's share beyond reach as `access` measures it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DepartementMeasure {
+    /// On the network alone.
+    pub share_beyond_before: f64,
+    /// On the network plus the sites of every compliance plan.
+    pub share_beyond_after: f64,
+    /// The département's population (its demand weight).
+    pub total_weight: f64,
+    /// The part within reach on the network alone.
+    pub reached_before: f64,
+    /// The part within reach with the sites of every compliance plan.
+    pub reached_after: f64,
+    /// How many plans were made for the département (more than 1 when the
+    /// first one's measure missed the law and it aimed higher).
+    pub rounds: usize,
 }
 
 /// For every département whose share of demand weight beyond reach
@@ -173,33 +195,54 @@ pub fn comply(
             format!("the share allowed beyond must be in [0, 1), got {max_share_beyond}"),
         ));
     }
-    let hosts = super::sets::CoverSets::build(network, demand, service, &[]);
     let mut out = Vec::new();
-    for (d, code) in demand.departements.iter().enumerate() {
-        let (mut total, mut reached) = (0.0, 0.0);
-        for (i, w) in demand.weight.iter().enumerate() {
-            if demand.departement.get(i).is_some_and(|&x| x as usize == d) {
-                total += w;
-                if hosts.covered_by_hosts.get(i).copied().unwrap_or(false) {
-                    reached += w;
-                }
-            }
-        }
+    for (code, total, reached) in weights_before(network, demand, service) {
         if total <= 0.0 || (total - reached) / total <= max_share_beyond {
             continue;
         }
-        let local = demand.only_departement(code);
+        let local = demand.only_departement(&code);
         let plan = Plan::new(network, &local, service)
             .candidates(candidates.to_vec())
             .target_share(1.0 - max_share_beyond)
             .run()?;
         out.push(DepartementPlan {
-            code: code.clone(),
+            code,
             share_beyond_before: (total - reached) / total,
             share_beyond_after: 1.0 - plan.share(),
             complies: 1.0 - plan.share() <= max_share_beyond + 1e-12,
             plan,
+            measured: None,
         });
     }
     Ok(out)
+}
+
+/// Per département of `demand` (in its order): its code, its demand
+/// weight and the weight the existing hosts of `service` reach, by the
+/// plan's own count.
+pub(crate) fn weights_before(
+    network: &ServiceNetwork,
+    demand: &Demand<'_>,
+    service: Service,
+) -> Vec<(String, f64, f64)> {
+    let hosts = super::sets::CoverSets::build(network, demand, service, &[]);
+    let mut out: Vec<(String, f64, f64)> = demand
+        .departements
+        .iter()
+        .map(|c| (c.clone(), 0.0, 0.0))
+        .collect();
+    for (i, w) in demand.weight.iter().enumerate() {
+        let Some(slot) = demand
+            .departement
+            .get(i)
+            .and_then(|&d| out.get_mut(d as usize))
+        else {
+            continue;
+        };
+        slot.1 += w;
+        if hosts.covered_by_hosts.get(i).copied().unwrap_or(false) {
+            slot.2 += w;
+        }
+    }
+    out
 }

@@ -353,7 +353,7 @@ impl PlanReport {
     /// `geometry` column.
     pub fn write_sites_geoparquet(&self, path: impl AsRef<Path>) -> Result<()> {
         let mut csv = Vec::new();
-        crate::write::plan::sites_csv(&mut csv, self.sites().iter())?;
+        crate::write::plan::sites_csv(&mut csv, self.sites().iter(), self.service)?;
         let columns = columns_of_csv(&csv, &["site_id", "name", "kind", "departement"])?;
         let geometries: Vec<geo_types::Geometry<f64>> = self
             .sites()

@@ -9,10 +9,11 @@ use super::table::csv_file;
 #[cfg(feature = "geoparquet")]
 use super::table::csv_into;
 use crate::error::Result;
+use crate::model::Service;
 use crate::plan::{ClosureImpact, PlanReport, PlannedSite};
 
 /// The columns of `sites.csv`.
-const SITES_COLUMNS: [&str; 10] = [
+const SITES_COLUMNS: [&str; 11] = [
     "rank",
     "site_id",
     "name",
@@ -23,6 +24,7 @@ const SITES_COLUMNS: [&str; 10] = [
     "gain",
     "covered",
     "objective",
+    "services",
 ];
 
 /// The columns of `impact.csv`.
@@ -42,18 +44,28 @@ const IMPACT_COLUMNS: [&str; 11] = [
 
 impl PlanReport {
     /// Writes `sites.csv`: `rank, site_id, name, kind, departement, lon,
-    /// lat, gain, covered, objective`. Longitudes and latitudes are written
-    /// exactly (the shortest decimals that read back as the same number),
-    /// so that the written sites, read again, reach what the plan says.
+    /// lat, gain, covered, objective, services`. Longitudes and latitudes
+    /// are written exactly (the shortest decimals that read back as the
+    /// same number), so that the written sites, read again, reach what the
+    /// plan says; `services` names the planned service, so that the file
+    /// is a plain sites CSV `access` and `coverage` read as `--partners`.
     pub fn write_sites_csv(&self, path: impl AsRef<Path>) -> Result<()> {
-        write_sites_csv(&self.sites, path)
+        write_sites_csv(&self.sites, self.service, path)
     }
 }
 
 /// Writes planned sites (e.g. those of several compliance plans) as
 /// `sites.csv` ([`PlanReport::write_sites_csv`]).
-pub fn write_sites_csv(sites: &[PlannedSite], path: impl AsRef<Path>) -> Result<()> {
-    csv_file(path.as_ref(), &SITES_COLUMNS, sites.iter().map(site_row))
+pub fn write_sites_csv(
+    sites: &[PlannedSite],
+    service: Service,
+    path: impl AsRef<Path>,
+) -> Result<()> {
+    csv_file(
+        path.as_ref(),
+        &SITES_COLUMNS,
+        sites.iter().map(|s| site_row(s, service)),
+    )
 }
 
 /// The rows of `sites.csv` as CSV into `out`.
@@ -61,11 +73,12 @@ pub fn write_sites_csv(sites: &[PlannedSite], path: impl AsRef<Path>) -> Result<
 pub(crate) fn sites_csv<'s>(
     out: impl std::io::Write,
     sites: impl Iterator<Item = &'s PlannedSite>,
+    service: Service,
 ) -> Result<()> {
-    csv_into(out, &SITES_COLUMNS, sites.map(site_row))
+    csv_into(out, &SITES_COLUMNS, sites.map(|s| site_row(s, service)))
 }
 
-fn site_row(s: &PlannedSite) -> Vec<String> {
+fn site_row(s: &PlannedSite, service: Service) -> Vec<String> {
     let c = &s.candidate;
     vec![
         s.rank.to_string(),
@@ -79,6 +92,7 @@ fn site_row(s: &PlannedSite) -> Vec<String> {
         format!("{:.1}", s.gain),
         s.covered.to_string(),
         format!("{:.1}", s.objective),
+        service.as_str().to_owned(),
     ]
 }
 
