@@ -376,9 +376,10 @@ fn occitanie_qpv_weighted_by_their_poverty_rate() {
     )
     .run(&mut |_| {})
     .unwrap();
-    let Outcome::Plan(report) = &run.outcome else {
+    let Outcome::Plan(measured) = &run.outcome else {
         panic!("one plan")
     };
+    let report = &measured.report;
     assert_eq!(run.hosts, 0, "no point hosts mediation without assignments");
     assert_eq!(run.reach_m, 500.0);
     // The weight reached, summed here over the QPV the plan reaches.
@@ -444,6 +445,7 @@ fn occitanie_qpv_weighted_by_their_poverty_rate() {
     let (Outcome::Plan(a), Outcome::Plan(b)) = (&by_column.outcome, &by_population.outcome) else {
         panic!("plans")
     };
+    let (a, b) = (&a.report, &b.report);
     let left_out: f64 = inputs
         .territories
         .iter()
@@ -523,9 +525,10 @@ fn occitanie_qpv_and_the_frr_communes_with_priorities() {
         ),
     };
     let run = options("qpv=2,frr=1.5").run(&mut |_| {}).unwrap();
-    let Outcome::Plan(report) = &run.outcome else {
+    let Outcome::Plan(measured) = &run.outcome else {
         panic!("one plan")
     };
+    let report = &measured.report;
     let p = &run.parts;
     assert_eq!(p.len(), 2);
     assert_eq!(

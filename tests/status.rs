@@ -386,8 +386,25 @@ fn the_html_report_says_no_data_instead_of_listing_gaps() {
     assert_eq!(
         table_rows(&html, "QPV: every territory"),
         [
-            ["A", "territory A", "1000", "yes", "0", "no data", ""],
-            ["B", "territory B", "500", "no", "2500", "no data", ""],
+            // Numbers for French readers (a narrow no-break space).
+            [
+                "A",
+                "territory A",
+                "1\u{202f}000",
+                "yes",
+                "0",
+                "no data",
+                ""
+            ],
+            [
+                "B",
+                "territory B",
+                "500",
+                "no",
+                "2\u{202f}500",
+                "no data",
+                ""
+            ],
         ]
     );
     assert!(html.contains("<h2>Gaps for mediation: no data"));

@@ -665,6 +665,15 @@ impl PlanOptions {
                         capacity.as_ref().map(CapacityReport::to_json).into(),
                     );
                     o.extend(measured_json(&measured));
+                    // A capacitated plan's objective is what its sites serve
+                    // within their capacity; the measure (within reach,
+                    // without capacity) stays in `measured`.
+                    if let Some(c) = &capacity {
+                        o.insert(
+                            "objective".into(),
+                            c.to_json().get("objective").cloned().into(),
+                        );
+                    }
                 }
                 json = j;
                 Outcome::Plan(Box::new(measured))

@@ -55,6 +55,11 @@ pub struct AccessArgs {
     #[cfg(feature = "geoparquet")]
     #[arg(long)]
     pub geoparquet: bool,
+    /// `geoparquet`: also write every table and layer as GeoParquet (as
+    /// `--geoparquet`); `csv` (the default): the CSV and GeoJSON files alone.
+    #[cfg(feature = "geoparquet")]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<super::Format>,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -82,7 +87,7 @@ impl AccessArgs {
             by: self.by,
             by_id_field: self.by_id_field,
             #[cfg(feature = "geoparquet")]
-            geoparquet: self.geoparquet,
+            geoparquet: super::geoparquet(self.geoparquet, self.format),
             out: output(&self.out, self.force),
         }
     }

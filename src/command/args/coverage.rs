@@ -63,6 +63,11 @@ pub struct CoverageArgs {
     #[cfg(feature = "geoparquet")]
     #[arg(long)]
     pub geoparquet: bool,
+    /// `geoparquet`: also write every table and layer as GeoParquet (as
+    /// `--geoparquet`); `csv` (the default): the CSV and GeoJSON files alone.
+    #[cfg(feature = "geoparquet")]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<super::Format>,
     /// Part of France drawn in report.html: `national`, `dep:<code>` or
     /// `bbox:<min lon>,<min lat>,<max lon>,<max lat>`.
     #[arg(long, value_name = "VIEW", default_value = "national", value_parser = View::parse)]
@@ -107,7 +112,7 @@ impl CoverageArgs {
             #[cfg(feature = "polars")]
             parquet: self.parquet,
             #[cfg(feature = "geoparquet")]
-            geoparquet: self.geoparquet,
+            geoparquet: super::geoparquet(self.geoparquet, self.format),
             view: self.view,
             outlines: self.outlines,
             out: output(&self.out, self.force),

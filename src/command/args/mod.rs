@@ -141,6 +141,23 @@ pub struct TimeArgs {
     pub combine: Combine,
 }
 
+/// `--format`: the format of the tables and layers written beside the
+/// CSV and GeoJSON files, which are always written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The CSV and GeoJSON files alone (the default).
+    Csv,
+    /// Also every table and layer as GeoParquet 1.1 (`coverage.parquet`,
+    /// `gaps.parquet`, `communes.parquet`, `sites.parquet`), as
+    /// `--geoparquet` does.
+    Geoparquet,
+}
+
+/// Whether `--geoparquet` or `--format geoparquet` asks for GeoParquet.
+fn geoparquet(flag: bool, format: Option<Format>) -> bool {
+    flag || format == Some(Format::Geoparquet)
+}
+
 /// The output of a command: its folder (or file), and whether `--force`
 /// clears the files no maillage run recorded.
 fn output(path: &std::path::Path, force: bool) -> Output {

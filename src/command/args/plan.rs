@@ -121,6 +121,11 @@ pub struct PlanArgs {
     #[cfg(feature = "geoparquet")]
     #[arg(long, conflicts_with = "comply")]
     pub geoparquet: bool,
+    /// `geoparquet`: also write every table and layer as GeoParquet (as
+    /// `--geoparquet`); `csv` (the default): the CSV and GeoJSON files alone.
+    #[cfg(feature = "geoparquet")]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<super::Format>,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -199,7 +204,7 @@ impl PlanArgs {
             #[cfg(not(feature = "exact"))]
             exact_seconds: None,
             #[cfg(feature = "geoparquet")]
-            geoparquet: self.geoparquet,
+            geoparquet: super::geoparquet(self.geoparquet, self.format),
             #[cfg(not(feature = "geoparquet"))]
             geoparquet: false,
             out: output(&self.out, self.force),
