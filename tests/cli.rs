@@ -831,7 +831,9 @@ fn geoparquet_outputs_carry_the_csv_columns_and_a_geometry() {
     assert!(o.status.success(), "{}", text(&o.stderr));
     let (df, geo) = read(&access.join("communes.parquet"));
     let mut expected = csv_header(&access.join("communes.csv"));
+    // Polygons carry their box as a GeoParquet 1.1 `bbox` covering column.
     expected.push("geometry".into());
+    expected.push("bbox".into());
     assert_eq!(columns(&df), expected);
     let rows = std::fs::read_to_string(access.join("communes.csv"))
         .unwrap()
