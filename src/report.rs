@@ -359,6 +359,36 @@ impl LoadReport {
         self.notes.push(note);
     }
 
+    /// Counts a table joined to territories by id: `read` its rows
+    /// (`ids`), `kept` those that matched a territory (`matched`), and one
+    /// [`SkipReason::UnknownTerritory`] per row that matched none, in id
+    /// order.
+    pub(crate) fn joined<'k>(
+        &mut self,
+        ids: impl Iterator<Item = &'k String>,
+        matched: &std::collections::HashSet<&str>,
+    ) {
+        let mut unknown: Vec<&String> = Vec::new();
+        let mut read = 0;
+        for id in ids {
+            read += 1;
+            if !matched.contains(id.as_str()) {
+                unknown.push(id);
+            }
+        }
+        self.read = read;
+        self.kept = matched.len();
+        unknown.sort();
+        for id in unknown {
+            self.skip(
+                SkipReason::UnknownTerritory,
+                Location::AcrossFiles,
+                Some(id),
+                None,
+            );
+        }
+    }
+
     /// True when every row was skipped (or none was read): nothing to measure.
     pub fn kept_nothing(&self) -> bool {
         self.kept == 0

@@ -1,7 +1,8 @@
 //! GeoParquet through the Apache Arrow `parquet` crate (feature
 //! `geoparquet`, in `cli`): maillage's own files read back give the same
 //! coverage, carry GeoParquet 1.1 metadata with a `bbox` covering; and the
-//! bad files a user meets are clear errors or counted skips.
+//! bad files a user meets are clear errors or counted skips. `--format
+//! geoparquet` on the command line, and its bad uses.
 
 mod common;
 
@@ -236,4 +237,81 @@ fn bad_geoparquet_files_are_clear_errors_or_counted_skips() {
     std::fs::write(dir.path().join("cut.parquet"), &bytes[..bytes.len() / 2]).unwrap();
     let e = read("cut.parquet").unwrap_err().to_string();
     assert!(e.contains("cut.parquet") && e.contains("Parquet"), "{e}");
+}
+
+fn maillage(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_maillage"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn format_geoparquet_writes_the_parquet_files_and_refuses_what_it_cannot() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/demo");
+    let d = |f: &str| demo.join(f).display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cov");
+    let coverage = |format: &str, out: &Path| {
+        maillage(&[
+            "coverage",
+            "--points",
+            &d("points.csv"),
+            "--territories",
+            &d("qpv.geojson"),
+            "--kind",
+            "qpv",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    let o = coverage("geoparquet", &out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["coverage.csv", "coverage.parquet", "gaps.parquet"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let fields = FieldMap::new(TerritoryKind::Qpv, "territory_id");
+    let (back, r) =
+        maillage::read::read_territories(out.join("coverage.parquet"), &fields).unwrap();
+    // 4 QPV × the demo's two services (postal, point_poste_ess): one row
+    // each, and the same id twice is a counted duplicate, never lost.
+    assert_eq!((r.read, back.len()), (8, 4), "{r}");
+    assert_eq!(r.skipped_for(SkipReason::DuplicateId), 4, "{r}");
+
+    // `csv` writes no Parquet; an unknown format is a usage error.
+    let plain = dir.path().join("plain");
+    assert!(coverage("csv", &plain).status.success());
+    assert!(!plain.join("coverage.parquet").exists());
+    let o = coverage("parquet", &dir.path().join("bad"));
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("parquet") && err.contains("geoparquet"),
+        "{err}"
+    );
+
+    // A compliance plan has no one set of sites to write.
+    let o = maillage(&[
+        "plan",
+        "--points",
+        &d("points.csv"),
+        "--communes",
+        &d("communes.geojson"),
+        "--population",
+        &d("communes.csv"),
+        "--service",
+        "postal",
+        "--candidates",
+        "communes",
+        "--comply",
+        "--format",
+        "geoparquet",
+        "--out",
+        dir.path().join("plan").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("not with --comply"), "{err}");
 }

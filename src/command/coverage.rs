@@ -9,7 +9,7 @@ use crate::coverage::{Coverage, Outcome, Rule, Summary};
 use crate::error::{Error, Result};
 use crate::geom::crs::Crs;
 use crate::map::{InteractiveReport, Table, View};
-use crate::model::{Service, ServiceEvidence, ServicePoint, TerritoryKind};
+use crate::model::{Service, ServiceEvidence, TerritoryKind};
 use crate::network::ServiceNetwork;
 use crate::read::{self, FieldMap};
 use crate::report::LoadReport;
@@ -159,19 +159,17 @@ impl CoverageOptions {
         files
     }
 
-    /// The services measured over `points`: the ones given, else every
-    /// service one of `points` offers (postal when none does), and the
-    /// services of the programmes' `evidence` lines.
-    pub fn services(&self, points: &[ServicePoint], evidence: &[ServiceEvidence]) -> Vec<Service> {
+    /// The services measured: the ones given, else those of the `evidence`
+    /// lines (every service some site offers, and with
+    /// [`Sites::programmes`] every programme service), in
+    /// [`Service::ALL`] order; postal when there is none.
+    pub fn services(&self, evidence: &[ServiceEvidence]) -> Vec<Service> {
         if !self.services.is_empty() {
             return self.services.clone();
         }
         let offered: Vec<Service> = Service::ALL
             .into_iter()
-            .filter(|&s| {
-                evidence.iter().any(|e| e.service == s)
-                    || points.iter().any(|p| p.services.contains(s))
-            })
+            .filter(|&s| evidence.iter().any(|e| e.service == s))
             .collect();
         if offered.is_empty() {
             vec![Service::Postal]
@@ -242,7 +240,7 @@ impl CoverageOptions {
         let territories = inputs.all_territories();
         let mut reports = inputs.reports;
 
-        let services = self.services(&inputs.points, &evidence);
+        let services = self.services(&evidence);
         let network = ServiceNetwork::new(inputs.points);
         let offering: Vec<(Service, usize)> =
             services.iter().map(|&s| (s, network.count(s))).collect();

@@ -265,6 +265,14 @@ impl Instance<'_> {
 }
 
 impl Assignment {
+    /// The share of its item that site `s` serves at its `p`-th entry.
+    fn share_at(&self, s: usize, p: usize) -> f64 {
+        self.shares
+            .get(s)
+            .and_then(|v| v.get(p))
+            .map_or(0.0, |x| x.1)
+    }
+
     /// Assigns to chosen site `s` (candidate `c`) the unserved demand of
     /// best value per load, within its free capacity.
     fn fill(&mut self, inst: &Instance<'_>, s: usize, c: usize) {
@@ -385,11 +393,7 @@ impl Assignment {
                     continue;
                 }
                 let lj = inst.ld(ju);
-                let have = self
-                    .shares
-                    .get(s)
-                    .and_then(|v| v.get(p))
-                    .map_or(0.0, |x| x.1);
+                let have = self.share_at(s, p);
                 if lj <= 0.0 || have <= 0.0 {
                     continue;
                 }
@@ -433,11 +437,7 @@ impl Assignment {
                 break;
             }
             let lj = inst.ld(ju);
-            let have = self
-                .shares
-                .get(s)
-                .and_then(|v| v.get(p))
-                .map_or(0.0, |x| x.1);
+            let have = self.share_at(s, p);
             if lj <= 0.0 || have <= 0.0 {
                 continue;
             }

@@ -12,7 +12,6 @@ use crate::geom::crs::Zone;
 use crate::model::Territory;
 use crate::population::{PopulationModel, PopulationUnit};
 use crate::report::{LoadReport, Note};
-use crate::skip::{Location, SkipReason};
 use crate::travel::CrowFlies;
 
 /// How demand items are weighted.
@@ -320,22 +319,7 @@ impl<'a> Demand<'a> {
                 }
             }
         }
-        report.read = table.values.len();
-        report.kept = matched.len();
-        let mut unknown: Vec<&String> = table
-            .values
-            .keys()
-            .filter(|k| !matched.contains(k.as_str()))
-            .collect();
-        unknown.sort();
-        for id in unknown {
-            report.skip(
-                SkipReason::UnknownTerritory,
-                Location::AcrossFiles,
-                Some(id),
-                None,
-            );
-        }
+        report.joined(table.values.keys(), &matched);
         self.unweighted = missing.len();
         self.unweighted_why = format!("no value in column {} of {}", table.column, table.source);
         if !missing.is_empty() {

@@ -99,18 +99,6 @@ pub struct Applied {
     pub reports: Vec<LoadReport>,
 }
 
-impl Applied {
-    /// The services with a line, in [`Service::ALL`] order: every service
-    /// some site offers, and every programme service (measured as "no
-    /// data" when no site offers it, never as gaps).
-    pub fn services(&self) -> Vec<Service> {
-        Service::ALL
-            .into_iter()
-            .filter(|s| self.evidence.iter().any(|e| e.service == *s))
-            .collect()
-    }
-}
-
 /// The evidence lines of a programmes file: for each programme service,
 /// the rows naming it and the weakest of their evidence (a row without
 /// evidence is the user's own list).
@@ -135,7 +123,7 @@ fn file_evidence(path: &Path, list: &[Assignment]) -> Vec<ServiceEvidence> {
                 .collect();
             ServiceEvidence {
                 service,
-                sites: list.iter().filter(|a| a.service == service).count(),
+                sites: by_evidence.values().sum(),
                 strength: strength.unwrap_or(Strength::Weak),
                 source: if counts.is_empty() {
                     format!("{name} names none")

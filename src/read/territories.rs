@@ -191,21 +191,7 @@ pub fn join_population(territories: &mut [Territory], table: &HashMap<String, u6
             None => missing.push(t.id.clone()),
         }
     }
-    report.read = table.len();
-    report.kept = matched.len();
-    let mut unknown: Vec<&String> = table
-        .keys()
-        .filter(|k| !matched.contains(k.as_str()))
-        .collect();
-    unknown.sort();
-    for id in unknown {
-        report.skip(
-            SkipReason::UnknownTerritory,
-            Location::AcrossFiles,
-            Some(id),
-            None,
-        );
-    }
+    report.joined(table.keys(), &matched);
     if !missing.is_empty() {
         report.note(Note::NotInTable(missing));
     }
