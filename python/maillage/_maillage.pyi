@@ -1,0 +1,32 @@
+from typing import Any, Optional, Sequence, Union
+
+class MaillageError(ValueError): ...
+
+def coverage(
+    points: Union[str, dict[str, Any]],
+    territories: Union[str, dict[str, Any]],
+    *,
+    kind: Optional[str] = ...,
+    services: Optional[Sequence[str]] = ...,
+    partners: Sequence[str] = ...,
+    radius_m: Optional[float] = ...,
+) -> tuple[dict[str, list[Any]], list[Optional[bytes]], list[dict[str, Any]]]: ...
+def access(
+    points: str,
+    communes: str,
+    population: str,
+    *,
+    partners: Sequence[str] = ...,
+    assignments: Optional[str] = ...,
+    service: str = ...,
+    radius_m: Optional[float] = ...,
+    minutes: Optional[float] = ...,
+    model: str = ...,
+) -> tuple[str, str, list[dict[str, Any]]]: ...
+def programmes(
+    points: str,
+    *,
+    partners: Sequence[str] = ...,
+    assignments: Optional[str] = ...,
+    rules: Optional[str] = ...,
+) -> tuple[str, list[dict[str, Any]]]: ...
