@@ -188,8 +188,10 @@ def coverage(points, territories, *, kind: Optional[str] = None,
         GeoDataFrame with a CRS (reprojected to EPSG:4326) and the id column
         of its kind (``code_qp`` for QPV, ``insee_dep`` for départements...).
     kind : str, optional
-        ``qpv``, ``commune``, ``rural_zone``, ``departement``; inferred as the
-        command line does (QPV fields) when None.
+        ``qpv``, ``commune``, ``rural_zone``, ``departement`` or ``custom``:
+        sets the id field and the default rule. None is the command line's
+        ``--kind`` left out: without an id field it is refused, with the
+        command line's message (give ``kind="qpv"`` for QPV).
     service : str or list of str, optional
         Services measured; None: every service some site offers.
     partners : paths

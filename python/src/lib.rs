@@ -10,7 +10,6 @@
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use geo::{MapCoordsInPlace, Validation};
 use geo_traits::to_geo::ToGeoGeometry;
 use geo_types::{Geometry, MultiPolygon};
 use pyo3::create_exception;
@@ -459,20 +458,10 @@ fn reports_list<'py>(py: Python<'py>, reports: &[LoadReport]) -> PyResult<Bound<
     Ok(list)
 }
 
-/// A territory back in WGS84 lon/lat (7 decimals, valid), as the GeoJSON
-/// writer gives it, encoded as WKB.
+/// A territory back in WGS84 lon/lat (7 decimals, valid: what every
+/// geometry output of maillage writes), encoded as WKB.
 fn lonlat_wkb(t: &Territory, projector: &Projector) -> maillage::Result<Vec<u8>> {
-    let mut g = t.geometry.clone();
-    projector.unproject_multipolygon(t.zone, &mut g)?;
-    g.map_coords_in_place(|c| geo_types::Coord {
-        x: (c.x * 1e7).round() / 1e7,
-        y: (c.y * 1e7).round() / 1e7,
-    });
-    if !g.is_valid()
-        && let Some(fixed) = maillage::repair::repair(&g.0)
-    {
-        g = fixed;
-    }
+    let g = maillage::write::lonlat_geometry(t, projector)?;
     let mut out = Vec::new();
     wkb::writer::write_geometry(&mut out, &g, &wkb::writer::WriteOptions::default())
         .map_err(|e| invalid("geometry", format!("WKB: {e}")))?;
