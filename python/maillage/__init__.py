@@ -40,7 +40,7 @@ import pandas as pd
 from ._maillage import MaillageError
 from . import _maillage
 
-__all__ = ["coverage", "access", "programmes", "MaillageError", "COVERAGE_COLUMNS"]
+__all__ = ["coverage", "access", "programmes", "compare", "MaillageError", "COVERAGE_COLUMNS"]
 
 #: The columns of ``coverage.csv``, in order (docs/SCHEMAS.md).
 COVERAGE_COLUMNS = (
@@ -200,6 +200,14 @@ def coverage(points, territories, *, kind: Optional[str] = None,
         Served within this many metres, for every kind (default: the
         per-kind rules, 500 m for QPV).
 
+    What is copied: a GeoDataFrame's WKB column (Arrow offsets and bytes)
+    and a DataFrame's longitude/latitude (float64 arrays) are read in place
+    by Rust, by address, while the call holds them; a GeoDataFrame not in
+    EPSG:4326 is first reprojected by GeoPandas (a new frame); attribute
+    columns (ids, names, kinds, services, population, département) go over
+    as lists of Python strings. Do not modify the frames from another
+    thread during the call (the GIL is released while Rust reads them).
+
     Returns
     -------
     geopandas.GeoDataFrame
@@ -280,3 +288,32 @@ def programmes(points: PathLike, *, partners: Iterable[PathLike] = (),
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     frame.attrs["load_reports"] = _reports(reports)
     return frame
+
+
+def compare(before: Optional[PathLike] = None, after: Optional[PathLike] = None, *,
+            points_before: Optional[PathLike] = None, points_after: Optional[PathLike] = None,
+            tolerance_m: float = 100.0) -> dict:
+    """What changed (``maillage compare``): between two ``coverage`` output
+    folders (``before``, ``after``) and/or two networks of sites
+    (``points_before``, ``points_after``: La Poste or partner files).
+
+    Returns a dict of DataFrames by the name of the file the command line
+    writes: ``changes`` and ``departements_changes`` (two runs),
+    ``points_changes`` (two networks), each with the columns of that file
+    (docs/SCHEMAS.md). Every frame's ``attrs["load_reports"]`` holds the load
+    reports; ``points_changes.attrs["sites"]`` is ``(before, after)``, the
+    sites read in each network.
+    """
+    f = lambda p: os.fspath(p) if p is not None else None  # noqa: E731
+    tables, counts, reports = _maillage.compare(
+        f(before), f(after), points_before=f(points_before), points_after=f(points_after),
+        tolerance_m=tolerance_m)
+    out = {}
+    for name, text in tables:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        frame.attrs["load_reports"] = _reports(reports)
+        key = name[:-4]
+        if key == "points_changes":
+            frame.attrs["sites"] = counts
+        out[key] = frame
+    return out

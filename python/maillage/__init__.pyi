@@ -39,3 +39,11 @@ def programmes(
     assignments: Optional[PathLike] = ...,
     rules: Optional[PathLike] = ...,
 ) -> pandas.DataFrame: ...
+def compare(
+    before: Optional[PathLike] = ...,
+    after: Optional[PathLike] = ...,
+    *,
+    points_before: Optional[PathLike] = ...,
+    points_after: Optional[PathLike] = ...,
+    tolerance_m: float = ...,
+) -> dict[str, pandas.DataFrame]: ...

@@ -30,3 +30,11 @@ def programmes(
     assignments: Optional[str] = ...,
     rules: Optional[str] = ...,
 ) -> tuple[str, list[dict[str, Any]]]: ...
+def compare(
+    before: Optional[str] = ...,
+    after: Optional[str] = ...,
+    *,
+    points_before: Optional[str] = ...,
+    points_after: Optional[str] = ...,
+    tolerance_m: float = ...,
+) -> tuple[list[tuple[str, str]], Optional[tuple[int, int]], list[dict[str, Any]]]: ...

@@ -754,6 +754,49 @@ fn programmes<'py>(
     Ok((csv, reports_list(py, &reports)?))
 }
 
+/// What changed between two coverage runs (their output folders) and/or
+/// two networks of sites (`maillage compare`): returns `(tables, counts,
+/// load_reports)`, `tables` the text of every CSV written (`changes.csv`,
+/// `departements_changes.csv`, `points_changes.csv`) by file name.
+#[pyfunction]
+#[pyo3(signature = (before=None, after=None, *, points_before=None, points_after=None, tolerance_m=100.0))]
+#[allow(clippy::type_complexity)]
+fn compare<'py>(
+    py: Python<'py>,
+    before: Option<PathBuf>,
+    after: Option<PathBuf>,
+    points_before: Option<PathBuf>,
+    points_after: Option<PathBuf>,
+    tolerance_m: f64,
+) -> PyResult<(
+    Vec<(String, String)>,
+    Option<(usize, usize)>,
+    Bound<'py, PyList>,
+)> {
+    let run = || -> maillage::Result<(Vec<(String, String)>, Option<(usize, usize)>, Vec<LoadReport>)> {
+        let out = TempOut::new("compare")?;
+        let options = maillage::command::compare::CompareOptions {
+            before,
+            after,
+            points_before,
+            points_after,
+            tolerance_m,
+            ..maillage::command::compare::CompareOptions::new(&out.0)
+        };
+        let done = maillage::command::compare::run(&options)?;
+        let mut tables = Vec::new();
+        for name in ["changes.csv", "departements_changes.csv", "points_changes.csv"] {
+            if done.written.iter().any(|p| p.ends_with(name)) {
+                tables.push((name.to_owned(), out.file(name)?));
+            }
+        }
+        let counts = done.sites.as_ref().map(|s| (s.before, s.after));
+        Ok((tables, counts, done.reports))
+    };
+    let (tables, counts, reports) = py.detach(run).map_err(err)?;
+    Ok((tables, counts, reports_list(py, &reports)?))
+}
+
 /// The native module.
 #[pymodule]
 fn _maillage(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -761,5 +804,6 @@ fn _maillage(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(coverage, m)?)?;
     m.add_function(wrap_pyfunction!(access, m)?)?;
     m.add_function(wrap_pyfunction!(programmes, m)?)?;
+    m.add_function(wrap_pyfunction!(compare, m)?)?;
     Ok(())
 }

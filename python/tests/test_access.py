@@ -28,3 +28,22 @@ def test_programmes_hosts():
     assert "site_id" in hosts.columns and "service" in hosts.columns
     assert len(hosts) > 0
     assert hosts.attrs["load_reports"][0]["kept"] > 17000
+
+
+def test_the_network_compared_2016_to_2025():
+    # The figures of docs/GUIDE.md, equal to an independent pandas/pyproj
+    # computation (docs/VALIDATION.md, "Networks 2016 → 2025").
+    out = maillage.compare(points_before=data("laposte_points_contact_2016.csv"),
+                           points_after=data("laposte_points_contact_2025.csv"))
+    assert list(out) == ["points_changes"]
+    changes = out["points_changes"]
+    assert changes.attrs["sites"] == (17188, 17965)
+    counts = changes["change"].value_counts().to_dict()
+    assert counts == {"opened": 2517, "closed": 1740, "moved": 1963, "kind_changed": 1440,
+                      "moved_and_kind_changed": 114}
+
+
+def test_compare_without_a_pair_is_an_error():
+    import pytest
+    with pytest.raises(maillage.MaillageError):
+        maillage.compare(points_before=data("laposte_points_contact_2016.csv"))
