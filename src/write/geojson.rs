@@ -46,7 +46,7 @@ fn properties(r: &Record<'_>, rank: Option<usize>) -> Map<String, Value> {
 
 /// A result's territory back in WGS84 lon/lat, rounded to 7 decimals and
 /// valid: what every geometry output writes.
-pub(crate) fn lonlat_geometry(
+pub fn lonlat_geometry(
     territory: &Territory,
     projector: &Projector,
 ) -> Result<geo_types::MultiPolygon<f64>> {

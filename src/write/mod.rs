@@ -27,7 +27,7 @@ mod polars;
 pub(crate) mod table;
 
 pub use compare::write_site_changes_csv;
-pub use geojson::Features;
+pub use geojson::{Features, lonlat_geometry};
 pub use plan::{write_impact_csv, write_plan_json, write_sites_csv};
 
 use std::path::Path;
