@@ -42,7 +42,19 @@ step "install the wheel"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$wheels"/maillage-*.whl
 done_step "install the wheel"
 
+step "GeoParquet samples (the Rust test that writes them, if missing)"
+if [ ! -f "$CARGO_TARGET_DIR/tmp/geoparquet-samples/manifest.json" ]; then
+    (cd "$root" && cargo test --quiet --all-features --test geoparquet_tables)
+fi
+done_step "GeoParquet samples"
+
 step "pytest"
 # Run from the tests folder so that `maillage` is the installed wheel, not the source folder.
 (cd "$here/tests" && "$venv/bin/python" -m pytest -q -p no:cacheprovider .)
-done_step "pytest"
+done_step "GeoParquet samples (the Rust test that writes them, if missing)"
+if [ ! -f "$CARGO_TARGET_DIR/tmp/geoparquet-samples/manifest.json" ]; then
+    (cd "$root" && cargo test --quiet --all-features --test geoparquet_tables)
+fi
+done_step "GeoParquet samples"
+
+step "pytest"

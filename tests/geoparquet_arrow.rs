@@ -291,27 +291,4 @@ fn format_geoparquet_writes_the_parquet_files_and_refuses_what_it_cannot() {
         err.contains("parquet") && err.contains("geoparquet"),
         "{err}"
     );
-
-    // A compliance plan has no one set of sites to write.
-    let o = maillage(&[
-        "plan",
-        "--points",
-        &d("points.csv"),
-        "--communes",
-        &d("communes.geojson"),
-        "--population",
-        &d("communes.csv"),
-        "--service",
-        "postal",
-        "--candidates",
-        "communes",
-        "--comply",
-        "--format",
-        "geoparquet",
-        "--out",
-        dir.path().join("plan").to_str().unwrap(),
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("not with --comply"), "{err}");
 }

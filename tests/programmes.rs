@@ -602,7 +602,8 @@ fn programmes_refuse_an_output_folder_holding_an_input() {
     let points = dir.path().join("points.csv");
     std::fs::write(&points, "identifiant_a,latitude,longitude\n").unwrap();
     let files = ProgrammeFiles::new().points(&points);
-    let e = maillage::command::programmes::run(&files, &Output::new(dir.path())).unwrap_err();
+    let e =
+        maillage::command::programmes::run(&files, &Output::new(dir.path()), false).unwrap_err();
     assert!(e.to_string().contains("holds the input"), "{e}");
     assert!(points.exists());
     assert!(!dir.path().join("programmes.csv").exists());

@@ -129,6 +129,7 @@ fn a_programmes_file_applies_its_hosts_and_says_their_evidence() {
     let (report, _) = maillage::command::programmes::run(
         &files,
         &maillage::command::out::Output::new(dir.path().join("prog")),
+        false,
     )
     .unwrap();
     assert_eq!(report.hosts().len(), 12);

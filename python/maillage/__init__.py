@@ -40,7 +40,7 @@ import pandas as pd
 from ._maillage import MaillageError
 from . import _maillage
 
-__all__ = ["coverage", "access", "programmes", "compare", "MaillageError", "COVERAGE_COLUMNS"]
+__all__ = ["coverage", "access", "programmes", "compare", "plan", "MaillageError", "COVERAGE_COLUMNS"]
 
 #: The columns of ``coverage.csv``, in order (docs/SCHEMAS.md).
 COVERAGE_COLUMNS = (
@@ -316,4 +316,62 @@ def compare(before: Optional[PathLike] = None, after: Optional[PathLike] = None,
         if key == "points_changes":
             frame.attrs["sites"] = counts
         out[key] = frame
+    return out
+
+
+def plan(points: PathLike, *, territories: Optional[PathLike] = None,
+         kind: Optional[str] = None, communes: Optional[PathLike] = None,
+         population: Optional[PathLike] = None, model: Optional[str] = None,
+         partners: Iterable[PathLike] = (), assignments: Optional[PathLike] = None,
+         programmes: Optional[PathLike] = None, service: str = "postal",
+         candidates: str = "bureau_de_poste", add: Optional[int] = None,
+         target_share: Optional[float] = None, comply: bool = False,
+         close: Optional[PathLike] = None, radius_m: Optional[float] = None,
+         minutes: Optional[float] = None, combine: Optional[str] = None,
+         weight: Optional[str] = None, weights: Optional[PathLike] = None,
+         weights_id: Optional[str] = None, priority: Optional[str] = None,
+         commune_table: Optional[PathLike] = None, frr: Optional[PathLike] = None,
+         capacity: Optional[float] = None, capacity_of: Optional[str] = None) -> dict:
+    """Where the next sites of a service should go (``maillage plan``).
+
+    The demand is ``territories`` (QPV, communes, any layer; ``kind`` as the
+    command line's ``--kind``), or the population of ``communes`` placed by
+    ``model`` (``centroid``, ``grid``, ``grid:<m>``, ``filosofi:<csv>``;
+    default ``grid`` when ``population`` is given). Give one goal: ``add``
+    (the k sites that reach the most), ``target_share`` (the fewest sites
+    until a share is reached) or ``comply=True`` (the law per département).
+    The other arguments are the command line's options of the same name
+    (``weight="count"``, ``weight="column:tp60"`` with ``weights=``,
+    ``priority="qpv=2,frr=1.5"``, ``capacity=``, ``programmes="auto"``...).
+
+    Returns a dict: ``sites`` (a GeoDataFrame of ``sites.csv``, points in
+    EPSG:4326), ``impact`` (``impact.csv``), and ``plan`` (``plan.json`` as a
+    dict: the claimed and the measured figures, ``met``, the bound and the
+    gap). A plan whose measured figure misses its target is returned with
+    ``plan["met"]`` false (the command line exits 1 then).
+    ``sites.attrs["load_reports"]`` holds the load reports.
+    """
+    import json
+    import geopandas as gpd
+
+    f = lambda p: os.fspath(p) if p is not None else None  # noqa: E731
+    tables, plan_json, reports = _maillage.plan(
+        os.fspath(points), territories=f(territories), kind=kind, communes=f(communes),
+        population=f(population), model=model, partners=[os.fspath(p) for p in partners],
+        assignments=f(assignments),
+        programmes=f(programmes) if programmes != "auto" else "auto", service=service,
+        candidates=os.fspath(candidates), add=add, target_share=target_share, comply=comply,
+        close=f(close), radius_m=radius_m, minutes=minutes, combine=combine, weight=weight,
+        weights=f(weights), weights_id=weights_id, priority=priority,
+        commune_table=f(commune_table), frr=f(frr), capacity=capacity,
+        capacity_of=capacity_of)
+    out = {"plan": json.loads(plan_json)}
+    for name, text in tables:
+        frame = pd.read_csv(io.StringIO(text), dtype={"site_id": str, "departement": str},
+                            keep_default_na=False)
+        if name == "sites.csv":
+            frame = gpd.GeoDataFrame(
+                frame, geometry=gpd.points_from_xy(frame["lon"], frame["lat"]), crs="EPSG:4326")
+            frame.attrs["load_reports"] = _reports(reports)
+        out[name[:-4]] = frame
     return out

@@ -1,5 +1,5 @@
 import os
-from typing import Iterable, Optional, Sequence, Union
+from typing import Any, Iterable, Optional, Sequence, Union
 
 import geopandas
 import pandas
@@ -47,3 +47,33 @@ def compare(
     points_after: Optional[PathLike] = ...,
     tolerance_m: float = ...,
 ) -> dict[str, pandas.DataFrame]: ...
+
+def plan(
+    points: PathLike,
+    *,
+    territories: Optional[PathLike] = ...,
+    kind: Optional[str] = ...,
+    communes: Optional[PathLike] = ...,
+    population: Optional[PathLike] = ...,
+    model: Optional[str] = ...,
+    partners: Iterable[PathLike] = ...,
+    assignments: Optional[PathLike] = ...,
+    programmes: Optional[PathLike] = ...,
+    service: str = ...,
+    candidates: str = ...,
+    add: Optional[int] = ...,
+    target_share: Optional[float] = ...,
+    comply: bool = ...,
+    close: Optional[PathLike] = ...,
+    radius_m: Optional[float] = ...,
+    minutes: Optional[float] = ...,
+    combine: Optional[str] = ...,
+    weight: Optional[str] = ...,
+    weights: Optional[PathLike] = ...,
+    weights_id: Optional[str] = ...,
+    priority: Optional[str] = ...,
+    commune_table: Optional[PathLike] = ...,
+    frr: Optional[PathLike] = ...,
+    capacity: Optional[float] = ...,
+    capacity_of: Optional[str] = ...,
+) -> dict[str, Any]: ...

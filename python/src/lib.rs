@@ -7,6 +7,8 @@
 //! through Python objects), the other columns as lists of text. Every
 //! computation runs with the GIL released.
 
+mod plan;
+
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -545,13 +547,16 @@ fn run_coverage(
             t
         }
     };
+    let evidence = maillage::programmes::sites_evidence(&all_points, Vec::new());
     let services = CoverageOptions {
         services,
         ..CoverageOptions::new(Sites::new(""), "")
     }
-    .services(&all_points, &[]);
+    .services(&evidence);
     let network = ServiceNetwork::new(all_points);
-    let mut analysis = Coverage::new(&network, &territories).services(services);
+    let mut analysis = Coverage::new(&network, &territories)
+        .services(services)
+        .evidence(evidence);
     if let Some(rule) = rule {
         analysis = analysis.rule_all(rule);
     }
@@ -747,7 +752,7 @@ fn programmes<'py>(
         if let Some(r) = rules {
             files = files.rules(r);
         }
-        let (report, _) = maillage::command::programmes::run(&files, &Output::new(&out.0))?;
+        let (report, _) = maillage::command::programmes::run(&files, &Output::new(&out.0), false)?;
         Ok((out.file("programmes.csv")?, report.loads().to_vec()))
     };
     let (csv, reports) = py.detach(run).map_err(err)?;
@@ -805,5 +810,6 @@ fn _maillage(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(access, m)?)?;
     m.add_function(wrap_pyfunction!(programmes, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
+    m.add_function(wrap_pyfunction!(plan::plan, m)?)?;
     Ok(())
 }

@@ -73,7 +73,8 @@ fn run(command: Command) -> Result<()> {
         }
         Command::Programmes(args) => {
             let (files, out) = args.options();
-            let (report, written) = maillage::command::programmes::run(&files, &out)?;
+            let (report, written) =
+                maillage::command::programmes::run(&files, &out, args.geoparquet())?;
             for load in report.loads() {
                 println!("{load}");
             }

@@ -100,16 +100,21 @@ impl AccessOptions {
     }
 
     /// The files a run with these options writes, in this order:
-    /// `departements.csv`, `communes.csv`, `communes.parquet` (with
-    /// `geoparquet`), `territories.csv` (with `by`), `report.html`.
+    /// `departements.csv`, `communes.csv`, `departements.parquet` and
+    /// `communes.parquet` (with `geoparquet`), `territories.csv` (with
+    /// `by`; and `territories.parquet` with `geoparquet`), `report.html`.
     pub fn files(&self) -> Vec<&'static str> {
         let mut files = vec!["departements.csv", "communes.csv"];
         #[cfg(feature = "geoparquet")]
         if self.geoparquet {
-            files.push("communes.parquet");
+            files.extend(["departements.parquet", "communes.parquet"]);
         }
         if !self.by.is_empty() {
             files.push("territories.csv");
+            #[cfg(feature = "geoparquet")]
+            if self.geoparquet {
+                files.push("territories.parquet");
+            }
         }
         files.push("report.html");
         files
@@ -203,10 +208,20 @@ impl AccessOptions {
         report.write_communes_csv(stage.path("communes.csv")?)?;
         #[cfg(feature = "geoparquet")]
         if self.geoparquet {
+            super::out::parquet_beside(&mut stage, "departements.csv", &["dep"], None)?;
             report.write_communes_geoparquet(stage.path("communes.parquet")?)?;
         }
         if !inputs.territories.is_empty() {
             report.write_territories_csv(stage.path("territories.csv")?)?;
+            #[cfg(feature = "geoparquet")]
+            if self.geoparquet {
+                super::out::parquet_beside(
+                    &mut stage,
+                    "territories.csv",
+                    &["id", "name", "dep", "classement_frr"],
+                    None,
+                )?;
+            }
         }
         let map = GapMap::from_access(&report);
         crate::map::html_report(

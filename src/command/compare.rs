@@ -44,6 +44,11 @@ pub struct CompareOptions {
     pub tolerance_m: f64,
     /// View of the change maps.
     pub view: View,
+    /// Also write every table as Parquet (feature `geoparquet`):
+    /// `changes.parquet` (GeoParquet, each territory's polygons),
+    /// `departements_changes.parquet`, `points_changes.parquet`
+    /// (GeoParquet, the sites as points).
+    pub geoparquet: bool,
     /// The output folder (staged: see [`Stage`]).
     pub out: Output,
 }
@@ -59,6 +64,7 @@ impl CompareOptions {
             points_after: None,
             tolerance_m: 100.0,
             view: View::National,
+            geoparquet: false,
             out: Output::new(out),
         }
     }
@@ -167,6 +173,9 @@ pub fn run(options: &CompareOptions) -> Result<Compared> {
         done.reports.push(report);
         let rows = compare_sites(&b, &a, options.tolerance_m)?;
         crate::write::write_site_changes_csv(&rows, stage.path("points_changes.csv")?)?;
+        if options.geoparquet {
+            points_parquet(&mut stage)?;
+        }
         done.sites = Some(SitesCompared {
             before: b.len(),
             after: a.len(),
@@ -175,6 +184,38 @@ pub fn run(options: &CompareOptions) -> Result<Compared> {
     }
     done.written = stage.commit()?;
     Ok(done)
+}
+
+/// `changes.parquet` (GeoParquet) and `departements_changes.parquet`
+/// beside their CSV files.
+#[cfg(feature = "geoparquet")]
+fn changes_parquet(changes: &Comparison, stage: &mut Stage) -> Result<()> {
+    let csv = stage.path("changes.csv")?;
+    changes.write_geoparquet(&csv, stage.path("changes.parquet")?)?;
+    super::out::parquet_beside(stage, "departements_changes.csv", &["departement"], None)
+}
+
+/// `points_changes.parquet` (GeoParquet, the sites as points) beside its CSV.
+#[cfg(feature = "geoparquet")]
+fn points_parquet(stage: &mut Stage) -> Result<()> {
+    let text = ["id_before", "id_after", "name"];
+    super::out::parquet_beside(stage, "points_changes.csv", &text, Some(("lon", "lat")))
+}
+
+#[cfg(not(feature = "geoparquet"))]
+fn changes_parquet(_: &Comparison, _: &mut Stage) -> Result<()> {
+    Err(Error::invalid(
+        "format",
+        "Parquet output needs the `geoparquet` feature",
+    ))
+}
+
+#[cfg(not(feature = "geoparquet"))]
+fn points_parquet(_: &mut Stage) -> Result<()> {
+    Err(Error::invalid(
+        "format",
+        "Parquet output needs the `geoparquet` feature",
+    ))
 }
 
 fn compare_runs(
@@ -192,6 +233,9 @@ fn compare_runs(
     changes.write_csv(stage.path("changes.csv")?)?;
     changes.write_departements_csv(stage.path("departements_changes.csv")?)?;
     done.without_geometry = changes.write_geojson(stage.path("changes.geojson")?)?;
+    if options.geoparquet {
+        changes_parquet(&changes, stage)?;
+    }
     let mut services: Vec<Service> = changes.rows().iter().map(|r| r.outcome().service).collect();
     services.sort();
     services.dedup();

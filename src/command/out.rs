@@ -548,6 +548,22 @@ impl Drop for Stage {
     }
 }
 
+/// Writes the staged CSV `csv` (already written by this run) again as
+/// Parquet beside it, with the same name and `.parquet`
+/// ([`write_csv_as_parquet`](crate::write::write_csv_as_parquet): points
+/// from its `lonlat` columns as GeoParquet, else a plain table).
+#[cfg(feature = "geoparquet")]
+pub(crate) fn parquet_beside(
+    stage: &mut Stage,
+    csv: &str,
+    text: &[&str],
+    lonlat: Option<(&str, &str)>,
+) -> Result<()> {
+    let source = stage.path(csv)?;
+    let name = format!("{}.parquet", csv.trim_end_matches(".csv"));
+    crate::write::write_csv_as_parquet(&source, stage.path(&name)?, text, lonlat)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,7 +82,8 @@ pub struct PlanOptions {
     pub capacity: Option<Capacity>,
     /// Also solve exactly within this many seconds (maximal coverage only).
     pub exact_seconds: Option<f64>,
-    /// Also write `sites.parquet` (feature `geoparquet`).
+    /// Also write `sites.parquet` (GeoParquet, the sites as points) and
+    /// `impact.parquet` (feature `geoparquet`).
     pub geoparquet: bool,
     /// The output folder (staged: see [`Stage`]).
     pub out: Output,
@@ -342,11 +343,6 @@ impl PlanOptions {
         if self.exact_seconds.is_some() && !matches!(self.goal, PlanGoal::Add(_)) {
             return Err(invalid(
                 "--exact applies to --add only (maximal coverage): a target share and compliance plans are greedy partial covers",
-            ));
-        }
-        if self.geoparquet && self.goal == PlanGoal::Comply {
-            return Err(invalid(
-                "--geoparquet writes the sites of one plan: not with --comply",
             ));
         }
         Ok(())
@@ -647,9 +643,6 @@ impl PlanOptions {
                 }
                 let report = &measured.report;
                 report.write_sites_csv(&sites_csv)?;
-                if self.geoparquet {
-                    write_geoparquet(report, &mut stage)?;
-                }
                 if let Err(e) = write_map(report, &demand, &mut stage) {
                     map_error = Some(e.to_string());
                 }
@@ -682,6 +675,9 @@ impl PlanOptions {
         progress(Step::Stage("measuring what each closure would cost"));
         let impact = plan::closure_impact(&network, &demand, self.service, LAW_MAX_SHARE_BEYOND);
         crate::write::write_impact_csv(&impact, stage.path("impact.csv")?)?;
+        if self.geoparquet {
+            write_geoparquet(&mut stage)?;
+        }
         crate::write::write_plan_json(&json, stage.path("plan.json")?)?;
         let written = stage.commit()?;
         Ok(PlanRun {
@@ -773,13 +769,18 @@ fn with_exact<'a>(_: Plan<'a>, _: f64) -> Result<Plan<'a>> {
     Err(invalid("the exact solver needs the `exact` feature"))
 }
 
+/// `sites.parquet` (GeoParquet, the sites as points) and `impact.parquet`
+/// beside their CSV files.
 #[cfg(feature = "geoparquet")]
-fn write_geoparquet(report: &PlanReport, stage: &mut Stage) -> Result<()> {
-    report.write_sites_geoparquet(stage.path("sites.parquet")?)
+fn write_geoparquet(stage: &mut Stage) -> Result<()> {
+    use super::out::parquet_beside;
+    let text = ["site_id", "name", "kind", "departement"];
+    parquet_beside(stage, "sites.csv", &text, Some(("lon", "lat")))?;
+    parquet_beside(stage, "impact.csv", &text, None)
 }
 
 #[cfg(not(feature = "geoparquet"))]
-fn write_geoparquet(_: &PlanReport, _: &mut Stage) -> Result<()> {
+fn write_geoparquet(_: &mut Stage) -> Result<()> {
     Err(invalid("sites.parquet needs the `geoparquet` feature"))
 }
 

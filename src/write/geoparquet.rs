@@ -13,7 +13,7 @@ use arrow_array::{
     UInt64Array,
 };
 use arrow_schema::{DataType, Field, Fields, Schema};
-use geo::BoundingRect;
+use geo::{BoundingRect, MapCoordsInPlace};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
@@ -47,6 +47,15 @@ impl Column {
             Column::Flag(_) => DataType::Boolean,
         };
         Field::new(name, kind, true)
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Column::Text(v) => v.len(),
+            Column::Count(v) => v.len(),
+            Column::Number(v) => v.len(),
+            Column::Flag(v) => v.len(),
+        }
     }
 
     fn array(self) -> ArrayRef {
@@ -176,50 +185,112 @@ fn bbox(g: &geo_types::Geometry<f64>) -> Option<[f64; 4]> {
         .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
 }
 
-/// Writes `columns`, then `geometries` (WGS84 lon/lat, one per row) as a
+/// The geometries of a table's rows, if it has any.
+enum Shapes<'a> {
+    /// No geometry column: a plain Parquet table.
+    None,
+    /// One geometry per row.
+    All(&'a [geo_types::Geometry<f64>]),
+    /// One geometry or none per row (a null in the `geometry` column).
+    Some(&'a [Option<geo_types::Geometry<f64>>]),
+}
+
+impl Shapes<'_> {
+    fn get(&self, i: usize) -> Option<&geo_types::Geometry<f64>> {
+        match self {
+            Shapes::None => None,
+            Shapes::All(g) => g.get(i),
+            Shapes::Some(g) => g.get(i).and_then(Option::as_ref),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Shapes::None => 0,
+            Shapes::All(g) => g.len(),
+            Shapes::Some(g) => g.len(),
+        }
+    }
+}
+
+/// Writes `columns`, then the `shapes` (WGS84 lon/lat, one per row) as a
 /// WKB `geometry` column, then (with `covering`) each row's box as a
 /// `bbox` struct column, as GeoParquet 1.1 (snappy): the `geo` metadata
 /// names the column, the encoding, the geometry types, the file's box and
-/// the covering (no `crs`: OGC:CRS84 by the specification).
+/// the covering (no `crs`: OGC:CRS84 by the specification). Without
+/// shapes, a plain Parquet table of the columns.
 fn write(
     path: &Path,
     columns: Vec<(String, Column)>,
-    geometries: &[geo_types::Geometry<f64>],
+    shapes: Shapes<'_>,
     types: &[&str],
     covering: bool,
 ) -> Result<()> {
-    let blobs: Vec<Vec<u8>> = geometries
-        .par_iter()
-        .map(wkb_of)
-        .collect::<std::result::Result<_, _>>()
-        .map_err(|e| Error::encode("WKB", e))?;
     let mut fields = Vec::with_capacity(columns.len() + 2);
     let mut arrays = Vec::with_capacity(columns.len() + 2);
     for (name, column) in columns {
         fields.push(column.field(&name));
         arrays.push(column.array());
     }
-    fields.push(Field::new("geometry", DataType::Binary, false));
-    arrays.push(Arc::new(BinaryArray::from_iter_values(blobs.iter())) as ArrayRef);
-    let boxes: Vec<Option<[f64; 4]>> = geometries.iter().map(bbox).collect();
-    if covering {
-        let part = |i: usize| -> ArrayRef {
-            Arc::new(Float64Array::from(
-                boxes
-                    .iter()
-                    .map(|b| b.and_then(|b| b.get(i).copied()))
-                    .collect::<Vec<_>>(),
-            ))
-        };
-        let parts: Fields = ["xmin", "ymin", "xmax", "ymax"]
-            .into_iter()
-            .map(|n| Field::new(n, DataType::Float64, true))
+    let mut metadata = Vec::new();
+    if !matches!(shapes, Shapes::None) {
+        let blobs: Vec<Option<Vec<u8>>> = (0..shapes.len())
+            .into_par_iter()
+            .map(|i| shapes.get(i).map(wkb_of).transpose())
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::encode("WKB", e))?;
+        let nullable = blobs.iter().any(Option::is_none);
+        fields.push(Field::new("geometry", DataType::Binary, nullable));
+        arrays
+            .push(Arc::new(BinaryArray::from_iter(blobs.iter().map(Option::as_deref))) as ArrayRef);
+        let boxes: Vec<Option<[f64; 4]>> = (0..shapes.len())
+            .map(|i| shapes.get(i).and_then(bbox))
             .collect();
-        let array = StructArray::try_new(parts.clone(), (0..4).map(part).collect(), None)
-            .map_err(|e| Error::encode("GeoParquet", e))?;
-        fields.push(Field::new("bbox", DataType::Struct(parts), true));
-        arrays.push(Arc::new(array));
+        if covering {
+            let part = |i: usize| -> ArrayRef {
+                Arc::new(Float64Array::from(
+                    boxes
+                        .iter()
+                        .map(|b| b.and_then(|b| b.get(i).copied()))
+                        .collect::<Vec<_>>(),
+                ))
+            };
+            let parts: Fields = ["xmin", "ymin", "xmax", "ymax"]
+                .into_iter()
+                .map(|n| Field::new(n, DataType::Float64, true))
+                .collect();
+            let array = StructArray::try_new(parts.clone(), (0..4).map(part).collect(), None)
+                .map_err(|e| Error::encode("GeoParquet", e))?;
+            fields.push(Field::new("bbox", DataType::Struct(parts), true));
+            arrays.push(Arc::new(array));
+        }
+        metadata.push(KeyValue::new(
+            "geo".into(),
+            geo_metadata(&boxes, types, covering).to_string(),
+        ));
     }
+    let schema = Arc::new(Schema::new(fields));
+    let batch =
+        RecordBatch::try_new(schema.clone(), arrays).map_err(|e| Error::encode("GeoParquet", e))?;
+    let properties = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_key_value_metadata((!metadata.is_empty()).then_some(metadata))
+        .build();
+    crate::outfile::write_file(path, |file| {
+        let mut writer = ArrowWriter::try_new(file, schema, Some(properties))
+            .map_err(|e| Error::encode("GeoParquet", e))?;
+        writer
+            .write(&batch)
+            .map_err(|e| Error::encode("GeoParquet", e))?;
+        writer
+            .close()
+            .map(|_| ())
+            .map_err(|e| Error::encode("GeoParquet", e))
+    })
+}
+
+/// The `geo` metadata of a file whose rows have these boxes.
+fn geo_metadata(boxes: &[Option<[f64; 4]>], types: &[&str], covering: bool) -> serde_json::Value {
     let total = boxes
         .iter()
         .flatten()
@@ -248,28 +319,10 @@ fn write(
             }}),
         );
     }
-    let geo = serde_json::json!({
+    serde_json::json!({
         "version": "1.1.0",
         "primary_column": "geometry",
         "columns": {"geometry": column},
-    });
-    let schema = Arc::new(Schema::new(fields));
-    let batch =
-        RecordBatch::try_new(schema.clone(), arrays).map_err(|e| Error::encode("GeoParquet", e))?;
-    let properties = WriterProperties::builder()
-        .set_compression(Compression::SNAPPY)
-        .set_key_value_metadata(Some(vec![KeyValue::new("geo".into(), geo.to_string())]))
-        .build();
-    crate::outfile::write_file(path, |file| {
-        let mut writer = ArrowWriter::try_new(file, schema, Some(properties))
-            .map_err(|e| Error::encode("GeoParquet", e))?;
-        writer
-            .write(&batch)
-            .map_err(|e| Error::encode("GeoParquet", e))?;
-        writer
-            .close()
-            .map(|_| ())
-            .map_err(|e| Error::encode("GeoParquet", e))
     })
 }
 
@@ -313,7 +366,7 @@ impl CoverageReport<'_> {
         write(
             path.as_ref(),
             columns,
-            &geometries,
+            Shapes::All(&geometries),
             &["Polygon", "MultiPolygon"],
             true,
         )
@@ -340,7 +393,7 @@ impl AccessReport<'_> {
         write(
             path.as_ref(),
             columns,
-            &geometries,
+            Shapes::All(&geometries),
             &["Polygon", "MultiPolygon"],
             true,
         )
@@ -360,7 +413,100 @@ impl PlanReport {
             .iter()
             .map(|s| geo_types::Point(s.candidate.lonlat).into())
             .collect();
-        write(path.as_ref(), columns, &geometries, &["Point"], false)
+        write(
+            path.as_ref(),
+            columns,
+            Shapes::All(&geometries),
+            &["Point"],
+            false,
+        )
+    }
+}
+
+/// Writes a CSV table maillage wrote (the file at `csv`) as Parquet at
+/// `path`: the same columns in the same order, typed by their values (the
+/// `text` columns stay text: ids, codes). With `lonlat` (the names of its
+/// longitude and latitude columns), each row's point is a WKB `geometry`
+/// column (null where the row has none), GeoParquet 1.1; without, a plain
+/// Parquet table (the CSV has no geometry to carry).
+///
+/// # Errors
+/// When the CSV cannot be read, or `lonlat` names a column it lacks.
+pub fn write_csv_as_parquet(
+    csv: impl AsRef<Path>,
+    path: impl AsRef<Path>,
+    text: &[&str],
+    lonlat: Option<(&str, &str)>,
+) -> Result<()> {
+    let csv = csv.as_ref();
+    let bytes = std::fs::read(csv).map_err(|e| Error::io(csv, e))?;
+    let columns = columns_of_csv(&bytes, text)?;
+    let Some((lon, lat)) = lonlat else {
+        return write(path.as_ref(), columns, Shapes::None, &[], false);
+    };
+    let rows = columns.first().map_or(0, |(_, c)| c.len());
+    let numbers = |name: &str| -> Result<Vec<Option<f64>>> {
+        match columns.iter().find(|(n, _)| n == name).map(|(_, c)| c) {
+            Some(Column::Number(v)) => Ok(v.clone()),
+            Some(Column::Count(v)) => Ok(v.iter().map(|x| x.map(|x| x as f64)).collect()),
+            Some(_) if rows == 0 => Ok(Vec::new()),
+            _ => Err(Error::invalid(
+                "GeoParquet",
+                format!("{}: no numeric column {name:?}", csv.display()),
+            )),
+        }
+    };
+    let points: Vec<Option<geo_types::Geometry<f64>>> = numbers(lon)?
+        .into_iter()
+        .zip(numbers(lat)?)
+        .map(|(x, y)| Some(geo_types::Point::new(x?, y?).into()))
+        .collect();
+    write(
+        path.as_ref(),
+        columns,
+        Shapes::Some(&points),
+        &["Point"],
+        false,
+    )
+}
+
+impl crate::compare::Comparison {
+    /// Writes the rows of [`write_csv`](Self::write_csv) (the file at
+    /// `csv`, as written) as GeoParquet 1.1, each row with its territory's
+    /// geometry in WGS84 lon/lat (null when neither run had it) and a
+    /// `bbox` covering column.
+    ///
+    /// # Errors
+    /// When the CSV cannot be read or a geometry cannot be unprojected.
+    pub fn write_geoparquet(&self, csv: impl AsRef<Path>, path: impl AsRef<Path>) -> Result<()> {
+        let csv = csv.as_ref();
+        let bytes = std::fs::read(csv).map_err(|e| Error::io(csv, e))?;
+        let columns = columns_of_csv(&bytes, &["territory_id", "name", "departement"])?;
+        let projector = Projector::shared()?;
+        let shapes: Vec<Option<geo_types::Geometry<f64>>> = self
+            .rows()
+            .par_iter()
+            .map(|r| {
+                r.geometry()
+                    .map(|(zone, g)| {
+                        let mut g = g.clone();
+                        projector.unproject_multipolygon(*zone, &mut g)?;
+                        g.map_coords_in_place(|c| geo_types::Coord {
+                            x: (c.x * 1e7).round() / 1e7,
+                            y: (c.y * 1e7).round() / 1e7,
+                        });
+                        Ok(g.into())
+                    })
+                    .transpose()
+            })
+            .collect::<Result<_>>()?;
+        write(
+            path.as_ref(),
+            columns,
+            Shapes::Some(&shapes),
+            &["Polygon", "MultiPolygon"],
+            true,
+        )
     }
 }
 

@@ -21,6 +21,8 @@ mod csv;
 pub(crate) mod geojson;
 #[cfg(feature = "geoparquet")]
 mod geoparquet;
+#[cfg(feature = "geoparquet")]
+pub use geoparquet::write_csv_as_parquet;
 pub(crate) mod plan;
 #[cfg(feature = "polars")]
 mod polars;

@@ -30,6 +30,13 @@ pub struct CompareArgs {
     /// View of the change maps: national, dep:<code> or bbox:<...>.
     #[arg(long, default_value = "national")]
     pub view: View,
+    /// `geoparquet`: also write every table as Parquet (`changes.parquet`
+    /// and `points_changes.parquet` as GeoParquet, with their geometry;
+    /// `departements_changes.parquet`); `csv` (the default): the CSV and
+    /// GeoJSON files alone.
+    #[cfg(feature = "geoparquet")]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<super::Format>,
     /// Output folder.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -48,6 +55,10 @@ impl CompareArgs {
             points_after: self.points_after,
             tolerance_m: self.tolerance_m,
             view: self.view,
+            #[cfg(feature = "geoparquet")]
+            geoparquet: super::geoparquet(false, self.format),
+            #[cfg(not(feature = "geoparquet"))]
+            geoparquet: false,
             out: output(&self.out, self.force),
         }
     }

@@ -24,6 +24,11 @@ pub struct ProgrammesArgs {
     /// coordinates are placed at their commune's centroid.
     #[arg(long, value_name = "CSV")]
     pub commune_centroids: Option<PathBuf>,
+    /// `geoparquet`: also write `programmes.parquet` (a plain Parquet table:
+    /// programmes.csv has no geometry); `csv` (the default): the CSV alone.
+    #[cfg(feature = "geoparquet")]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<super::Format>,
     /// Output folder (programmes.csv, programmes_report.json).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -33,6 +38,14 @@ pub struct ProgrammesArgs {
 }
 
 impl ProgrammesArgs {
+    /// Whether `--format geoparquet` was given.
+    pub fn geoparquet(&self) -> bool {
+        #[cfg(feature = "geoparquet")]
+        return super::geoparquet(false, self.format);
+        #[cfg(not(feature = "geoparquet"))]
+        false
+    }
+
     /// The files of this run, and its output.
     pub fn options(&self) -> (ProgrammeFiles, Output) {
         let mut files = ProgrammeFiles::of_sources(&self.sites.sources());
