@@ -321,9 +321,23 @@ fn the_report_reads_well_at_every_zoom() {
     let size = "(function () { var c = document.querySelector('#points circle'); var r = c.getBoundingClientRect(); return r.width; }())";
     let whole = eval(&tab, size).as_f64().expect("a point's width");
     assert!(whole > 1.0 && whole < 12.0, "{whole} px");
+    // The map at both zooms, seen: each screenshot is not blank, and with
+    // MAILLAGE_SCREENSHOTS=<dir> is kept for the guide.
+    let map_shot = |name: &str| {
+        eval(&tab, "document.getElementById('mapbox').scrollIntoView()");
+        let png = tab
+            .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
+            .expect("screenshot");
+        png_is_not_blank(&png);
+        if let Some(dir) = std::env::var_os("MAILLAGE_SCREENSHOTS") {
+            std::fs::write(PathBuf::from(dir).join(name), &png).expect("write screenshot");
+        }
+    };
+    map_shot("report_zoom_whole.png");
     for _ in 0..4 {
         eval(&tab, "document.getElementById('zin').click()");
     }
+    map_shot("report_zoom_in.png");
     let zoomed = eval(&tab, size).as_f64().expect("a point's width");
     let viewbox = |t: &Tab| {
         eval(
