@@ -12,8 +12,6 @@ mod plan;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-use geo_traits::to_geo::ToGeoGeometry;
-use geo_types::{Geometry, MultiPolygon};
 use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -120,53 +118,6 @@ fn value(column: Option<&[Option<String>]>, i: usize) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A Polygon or MultiPolygon (or a collection of them) from WKB; anything
-/// else is a counted skip, with the readers' reasons.
-fn multipolygon_of_wkb(bytes: &[u8]) -> Result<MultiPolygon<f64>, (SkipReason, String)> {
-    let wkb = wkb::reader::read_wkb(bytes).map_err(|e| {
-        (
-            SkipReason::InvalidCoordinates,
-            format!("unreadable WKB: {e}"),
-        )
-    })?;
-    let geometry = wkb
-        .try_to_geometry()
-        .ok_or_else(|| (SkipReason::EmptyGeometry, "empty geometry".to_owned()))?;
-    multipolygon_of(geometry)
-}
-
-fn multipolygon_of(geometry: Geometry<f64>) -> Result<MultiPolygon<f64>, (SkipReason, String)> {
-    match geometry {
-        Geometry::Polygon(p) => Ok(MultiPolygon(vec![p])),
-        Geometry::MultiPolygon(mp) if mp.0.is_empty() => {
-            Err((SkipReason::EmptyGeometry, "empty MultiPolygon".to_owned()))
-        }
-        Geometry::MultiPolygon(mp) => Ok(mp),
-        Geometry::GeometryCollection(gc) => {
-            let mut parts = Vec::new();
-            for g in gc.0 {
-                match multipolygon_of(g) {
-                    Ok(mp) => parts.extend(mp.0),
-                    Err((SkipReason::EmptyGeometry, _)) => {}
-                    Err(e) => return Err(e),
-                }
-            }
-            if parts.is_empty() {
-                Err((
-                    SkipReason::EmptyGeometry,
-                    "empty GeometryCollection".to_owned(),
-                ))
-            } else {
-                Ok(MultiPolygon(parts))
-            }
-        }
-        _ => Err((
-            SkipReason::WrongGeometryType,
-            "expected Polygon or MultiPolygon".to_owned(),
-        )),
-    }
-}
-
 /// The territories of a GeoDataFrame already in EPSG:4326: the WKB column
 /// (Arrow binary: offsets + data) and the text columns.
 struct TerritoryFrame {
@@ -217,7 +168,7 @@ impl TerritoryFrame {
                             "WKB offsets out of range".to_owned(),
                         )
                     })?;
-                let mp = multipolygon_of_wkb(range)?;
+                let mp = maillage::read::multipolygon_of_wkb(range)?;
                 let id = value(Some(ids), i).unwrap_or_default();
                 Territory::from_lonlat(id, String::new(), fields.kind, mp).map_err(|e| match e {
                     Error::Geometry { reason, detail, .. } => (reason, detail),

@@ -23,8 +23,10 @@ mod records;
 #[cfg(feature = "shapefile")]
 mod shp;
 mod territories;
-#[cfg(any(feature = "geopackage", feature = "geoparquet"))]
+#[cfg(feature = "wkb")]
 mod wkb_polygons;
+#[cfg(feature = "wkb")]
+pub use wkb_polygons::multipolygon_of_wkb;
 #[cfg(feature = "geoparquet")]
 pub(crate) use wkb_polygons::wkb_of;
 

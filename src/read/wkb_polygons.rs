@@ -9,8 +9,14 @@ use crate::geom::place::Problem;
 use crate::skip::SkipReason;
 
 /// A Polygon or MultiPolygon (or a GeometryCollection of them) read from
-/// WKB; anything else is a counted skip with its reason.
-pub(crate) fn multipolygon_of_wkb(bytes: &[u8]) -> Result<MultiPolygon<f64>, Problem> {
+/// WKB (feature `wkb`); anything else is the reason to count it as a skip,
+/// with a detail for the load report.
+///
+/// # Errors
+/// Unreadable WKB ([`SkipReason::InvalidCoordinates`]), an empty geometry
+/// ([`SkipReason::EmptyGeometry`]), or a geometry that is not a polygon
+/// ([`SkipReason::WrongGeometryType`]).
+pub fn multipolygon_of_wkb(bytes: &[u8]) -> Result<MultiPolygon<f64>, (SkipReason, String)> {
     let wkb = wkb::reader::read_wkb(bytes).map_err(|e| {
         (
             SkipReason::InvalidCoordinates,
