@@ -51,10 +51,4 @@ done_step "GeoParquet samples"
 step "pytest"
 # Run from the tests folder so that `maillage` is the installed wheel, not the source folder.
 (cd "$here/tests" && "$venv/bin/python" -m pytest -q -p no:cacheprovider .)
-done_step "GeoParquet samples (the Rust test that writes them, if missing)"
-if [ ! -f "$CARGO_TARGET_DIR/tmp/geoparquet-samples/manifest.json" ]; then
-    (cd "$root" && cargo test --quiet --all-features --test geoparquet_tables)
-fi
-done_step "GeoParquet samples"
-
-step "pytest"
+done_step "pytest"
