@@ -553,6 +553,16 @@ fn occitanie_qpv_and_the_frr_communes_with_priorities() {
         summary.contains("frr (reach 5000 m): 360267.0 of 11028003.0 reached"),
         "{summary}"
     );
+    // Measured by coverage, the count of départements is of demand
+    // weight, and says so: it is not the law's population test.
+    assert!(
+        summary.contains("départements over 10 % of their demand weight beyond reach"),
+        "{summary}"
+    );
+    assert_eq!(
+        run.json["after"]["failing_by"],
+        "demand weight beyond reach over 10 % (not the law's population test)"
+    );
     // A kind of the territories without a priority, or a priority for a
     // kind the demand lacks, is an error.
     let e = options("frr=1").run(&mut |_| {}).unwrap_err().to_string();

@@ -853,8 +853,15 @@ fn departement_json(d: &DepartementPlan, max_share_beyond: f64) -> Value {
 /// The equity figures before → after, as printed.
 fn equity_lines(before: &Measured, after: &Measured) -> Vec<String> {
     let max = LAW_MAX_SHARE_BEYOND;
+    // Measured by `access`, the count is the law's (population beyond);
+    // by `coverage`, it is of the demand's weight (not the law's test).
+    let what = if after.engine == "access" {
+        "beyond"
+    } else {
+        "of their demand weight beyond reach"
+    };
     let mut out = vec![format!(
-        "  départements over {:.0} % beyond: {} → {}; mean distance to the nearest site: {} → {}",
+        "  départements over {:.0} % {what}: {} → {}; mean distance to the nearest site: {} → {}",
         100.0 * max,
         before.failing(max).len(),
         after.failing(max).len(),
@@ -901,6 +908,11 @@ fn network_json(m: &Measured, max_share_beyond: f64) -> Value {
         "share": m.share(),
         "departements_failing": failing.len(),
         "failing": failing,
+        "failing_by": if m.engine == "access" {
+            "the law: population beyond the reach over 10 %"
+        } else {
+            "demand weight beyond reach over 10 % (not the law's population test)"
+        },
         "mean_distance_m": m.equity.mean_distance_m,
         "no_site_weight": m.equity.no_site,
         "frr": part(m.equity.frr),
