@@ -18,6 +18,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use rayon::prelude::*;
 
+mod sweep;
+
 use maillage::command::Sites;
 use maillage::command::access::AccessOptions;
 use maillage::command::coverage::CoverageOptions;
@@ -545,11 +547,12 @@ fn run_coverage(
             t
         }
     };
+    let evidence = maillage::programmes::sites_evidence(&all_points, Vec::new());
     let services = CoverageOptions {
         services,
         ..CoverageOptions::new(Sites::new(""), "")
     }
-    .services(&all_points, &[]);
+    .services(&evidence);
     let network = ServiceNetwork::new(all_points);
     let mut analysis = Coverage::new(&network, &territories).services(services);
     if let Some(rule) = rule {
@@ -805,5 +808,6 @@ fn _maillage(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(access, m)?)?;
     m.add_function(wrap_pyfunction!(programmes, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
+    sweep::register(m)?;
     Ok(())
 }

@@ -71,6 +71,13 @@ fn run(command: Command) -> Result<()> {
                 });
             }
         }
+        Command::Closures(args) => {
+            let run = args.options().run_with(printer)?;
+            for line in run.summary() {
+                println!("{line}");
+            }
+            print_written(&run.written);
+        }
         Command::Programmes(args) => {
             let (files, out) = args.options();
             let (report, written) = maillage::command::programmes::run(&files, &out)?;
