@@ -44,9 +44,7 @@ mod source;
 
 pub use report::{Conflict, Host, LabelHit, PartnerMatch, ProgrammesReport};
 pub use rules::{DEFAULT_RULES, Pattern, ProgrammeRules};
-#[cfg(feature = "map")]
-pub(crate) use source::sites_evidence;
-pub use source::{Applied, ProgrammeSource};
+pub use source::{Applied, ProgrammeSource, sites_evidence};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;

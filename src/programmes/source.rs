@@ -139,7 +139,7 @@ fn file_evidence(path: &Path, list: &[Assignment]) -> Vec<ServiceEvidence> {
 /// Completes the programme lines with the sites of `points` offering each
 /// service (hosts and partner sites counted apart), and adds a listed line
 /// for every other service some point offers.
-pub(crate) fn sites_evidence(
+pub fn sites_evidence(
     points: &[ServicePoint],
     lines: Vec<ServiceEvidence>,
 ) -> Vec<ServiceEvidence> {
