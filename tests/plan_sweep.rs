@@ -399,3 +399,54 @@ fn the_command_writes_one_row_per_scenario_and_departement() {
     let message = o.run().unwrap_err().to_string();
     assert!(message.contains("00"), "{message}");
 }
+
+#[cfg(feature = "cli")]
+#[test]
+fn the_command_line_runs_a_scenario_file_and_names_a_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |scenarios: &std::path::Path, out: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_maillage"))
+            .arg("closures")
+            .arg("--points")
+            .arg(data("laposte_points_contact_2025.csv"))
+            .arg("--communes")
+            .arg(data("communes_2018_simplified.geojson"))
+            .arg("--population")
+            .arg(data("communes_france.csv"))
+            .arg("--scenarios")
+            .arg(scenarios)
+            .args(["--departements", "48,2A", "--changed-only", "--out"])
+            .arg(dir.path().join(out))
+            .output()
+            .unwrap()
+    };
+    let good = write(
+        dir.path(),
+        "good.csv",
+        "scenario_id,site_id\ntwo,06402B\ntwo,03313A\nghost,nope\n",
+    );
+    let out = run(&good, "good");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("── 1 scenario(s) over 2 département(s)"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("unknown site id"), "{stderr}");
+    let table = std::fs::read_to_string(dir.path().join("good/scenarios.csv")).unwrap();
+    // Only the rows the pair changes (its two sites reach people alone).
+    assert!(
+        table.lines().skip(1).all(|l| l.starts_with("two,2,")),
+        "{table}"
+    );
+    let bad = write(dir.path(), "bad.csv", "site_id\n06402B\n");
+    let out = run(&bad, "bad");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("bad.csv") && stderr.contains("scenario_id"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("bad/scenarios.csv").exists());
+}
