@@ -435,9 +435,11 @@ fn the_command_line_runs_a_scenario_file_and_names_a_bad_one() {
     );
     assert!(stderr.contains("unknown site id"), "{stderr}");
     let table = std::fs::read_to_string(dir.path().join("good/scenarios.csv")).unwrap();
-    // Only the rows the pair changes (its two sites reach people alone).
+    // Only the row the pair changes: 99 people of the 48 only its sites reach.
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 2, "{table}");
     assert!(
-        table.lines().skip(1).all(|l| l.starts_with("two,2,")),
+        lines[1].starts_with("two,2,48,76486.0,5226.0,5325.0,99.0,1,"),
         "{table}"
     );
     let bad = write(dir.path(), "bad.csv", "site_id\n06402B\n");
