@@ -71,13 +71,7 @@ fn run(command: Command) -> Result<()> {
                 });
             }
         }
-        Command::Closures(args) => {
-            let run = args.options().run_with(printer)?;
-            for line in run.summary() {
-                println!("{line}");
-            }
-            print_written(&run.written);
-        }
+        Command::Closures(args) => println!("{}", args.options().run_with(printer)?.lines()),
         Command::Programmes(args) => {
             let (files, out) = args.options();
             let (report, written) = maillage::command::programmes::run(&files, &out)?;

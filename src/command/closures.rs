@@ -96,6 +96,15 @@ pub struct ClosuresRun {
 }
 
 impl ClosuresRun {
+    /// What the command prints: the [`summary`](Self::summary), then the
+    /// files written.
+    pub fn lines(&self) -> String {
+        let mut lines = self.summary();
+        lines.push("── written".into());
+        lines.extend(self.written.iter().map(|p| p.display().to_string()));
+        lines.join("\n")
+    }
+
     /// What the run found, as the command prints it.
     pub fn summary(&self) -> Vec<String> {
         let s = &self.sweep;
