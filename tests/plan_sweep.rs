@@ -394,6 +394,11 @@ fn the_command_writes_one_row_per_scenario_and_departement() {
     assert_eq!(lines.len(), 1 + 2, "{text}");
     assert!(lines[1].starts_with("two,"), "{text}");
     assert_eq!(run.sweep.departements.len(), 2);
+    // A partition naming a scenario the file does not hold is an error.
+    o.only_scenarios = Some(vec!["two".into(), "three".into()]);
+    let message = o.run().unwrap_err().to_string();
+    assert!(message.contains("three"), "{message}");
+    o.only_scenarios = None;
     // An unknown département is an error.
     o.departements = Some(vec!["00".into()]);
     let message = o.run().unwrap_err().to_string();

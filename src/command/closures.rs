@@ -69,7 +69,8 @@ pub struct ClosuresOptions {
     /// Only these départements are measured (codes). Default `None`: all.
     pub departements: Option<Vec<String>>,
     /// Only the scenario ids listed here are run (a partition of a larger
-    /// sweep). Default `None`: all.
+    /// sweep); an id that is not among the scenarios is an error. Default
+    /// `None`: all.
     pub only_scenarios: Option<Vec<String>>,
     /// Write only the rows a scenario changes. Default `false`: every
     /// scenario × département row.
@@ -216,6 +217,28 @@ impl ClosuresOptions {
             }
         };
         if let Some(keep) = &self.only_scenarios {
+            let known: std::collections::HashSet<&str> =
+                scenarios.iter().map(|s| s.id.as_str()).collect();
+            let unknown: Vec<&str> = keep
+                .iter()
+                .map(String::as_str)
+                .filter(|id| !known.contains(id))
+                .collect();
+            if !unknown.is_empty() {
+                return Err(Error::invalid(
+                    "closures",
+                    format!(
+                        "{} scenario id(s) asked for are not among the scenarios: {}",
+                        unknown.len(),
+                        unknown
+                            .iter()
+                            .take(10)
+                            .copied()
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
             let keep: std::collections::HashSet<&str> = keep.iter().map(String::as_str).collect();
             scenarios.retain(|s| keep.contains(s.id.as_str()));
         }
