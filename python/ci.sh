@@ -4,7 +4,8 @@
 #   bash python/ci.sh
 #
 # Creates a venv (VENV, default python/.venv), installs maturin, pytest,
-# geopandas, pyarrow, shapely and pyproj, builds the abi3 wheel in release
+# geopandas, pyarrow, shapely, pyproj and dask[distributed] (the sweep
+# tests run a local cluster), builds the abi3 wheel in release
 # (CARGO_TARGET_DIR honoured, so a CI job that already built the release
 # dependencies reuses them), installs it and runs pytest on $MAILLAGE_DATA
 # (default ../shared/data relative to the repository root). Prints the time
@@ -29,7 +30,7 @@ done_step() {
 step "venv and packages"
 python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "maturin>=1.7,<2" pytest "geopandas>=1.0" pyarrow "shapely>=2" pyproj
+    "maturin>=1.7,<2" pytest "geopandas>=1.0" pyarrow "shapely>=2" pyproj "dask[distributed]"
 done_step "venv and packages"
 
 step "wheel (maturin build --release)"

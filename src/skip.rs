@@ -85,6 +85,9 @@ pub enum SkipReason {
     /// not in the other (the files are out of step: see
     /// [`Note::RecordCounts`]).
     UnpairedRecord,
+    /// A closure scenario none of whose rows named a known site: there is
+    /// nothing to close.
+    EmptyScenario,
 }
 
 impl SkipReason {
@@ -112,6 +115,7 @@ impl SkipReason {
             SkipReason::OutsideTerritories => "outside every territory polygon",
             SkipReason::DeletedRecord => "record flagged deleted in the .dbf",
             SkipReason::UnpairedRecord => "record in only one of the .shp and the .dbf",
+            SkipReason::EmptyScenario => "scenario with no known site to close",
         }
     }
 }

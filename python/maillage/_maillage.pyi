@@ -68,3 +68,27 @@ def plan(
     capacity: Optional[float] = ...,
     capacity_of: Optional[str] = ...,
 ) -> tuple[list[tuple[str, str]], str, list[dict[str, Any]]]: ...
+def closures(
+    points: str,
+    communes: str,
+    population: str,
+    *,
+    scenarios: str = ...,
+    partners: Sequence[str] = ...,
+    assignments: Optional[str] = ...,
+    service: str = ...,
+    radius_m: Optional[float] = ...,
+    minutes: Optional[float] = ...,
+    model: str = ...,
+    departements: Optional[Sequence[str]] = ...,
+    scenario_ids: Optional[Sequence[str]] = ...,
+    changed_only: bool = ...,
+) -> tuple[str, list[dict[str, Any]]]: ...
+def closure_scenarios(
+    points: str,
+    *,
+    scenarios: str = ...,
+    partners: Sequence[str] = ...,
+    assignments: Optional[str] = ...,
+    service: str = ...,
+) -> tuple[list[str], list[dict[str, Any]]]: ...

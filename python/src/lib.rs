@@ -18,6 +18,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use rayon::prelude::*;
 
+mod sweep;
+
 use maillage::command::Sites;
 use maillage::command::access::AccessOptions;
 use maillage::command::coverage::CoverageOptions;
@@ -762,5 +764,6 @@ fn _maillage(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(programmes, m)?)?;
     m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(plan::plan, m)?)?;
+    sweep::register(m)?;
     Ok(())
 }

@@ -71,6 +71,7 @@ fn run(command: Command) -> Result<()> {
                 });
             }
         }
+        Command::Closures(args) => println!("{}", args.options().run_with(printer)?.lines()),
         Command::Programmes(args) => {
             let (files, out) = args.options();
             let (report, written) =

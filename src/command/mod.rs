@@ -28,6 +28,7 @@
 pub mod access;
 #[cfg(feature = "cli")]
 pub mod args;
+pub mod closures;
 #[cfg(feature = "map")]
 pub mod compare;
 #[cfg(feature = "map")]

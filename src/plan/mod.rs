@@ -43,6 +43,7 @@ mod impact;
 pub mod measure;
 pub(crate) mod report;
 mod sets;
+pub mod sweep;
 pub mod weights;
 
 pub use candidates::{Candidate, CandidateSpec};

@@ -6,6 +6,7 @@
 //! The help text of every argument is its doc comment here.
 
 mod access;
+mod closures;
 mod compare;
 mod coverage;
 mod map;
@@ -17,6 +18,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 pub use access::AccessArgs;
+pub use closures::ClosuresArgs;
 pub use compare::CompareArgs;
 pub use coverage::CoverageArgs;
 pub use map::MapArgs;
@@ -57,6 +59,9 @@ pub enum Command {
     /// Where the next sites should go: maximal coverage, a target share, or
     /// compliance with the law per département; what closing a site costs.
     Plan(PlanArgs),
+    /// Many closure scenarios at once (every single closure, or a CSV of
+    /// sites closed together): each one's effect on every département's legal test.
+    Closures(ClosuresArgs),
     /// Which points de contact host mediation, Points Poste ESS and digital
     /// inclusion, derived from open data (programmes.csv, a valid --assignments file).
     Programmes(ProgrammesArgs),
