@@ -282,12 +282,44 @@ impl<'a> Accessibility<'a> {
             xys,
             distances,
         } = scratch;
+        let t = &self.thresholds;
+        if let PopulationModel::Grid { cell_m } = self.model
+            && t.minutes.is_none()
+            && index.is_none()
+        {
+            // Distance alone on the grid, no groups (the national run): the
+            // cells' positions are measured and their populations come in
+            // order from the split, without building the units. Only the
+            // totals a distance can move are summed, in the same order as
+            // the general loop below; the others would each add +0.0, which
+            // leaves a sum that starts at +0.0 unchanged.
+            let Some(shares) = crate::population::grid_positions(commune, *cell_m, xys) else {
+                return (totals, by_group);
+            };
+            self.network
+                .nearest_distances(commune.zone, self.service, xys, distances);
+            for (p, &d) in shares.zip(distances.iter()) {
+                totals.units += 1;
+                totals.population += p;
+                let no_point = !d.is_finite();
+                if no_point || d > t.distance_m {
+                    totals.beyond_distance += p;
+                    totals.beyond += p;
+                }
+                if no_point || d > t.decree_distance_m {
+                    totals.beyond_decree += p;
+                }
+                if no_point {
+                    totals.no_point += p;
+                }
+            }
+            return (totals, by_group);
+        }
         self.model.units_of(self.communes, i, units);
         xys.clear();
         xys.extend(units.iter().map(|u| u.xy));
         self.network
             .nearest_distances(commune.zone, self.service, xys, distances);
-        let t = &self.thresholds;
         for (u, &d) in units.iter().zip(distances.iter()) {
             let nearest_m = d.is_finite().then_some(d);
             let mut unit = AccessTotals {

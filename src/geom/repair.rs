@@ -71,7 +71,54 @@ pub fn repair(parts: &[Polygon<f64>]) -> Option<MultiPolygon<f64>> {
     MultiPolygon(parts.to_vec())
         .make_valid()
         .ok()
+        .map(in_fixed_order)
         .filter(|f| !f.0.is_empty() && multipolygon_is_valid(f))
+}
+
+/// The same polygons in an order that does not depend on the run: geo's
+/// `MakeValid` gathers its rings from hash sets, so the order of its parts
+/// and the first vertex of each ring change from one process to the next.
+/// Each ring is made to start at its smallest vertex (x, then y; still
+/// closed, same direction), and the parts are sorted by their exterior.
+fn in_fixed_order(mut mp: MultiPolygon<f64>) -> MultiPolygon<f64> {
+    fn cmp(a: &Coord<f64>, b: &Coord<f64>) -> std::cmp::Ordering {
+        a.x.total_cmp(&b.x).then(a.y.total_cmp(&b.y))
+    }
+    fn cmp_rings(a: &LineString<f64>, b: &LineString<f64>) -> std::cmp::Ordering {
+        a.0.iter()
+            .zip(&b.0)
+            .map(|(p, q)| cmp(p, q))
+            .find(|o| o.is_ne())
+            .unwrap_or_else(|| a.0.len().cmp(&b.0.len()))
+    }
+    let start_at_smallest = |ring: &mut LineString<f64>| {
+        let n = ring.0.len().saturating_sub(1);
+        if n == 0 || !ring.is_closed() {
+            return;
+        }
+        let Some(open) = ring.0.get_mut(..n) else {
+            return;
+        };
+        let first = open
+            .iter()
+            .enumerate()
+            .min_by(|(_, a), (_, b)| cmp(a, b))
+            .map_or(0, |(i, _)| i);
+        open.rotate_left(first);
+        let head = open.first().copied();
+        if let (Some(head), Some(last)) = (head, ring.0.last_mut()) {
+            *last = head;
+        }
+    };
+    for polygon in &mut mp.0 {
+        polygon.exterior_mut(|ring| start_at_smallest(ring));
+        polygon.interiors_mut(|rings| {
+            rings.iter_mut().for_each(start_at_smallest);
+            rings.sort_by(cmp_rings);
+        });
+    }
+    mp.0.sort_by(|a, b| cmp_rings(a.exterior(), b.exterior()));
+    mp
 }
 
 /// The polygons covering what the rings of `parts` cover under the even-odd
@@ -178,6 +225,43 @@ mod tests {
 
     fn poly(coords: &[(f64, f64)]) -> Polygon<f64> {
         Polygon::new(coords.to_vec().into(), vec![])
+    }
+
+    #[test]
+    fn the_fallback_output_is_put_in_one_order() {
+        // Two squares, the eastern one first, each ring starting elsewhere
+        // than at its smallest vertex; the western one with a hole.
+        let ring = |c: &[(f64, f64)]| LineString::from(c.to_vec());
+        let east = Polygon::new(
+            ring(&[(3.0, 1.0), (3.0, 0.0), (2.0, 0.0), (2.0, 1.0), (3.0, 1.0)]),
+            vec![],
+        );
+        let west = Polygon::new(
+            ring(&[(1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0), (1.0, 0.0)]),
+            vec![ring(&[(0.5, 0.25), (0.25, 0.25), (0.25, 0.5), (0.5, 0.25)])],
+        );
+        let ordered = in_fixed_order(MultiPolygon(vec![east, west]));
+        let exteriors: Vec<Vec<(f64, f64)>> = ordered
+            .0
+            .iter()
+            .map(|p| p.exterior().0.iter().map(|c| (c.x, c.y)).collect())
+            .collect();
+        assert_eq!(
+            exteriors,
+            vec![
+                vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0), (0.0, 0.0)],
+                vec![(2.0, 0.0), (2.0, 1.0), (3.0, 1.0), (3.0, 0.0), (2.0, 0.0)],
+            ]
+        );
+        let hole: Vec<(f64, f64)> = ordered.0[0].interiors()[0]
+            .0
+            .iter()
+            .map(|c| (c.x, c.y))
+            .collect();
+        assert_eq!(
+            hole,
+            vec![(0.25, 0.25), (0.25, 0.5), (0.5, 0.25), (0.25, 0.25)]
+        );
     }
 
     #[test]

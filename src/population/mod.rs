@@ -161,16 +161,12 @@ impl PopulationModel {
                 }
             }
             PopulationModel::Grid { cell_m } => {
+                // Cells are written straight into `out` (no buffer per
+                // commune), then given their shares.
                 let Some(population) = commune.population else {
                     return;
                 };
-                // Cells are written straight into `out` (no buffer per
-                // commune), room made once for as many as the bounding box
-                // holds, then given their shares.
-                if let Some(b) = commune.geometry.bounding_rect() {
-                    let cells = (b.width() / cell_m + 1.0) * (b.height() / cell_m + 1.0);
-                    out.reserve(cells.clamp(0.0, MAX_CELLS_PER_COMMUNE) as usize);
-                }
+                out.reserve(cells_hint(commune, *cell_m));
                 for_each_grid_cell(&commune.geometry, *cell_m, |xy| {
                     out.push(PopulationUnit {
                         commune: id,
@@ -179,36 +175,102 @@ impl PopulationModel {
                     });
                 });
                 if out.is_empty() {
-                    if let Some(c) = commune
-                        .geometry
-                        .interior_point()
-                        .map(|p| p.0)
-                        .or_else(|| representative_point(&commune.geometry))
-                    {
-                        out.push(PopulationUnit {
-                            commune: id,
-                            xy: c,
-                            population: population as f64,
-                        });
-                    }
-                    return;
+                    let Some(xy) = lone_point(commune) else {
+                        return;
+                    };
+                    out.push(PopulationUnit {
+                        commune: id,
+                        xy,
+                        population: 0.0,
+                    });
                 }
-                // Cell k of n holds ⌊(k+1)·P/n⌋ − ⌊k·P/n⌋: P/n, plus one
-                // each time the running remainder of k·P/n wraps past n
-                // (exact, and no division per cell).
-                let n = out.len() as u64;
-                let (base, step) = (population / n, population % n);
-                let mut remainder = 0u64;
-                for unit in out.iter_mut() {
-                    // remainder < n and step < n: the sum cannot overflow.
-                    remainder += step;
-                    let carry = u64::from(remainder >= n);
-                    remainder -= carry * n;
-                    unit.population = (base + carry) as f64;
+                let shares = GridShares::new(population, out.len() as u64);
+                for (unit, p) in out.iter_mut().zip(shares) {
+                    unit.population = p;
                 }
             }
         }
     }
+}
+
+/// Room for as many cells as a commune's bounding box holds (capped).
+fn cells_hint(commune: &Territory, cell_m: f64) -> usize {
+    commune.geometry.bounding_rect().map_or(0, |b| {
+        let cells = (b.width() / cell_m + 1.0) * (b.height() / cell_m + 1.0);
+        cells.clamp(0.0, MAX_CELLS_PER_COMMUNE) as usize
+    })
+}
+
+/// The one unit of a commune in which no cell centre falls: an interior
+/// point (the centroid when there is none).
+fn lone_point(commune: &Territory) -> Option<Coord<f64>> {
+    commune
+        .geometry
+        .interior_point()
+        .map(|p| p.0)
+        .or_else(|| representative_point(&commune.geometry))
+}
+
+/// The populations of a commune's grid cells, in their order: cell k of n
+/// holds ⌊(k+1)·P/n⌋ − ⌊k·P/n⌋ inhabitants — P/n, plus one each time the
+/// running remainder of k·P/n wraps past n (exact, and no division per
+/// cell).
+#[derive(Debug, Clone)]
+pub(crate) struct GridShares {
+    base: u64,
+    step: u64,
+    n: u64,
+    remainder: u64,
+    left: u64,
+}
+
+impl GridShares {
+    fn new(population: u64, n: u64) -> Self {
+        let n = n.max(1);
+        GridShares {
+            base: population / n,
+            step: population % n,
+            n,
+            remainder: 0,
+            left: n,
+        }
+    }
+}
+
+impl Iterator for GridShares {
+    type Item = f64;
+    #[inline]
+    fn next(&mut self) -> Option<f64> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        // remainder < n and step < n: the sum cannot overflow.
+        self.remainder += self.step;
+        let carry = u64::from(self.remainder >= self.n);
+        self.remainder -= carry * self.n;
+        Some((self.base + carry) as f64)
+    }
+}
+
+/// The positions of a commune's units under the grid model (its cell
+/// centres, or one interior point when no centre falls inside) written into
+/// `xys`, with their populations; `None` (and no positions) for a commune
+/// without population. What [`PopulationModel::units_of`] gives, without
+/// the units.
+pub(crate) fn grid_positions(
+    commune: &Territory,
+    cell_m: f64,
+    xys: &mut Vec<Coord<f64>>,
+) -> Option<GridShares> {
+    xys.clear();
+    let population = commune.population?;
+    xys.reserve(cells_hint(commune, cell_m));
+    for_each_grid_cell(&commune.geometry, cell_m, |xy| xys.push(xy));
+    if xys.is_empty() {
+        xys.push(lone_point(commune)?);
+    }
+    Some(GridShares::new(population, xys.len() as u64))
 }
 
 /// The centroid of a (multi)polygon.
@@ -233,25 +295,42 @@ fn for_each_grid_cell(geometry: &MultiPolygon<f64>, cell_m: f64, mut cell: impl 
     if !(cell_m.is_finite() && cell_m > 0.0) {
         return;
     }
-    let edges: Vec<(Coord<f64>, Coord<f64>)> = geometry
+    // Each edge (not horizontal) from its south end to its north end, sorted
+    // by its south end: rows go north, so an edge joins the active edges at
+    // the first row it reaches and leaves them after its last one, and each
+    // row meets only the edges it crosses (`lo.y <= y < hi.y`, the same test
+    // and the same crossing abscissa as a scan of every edge per row).
+    let mut edges: Vec<(Coord<f64>, Coord<f64>)> = geometry
         .0
         .iter()
         .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
         .flat_map(|ring| ring.lines().map(|l| (l.start, l.end)))
         .filter(|(a, b)| a.y != b.y)
+        .map(|(a, b)| if a.y < b.y { (a, b) } else { (b, a) })
+        // An edge with a NaN end meets no row (both tests fail).
+        .filter(|(lo, hi)| !lo.y.is_nan() && !hi.y.is_nan())
         .collect();
+    edges.sort_unstable_by(|a, b| a.0.y.total_cmp(&b.0.y));
     let row0 = (bbox.min().y / cell_m - 0.5).ceil() as i64;
     let row1 = (bbox.max().y / cell_m - 0.5).floor() as i64;
     let mut xs: Vec<f64> = Vec::new();
+    let mut active: Vec<(Coord<f64>, Coord<f64>)> = Vec::new();
+    let mut next = 0;
     for row in row0..=row1 {
         let y = (row as f64 + 0.5) * cell_m;
-        xs.clear();
-        for (a, b) in &edges {
-            let (lo, hi) = if a.y < b.y { (a, b) } else { (b, a) };
-            if lo.y <= y && y < hi.y {
-                xs.push(lo.x + (y - lo.y) * (hi.x - lo.x) / (hi.y - lo.y));
-            }
+        while let Some(&edge) = edges.get(next)
+            && edge.0.y <= y
+        {
+            active.push(edge);
+            next += 1;
         }
+        active.retain(|(_, hi)| y < hi.y);
+        xs.clear();
+        xs.extend(
+            active
+                .iter()
+                .map(|(lo, hi)| lo.x + (y - lo.y) * (hi.x - lo.x) / (hi.y - lo.y)),
+        );
         xs.sort_by(f64::total_cmp);
         for pair in xs.chunks_exact(2) {
             let &[x0, x1] = pair else { continue };
