@@ -19,8 +19,9 @@
 //! matters). Its minimum equals the LP relaxation's bound (the relaxed
 //! problem has integral solutions). `L` is minimised by projected
 //! subgradient steps, `gᵢ = #{chosen j ∋ i} − yᵢ`, with Polyak's step
-//! `θ (L(λ) − LB) / ‖g‖²`, `LB` the best known objective; `θ` halves when
-//! `L` has not improved for a while. Every iteration's `k` candidates are
+//! `θ (L(λ) − LB) / ‖d‖²`, `LB` the best known objective, along the
+//! deflected direction `d = g + 0.8 d₋₁`; `θ` halves when `L` has not
+//! improved for a while. Every iteration's `k` candidates are
 //! also an answer, kept when they beat the best known.
 
 use std::time::Instant;
@@ -46,8 +47,13 @@ pub struct Lagrangian {
 /// Relative gap at which the optimisation stops.
 const TOLERANCE: f64 = 1e-4;
 
-/// Iterations without improvement of `L` before `θ` halves.
-const PATIENCE: usize = 8;
+/// Iterations without improvement of `L` before `θ` halves (tuned on the
+/// national 200 m grid × the bureaux de poste: 8 stalls at a 3 % gap, 60
+/// reaches 1.3 % in the same time).
+const PATIENCE: usize = 60;
+
+/// Weight of the previous direction in the next (deflected subgradient).
+const DEFLECTION: f64 = 0.8;
 
 /// Minimises `L(λ)` for choosing `k` candidates of `inst`, starting from the
 /// answer `start` (of value `lower`), until the gap to the best known answer
@@ -95,10 +101,12 @@ pub fn lagrangian(
     let mut best_bound = f64::INFINITY;
     let mut best = start.to_vec();
     let mut lower = lower;
-    let mut theta = 2.0;
+    let mut theta = 1.0;
+
     let mut since = 0;
     let mut iterations = 0;
     let mut order: Vec<usize> = (0..m).collect();
+    let mut direction = vec![0.0f64; n];
     while iterations < max_iterations && Instant::now() < deadline {
         iterations += 1;
         let cost: Vec<f64> = (0..m)
@@ -179,16 +187,27 @@ pub fn lagrangian(
                 g
             }
         };
-        let norm: f64 = (0..n).into_par_iter().map(|u| grad(u).powi(2)).sum();
-        if norm <= 0.0 {
+        let g: Vec<f64> = (0..n).into_par_iter().map(grad).collect();
+        if g.iter().all(|x| *x == 0.0) {
             break; // a zero subgradient: λ is optimal
+        }
+        // Deflected direction (Camerini, Fratta, Maffioli): less zigzag.
+        direction = g
+            .par_iter()
+            .zip(direction.par_iter())
+            .map(|(&gi, &di)| gi + DEFLECTION * di)
+            .collect();
+        let norm: f64 = direction.par_iter().map(|d| d * d).sum();
+        if norm <= 0.0 {
+            break;
         }
         let step = theta * (value - lower).max(TOLERANCE * value) / norm;
         let next: Vec<f64> = (0..n)
             .into_par_iter()
             .map(|u| {
                 let l = lambda.get(u).copied().unwrap_or(0.0);
-                (l - step * grad(u)).clamp(0.0, inst.w(u))
+                let d = direction.get(u).copied().unwrap_or(0.0);
+                (l - step * d).clamp(0.0, inst.w(u))
             })
             .collect();
         lambda = next;

@@ -102,7 +102,7 @@ pub struct Plan<'a> {
 pub const DEFAULT_SEARCH_SECONDS: f64 = 8.0;
 
 /// Most subgradient iterations of the Lagrangian bound.
-pub const MAX_LAGRANGIAN_ITERATIONS: usize = 400;
+pub const MAX_LAGRANGIAN_ITERATIONS: usize = 6000;
 
 /// Most (item, candidate) pairs the coverage sets of a plan may hold:
 /// 60 million, about 1.2 GB at the build's peak. A plan whose sets would

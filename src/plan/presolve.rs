@@ -194,7 +194,10 @@ impl Instance {
     pub fn presolve(&self) -> (Instance, PresolveSizes) {
         let before = self.size();
         let dropped = (0..self.units())
-            .filter(|&u| !(self.w(u) > 0.0 && !self.reachers(u).is_empty()))
+            .filter(|&u| {
+                self.w(u).partial_cmp(&0.0) != Some(Ordering::Greater)
+                    || self.reachers(u).is_empty()
+            })
             .count();
         let merged = self.merged();
         let empty = (0..merged.candidates())

@@ -123,7 +123,7 @@ pub fn improve(inst: &Instance, chosen: &[usize], deadline: Instant) -> Swapped 
                 },
             );
         let (delta, c, s) = best;
-        if !(delta > 1e-9 * value.max(1.0)) {
+        if delta.partial_cmp(&(1e-9 * value.max(1.0))) != Some(std::cmp::Ordering::Greater) {
             break;
         }
         add(inst, s, &mut count, &mut ids, -1);
