@@ -396,8 +396,9 @@ mod exact {
 
 /// The 2015 QPV of Occitanie and 5 bureaux de poste (2016) to host
 /// mediation, each for at most 20,000 residents: 89,272 served (2 QPV in
-/// part) where the uncapacitated plan reaches 102,615; the greedy's bound
-/// is min(its uncapacitated bound 134,755, 5 × 20,000). The optimal
+/// part) where the uncapacitated plan reaches 102,615, proven optimal by
+/// its Lagrangian bound (whole head counts); the capacitated bound is
+/// min(102,615, 5 × 20,000). The optimal
 /// fractional assignment of the same 5 sites is 89,272 too
 /// (`tools/crosscheck/plan_weights.py check $D - sites.csv pop_mun
 /// --capacity 20000`, scipy's linprog), and the exact solver proves the
@@ -429,7 +430,7 @@ fn occitanie_qpv_with_sites_of_20000_people() {
     assert_eq!(c.objective, 89_272.0);
     assert_eq!(report.objective(), 89_272.0);
     assert_eq!(c.uncapacitated_objective, 102_615.0);
-    assert_eq!(c.uncapacitated_bound, Some(134_755.0));
+    assert_eq!(c.uncapacitated_bound, Some(102_615.0));
     assert_eq!(c.upper_bound, 100_000.0);
     assert_eq!(c.partial_items(), 2);
     assert!(c.sites.iter().all(|s| s.load <= 20_000.0));

@@ -257,6 +257,20 @@ impl PlanRun {
                 if let Some(status) = &report.exact_status {
                     out.push(format!("exact solver: {status}"));
                 }
+                if let Some(solve) = &report.solve {
+                    let (b, a) = (solve.presolve.before, solve.presolve.after);
+                    out.push(format!(
+                        "answer by {}, bound by {}; presolve: {} → {} demand units, {} → {} candidates, {} → {} pairs",
+                        solve.objective_method,
+                        solve.bound_method,
+                        b.units,
+                        a.units,
+                        b.candidates,
+                        a.candidates,
+                        b.nonzeros,
+                        a.nonzeros
+                    ));
+                }
                 out.extend(self.capacity.iter().flat_map(CapacityReport::lines));
                 if self.parts.len() > 1 || self.parts.iter().any(|p| p.priority != 1.0) {
                     out.push("each kind of demand (weight before priority):".into());

@@ -3,10 +3,16 @@
 //!
 //! - **Maximal coverage** ([`Plan::add`]): choose `k` candidates that reach
 //!   the most demand weight not already reached by the existing hosts of the
-//!   service. Solved by lazy greedy (CELF), which is within (1 − 1/e) of the
-//!   optimum; every answer also carries a data-dependent **upper bound** on
-//!   the optimum (the objective after `j` choices plus the `k − j` largest
-//!   marginal gains then, minimised over the run), so the gap is certified.
+//!   service. The instance is first presolved (items seeing the same
+//!   candidates merged, dominated candidates dropped: [`PresolveSizes`]);
+//!   then solved by lazy greedy (CELF), which is within (1 − 1/e) of the
+//!   optimum, improved by swaps (remove a site, add a candidate) within a
+//!   time budget ([`Plan::search_seconds`]). Every answer carries a
+//!   certified **upper bound** on the optimum: the least of the greedy's
+//!   data-dependent bound (the objective after `j` choices plus the `k − j`
+//!   largest marginal gains then, minimised over the run) and a Lagrangian
+//!   bound (relaxing the coverage constraints, by subgradient optimisation:
+//!   the LP relaxation's bound), so the gap is certified ([`SolveInfo`]).
 //!   With the `exact` feature, a MILP solver then closes the gap where it can
 //!   ([`Plan::exact`]).
 //! - **Partial cover** ([`Plan::target_share`]): the fewest sites, greedily,
@@ -34,6 +40,7 @@
 //! # Ok::<(), maillage::Error>(())
 //! ```
 
+mod bound;
 pub mod candidates;
 pub mod capacity;
 pub(crate) mod demand;
@@ -41,22 +48,27 @@ pub(crate) mod demand;
 mod exact;
 mod impact;
 pub mod measure;
+mod presolve;
 pub(crate) mod report;
 mod sets;
+mod swap;
 pub mod sweep;
 pub mod weights;
 
+pub use bound::{Lagrangian, SolveInfo, lagrangian};
 pub use candidates::{Candidate, CandidateSpec};
 pub use demand::{Demand, DemandPart, Reach, Weight};
 pub use impact::{ClosureImpact, DepartementChange, closure_impact};
 pub use measure::{
     Basis, Equity, Measured, MeasuredCompliance, MeasuredPlan, Part, comply_measured,
 };
+pub use presolve::{Instance, InstanceSize, PresolveSizes};
 pub use report::{DepartementMeasure, DepartementPlan, PlanReport, PlannedSite, comply};
+pub use swap::{Swapped, improve as swap_improve};
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 use crate::model::Service;
@@ -81,8 +93,17 @@ pub struct Plan<'a> {
     candidates: Vec<Candidate>,
     goal: Goal,
     exact_seconds: Option<f64>,
+    search_seconds: f64,
     max_pairs: f64,
 }
+
+/// Default time budget of the swap search and the Lagrangian bound of a
+/// maximal-coverage plan, in seconds ([`Plan::search_seconds`]): both stop
+/// sooner when they converge.
+pub const DEFAULT_SEARCH_SECONDS: f64 = 8.0;
+
+/// Most subgradient iterations of the Lagrangian bound.
+pub const MAX_LAGRANGIAN_ITERATIONS: usize = 6000;
 
 /// Most (item, candidate) pairs the coverage sets of a plan may hold:
 /// 60 million, about 1.2 GB at the build's peak. A plan whose sets would
@@ -132,6 +153,7 @@ impl<'a> Plan<'a> {
             candidates: Vec::new(),
             goal: Goal::Add(1),
             exact_seconds: None,
+            search_seconds: DEFAULT_SEARCH_SECONDS,
             max_pairs: MAX_COVER_PAIRS,
         }
     }
@@ -166,6 +188,15 @@ impl<'a> Plan<'a> {
     #[cfg(feature = "exact")]
     pub fn exact(mut self, seconds: f64) -> Self {
         self.exact_seconds = Some(seconds);
+        self
+    }
+
+    /// The time budget of the swap search and the Lagrangian bound of a
+    /// maximal-coverage plan (default [`DEFAULT_SEARCH_SECONDS`]; half for
+    /// the swaps, the rest for the bound; both stop sooner when they
+    /// converge). It must be in (0, [`MAX_EXACT_SECONDS`]].
+    pub fn search_seconds(mut self, seconds: f64) -> Self {
+        self.search_seconds = seconds;
         self
     }
 
@@ -216,6 +247,15 @@ impl<'a> Plan<'a> {
     }
 
     fn validate_exact(&self) -> Result<()> {
+        let s = self.search_seconds;
+        if !(s > 0.0 && s <= MAX_EXACT_SECONDS) {
+            return Err(Error::invalid(
+                "plan",
+                format!(
+                    "the time budget of the swap search and the bound must be a number of seconds in (0, {MAX_EXACT_SECONDS}] (30 days), got {s}"
+                ),
+            ));
+        }
         let Some(t) = self.exact_seconds else {
             return Ok(());
         };
@@ -275,24 +315,26 @@ impl<'a> Plan<'a> {
         ))
     }
 
+    /// The maximal-coverage instance of this plan, before presolve: one
+    /// unit per demand item (those an existing host reaches have no
+    /// candidate), the candidates in order.
+    pub fn instance(&self) -> Result<Instance> {
+        self.validate()?;
+        self.check_budget()?;
+        let sets = CoverSets::build(self.network, self.demand, self.service, &self.candidates);
+        Ok(presolve::from_cover_sets(&sets, self.demand))
+    }
+
     /// Runs the plan.
     pub fn run(&self) -> Result<PlanReport> {
         self.validate()?;
         self.check_budget()?;
         let start = Instant::now();
         let sets = CoverSets::build(self.network, self.demand, self.service, &self.candidates);
-        let mut report = self.greedy(&sets);
-        #[cfg(feature = "exact")]
-        if let (Some(seconds), Goal::Add(k)) = (self.exact_seconds, self.goal) {
-            exact::improve(
-                &sets,
-                self.demand,
-                k,
-                seconds,
-                &self.candidates,
-                &mut report,
-            );
-        }
+        let mut report = match self.goal {
+            Goal::Add(k) => self.maximal(&sets, k),
+            Goal::TargetShare(_) => self.greedy(&sets),
+        };
         let useful = report.sites.iter().filter(|s| s.gain > 0.0).count();
         if let Goal::Add(k) = self.goal
             && useful < k
@@ -394,11 +436,262 @@ impl<'a> Plan<'a> {
             upper_bound,
             elapsed_s: 0.0,
             exact_status: None,
+            solve: None,
             warnings: Vec::new(),
             covered,
             covered_by_hosts: sets.covered_by_hosts.clone(),
         }
     }
+}
+
+impl Plan<'_> {
+    /// Maximal coverage on the presolved instance: greedy, swaps,
+    /// Lagrangian bound, exact solver when asked; the answer mapped back to
+    /// the candidates.
+    fn maximal(&self, sets: &CoverSets, k: usize) -> PlanReport {
+        let mut info = SolveInfo::default();
+        let clock = Instant::now();
+        let (inst, sizes) = presolve::presolve(sets, self.demand);
+        info.presolve = sizes;
+        info.seconds[0] = clock.elapsed().as_secs_f64();
+        let kk = k.min(inst.candidates());
+        let clock = Instant::now();
+        let (greedy, greedy_value, greedy_bound) = greedy_on(&inst, kk);
+        info.seconds[1] = clock.elapsed().as_secs_f64();
+        info.greedy_objective = greedy_value;
+        info.greedy_bound = greedy_bound;
+        let clock = Instant::now();
+        let end = clock + Duration::from_secs_f64(self.search_seconds.min(MAX_EXACT_SECONDS));
+        let half =
+            clock + Duration::from_secs_f64(0.5 * self.search_seconds.min(MAX_EXACT_SECONDS));
+        let swapped = swap::improve(&inst, &greedy, half);
+        info.swaps = swapped.swaps;
+        let (mut best, mut best_value) = if swapped.value > greedy_value {
+            info.objective_method = "greedy + swap".into();
+            (swapped.chosen, swapped.value)
+        } else {
+            info.objective_method = "greedy".into();
+            (greedy, greedy_value)
+        };
+        info.seconds[2] = clock.elapsed().as_secs_f64();
+        let clock = Instant::now();
+        let lag = bound::lagrangian(&inst, kk, &best, best_value, end, MAX_LAGRANGIAN_ITERATIONS);
+        info.seconds[3] = clock.elapsed().as_secs_f64();
+        if lag.best_value > best_value {
+            let again = swap::improve(
+                &inst,
+                &lag.best,
+                end.max(Instant::now() + Duration::from_millis(200)),
+            );
+            info.swaps += again.swaps;
+            info.objective_method = "lagrangian + swap".into();
+            (best, best_value) = (again.chosen, again.value);
+        }
+        info.lagrangian_bound = Some(lag.bound);
+        info.lagrangian_iterations = lag.iterations;
+        let mut bound = greedy_bound;
+        info.bound_method = "greedy bound".into();
+        if lag.bound < bound {
+            bound = lag.bound;
+            info.bound_method = format!("lagrangian, {} iterations", lag.iterations);
+        }
+        // Whole weights (counts, priorities, head counts) make every
+        // objective a whole number: no answer beats the bound rounded down.
+        if inst
+            .weight
+            .iter()
+            .all(|w| w.fract() == 0.0 && w.abs() < 1e15)
+        {
+            let whole = (bound + 1e-6).floor();
+            if whole < bound {
+                bound = whole.max(best_value);
+                info.bound_method.push_str(", rounded down (whole weights)");
+            }
+        }
+        let mut exact_status = None;
+        #[cfg(feature = "exact")]
+        if let Some(seconds) = self.exact_seconds {
+            let clock = Instant::now();
+            let kept = |better: bool| {
+                if better {
+                    "the solver's answer is better and replaces the earlier one"
+                } else {
+                    "the earlier answer is kept"
+                }
+            };
+            exact_status = Some(match exact::solve(&inst, kk, seconds, &best) {
+                Err(e) => format!(
+                    "no answer within {seconds} s ({e}): the earlier answer and its bound are kept"
+                ),
+                Ok((picked, proven)) => {
+                    let value = inst.value(&picked);
+                    let better = value > best_value + 1e-9 * best_value.max(1.0);
+                    if better {
+                        (best, best_value) = (picked, value);
+                        info.objective_method = "exact".into();
+                    }
+                    if proven {
+                        bound = best_value;
+                        info.bound_method = "exact (proven optimal)".into();
+                        format!("optimal: proven within {seconds} s; {}", kept(better))
+                    } else {
+                        format!(
+                            "time limit of {seconds} s reached, not proven optimal; {}",
+                            kept(better)
+                        )
+                    }
+                }
+            });
+            info.seconds[4] = clock.elapsed().as_secs_f64();
+        }
+        // The sites in greedy order of their gains within the answer, then
+        // mapped back; sites that add nothing fill up to k.
+        let ordered = greedy_order(&inst, &best);
+        let mut picked: Vec<usize> = ordered
+            .iter()
+            .filter_map(|&c| inst.original.get(c).map(|&o| o as usize))
+            .collect();
+        if picked.len() < k {
+            let mut taken = vec![false; self.candidates.len()];
+            for &c in &picked {
+                if let Some(t) = taken.get_mut(c) {
+                    *t = true;
+                }
+            }
+            let fill: Vec<usize> = (0..self.candidates.len())
+                .filter(|&c| !taken.get(c).copied().unwrap_or(true))
+                .take(k - picked.len())
+                .collect();
+            picked.extend(fill);
+        }
+        let mut report = self.report_of(sets, &picked);
+        let objective = report.objective();
+        let upper = (report.base_weight + bound).max(objective);
+        report.upper_bound = Some(upper);
+        report.optimal = upper - objective <= 1e-9 * upper.max(1.0);
+        report.exact_status = exact_status;
+        report.solve = Some(info);
+        report
+    }
+
+    /// The report of the sites `picked` (original candidates), in order.
+    fn report_of(&self, sets: &CoverSets, picked: &[usize]) -> PlanReport {
+        let demand = self.demand;
+        let mut covered = sets.covered_by_hosts.clone();
+        let base_weight = weight_of(demand, &covered);
+        let base_items = covered.iter().filter(|c| **c).count();
+        let mut objective = base_weight;
+        let mut items = base_items;
+        let mut sites = Vec::with_capacity(picked.len());
+        for &c in picked {
+            let gain = sets.gain(c, demand, &covered);
+            items += sets.cover(c, &mut covered);
+            objective += gain;
+            if let Some(candidate) = self.candidates.get(c) {
+                sites.push(PlannedSite {
+                    rank: sites.len() + 1,
+                    candidate: candidate.clone(),
+                    gain,
+                    covered: items,
+                    objective,
+                });
+            }
+        }
+        PlanReport {
+            service: self.service,
+            demand: demand.label().to_owned(),
+            goal: self.goal,
+            sites,
+            base_weight,
+            base_items,
+            total_weight: demand.total_weight(),
+            total_items: demand.len(),
+            unweighted_items: demand.unweighted,
+            candidates: self.candidates.len(),
+            hosts: sets.hosts,
+            optimal: false,
+            upper_bound: None,
+            elapsed_s: 0.0,
+            exact_status: None,
+            solve: None,
+            warnings: Vec::new(),
+            covered,
+            covered_by_hosts: sets.covered_by_hosts.clone(),
+        }
+    }
+}
+
+/// Lazy greedy (CELF) for `k` candidates of `inst`: the chosen, in order,
+/// the weight they reach, and the greedy's bound on the optimum (the least
+/// over checkpoints of the objective plus the `k` largest gains then).
+pub fn greedy_on(inst: &Instance, k: usize) -> (Vec<usize>, f64, f64) {
+    let mut covered = vec![false; inst.units()];
+    let mut heap: BinaryHeap<Entry> = (0..inst.candidates())
+        .map(|c| Entry {
+            gain: inst.gain(c, &covered),
+            candidate: u32::try_from(c).unwrap_or(u32::MAX),
+            round: 0,
+        })
+        .collect();
+    let mut objective = 0.0;
+    let mut chosen = Vec::with_capacity(k);
+    let mut bound = f64::INFINITY;
+    let checkpoint = (k / 20).max(1);
+    while chosen.len() < k {
+        let round = u32::try_from(chosen.len()).unwrap_or(u32::MAX);
+        if chosen.len().is_multiple_of(checkpoint) {
+            let top = fresh_top_sum(&mut heap, k, round, |c| inst.gain(c, &covered));
+            bound = bound.min(objective + top);
+        }
+        let Some(top) = heap.pop() else { break };
+        let c = top.candidate as usize;
+        if top.round != round {
+            heap.push(Entry {
+                gain: inst.gain(c, &covered),
+                round,
+                ..top
+            });
+            continue;
+        }
+        inst.cover(c, &mut covered);
+        objective += top.gain;
+        chosen.push(c);
+    }
+    let round = u32::try_from(chosen.len()).unwrap_or(u32::MAX);
+    let top = fresh_top_sum(&mut heap, k, round, |c| inst.gain(c, &covered));
+    let bound = bound.min(objective + top);
+    let value = inst.value(&chosen);
+    (chosen, value, bound.max(value))
+}
+
+/// The candidates `chosen` in greedy order of their marginal gains among
+/// themselves (ties: the first candidate).
+fn greedy_order(inst: &Instance, chosen: &[usize]) -> Vec<usize> {
+    let mut covered = vec![false; inst.units()];
+    let mut heap: BinaryHeap<Entry> = chosen
+        .iter()
+        .map(|&c| Entry {
+            gain: inst.gain(c, &covered),
+            candidate: u32::try_from(c).unwrap_or(u32::MAX),
+            round: 0,
+        })
+        .collect();
+    let mut out = Vec::with_capacity(chosen.len());
+    while let Some(top) = heap.pop() {
+        let round = u32::try_from(out.len()).unwrap_or(u32::MAX);
+        let c = top.candidate as usize;
+        if top.round != round {
+            heap.push(Entry {
+                gain: inst.gain(c, &covered),
+                round,
+                ..top
+            });
+            continue;
+        }
+        inst.cover(c, &mut covered);
+        out.push(c);
+    }
+    out
 }
 
 /// The sum of the `k` largest current marginal gains, refreshing stale

@@ -59,6 +59,9 @@ pub struct PlanReport {
     /// optimal, stopped at its time limit, or stopped without an answer
     /// (the greedy answer kept).
     pub exact_status: Option<String>,
+    /// How a maximal-coverage plan's objective and bound were obtained,
+    /// and what the presolve did (`None` for a target share).
+    pub solve: Option<super::SolveInfo>,
     /// What the reader of the plan must know: chosen sites that add
     /// nothing (gain 0: nothing was left to reach), items weighing 0 for
     /// want of a population.
@@ -135,6 +138,9 @@ impl PlanReport {
             "existing_hosts": self.hosts,
             "seconds": self.elapsed_s,
             "exact_status": self.exact_status,
+            "objective_method": self.solve.as_ref().map(|s| s.objective_method.clone()),
+            "bound_method": self.solve.as_ref().map(|s| s.bound_method.clone()),
+            "solve": self.solve.as_ref().map(super::SolveInfo::to_json),
             "warnings": self.warnings,
         })
     }

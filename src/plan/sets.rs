@@ -204,8 +204,12 @@ impl CoverSets {
         new
     }
 
+    /// The sets as compressed sparse rows: offsets by candidate, items.
+    pub fn csr(&self) -> (&[usize], &[u32]) {
+        (&self.offsets, &self.items)
+    }
+
     /// How many candidates there are.
-    #[cfg_attr(not(feature = "exact"), allow(dead_code))]
     pub fn candidates(&self) -> usize {
         self.offsets.len().saturating_sub(1)
     }
