@@ -6,7 +6,7 @@ mod common;
 use common::{point, rect, territory};
 use geo_types::Coord;
 use maillage::plan::{Candidate, Demand, Plan, Reach, Weight, closure_impact};
-use maillage::population::{PopulationModel, PopulationUnit};
+use maillage::population::PopulationModel;
 use maillage::{Service, ServiceNetwork, Territory, TerritoryKind, Zone};
 use proptest::prelude::*;
 
@@ -16,31 +16,11 @@ const Y0: f64 = 6_600_000.0;
 
 /// One big commune holding the supplied population units.
 fn commune() -> Vec<Territory> {
-    let mut t = territory(
-        "99001",
-        TerritoryKind::Commune,
-        Some(0),
-        M,
-        vec![rect(X0 - 1e5, Y0 - 1e5, X0 + 1e5, Y0 + 1e5)],
-    );
-    t.departement = Some("99".into());
-    vec![t]
+    common::big_commune(X0, Y0)
 }
 
 fn units(people: &[(f64, f64, f64)]) -> PopulationModel {
-    PopulationModel::units(
-        people
-            .iter()
-            .map(|&(x, y, p)| PopulationUnit {
-                commune: 0,
-                xy: Coord {
-                    x: X0 + x,
-                    y: Y0 + y,
-                },
-                population: p,
-            })
-            .collect(),
-    )
+    common::population_units(X0, Y0, people)
 }
 
 fn candidate(i: usize, x: f64, y: f64) -> Candidate {

@@ -4,13 +4,13 @@
 
 mod common;
 
-use common::{point, rect, territory};
+use common::point;
 use geo_types::Coord;
 use maillage::plan::{
     Candidate, Demand, Instance, InstanceSize, Plan, Reach, greedy_on, lagrangian, swap_improve,
 };
-use maillage::population::{PopulationModel, PopulationUnit};
-use maillage::{Service, ServiceNetwork, Territory, TerritoryKind, Zone};
+use maillage::population::PopulationModel;
+use maillage::{Service, ServiceNetwork, Territory, Zone};
 use proptest::prelude::*;
 use std::time::{Duration, Instant};
 
@@ -127,31 +127,11 @@ fn presolve_of_a_hand_computed_instance() {
 
 /// One big commune holding the supplied population units.
 fn commune() -> Vec<Territory> {
-    let mut t = territory(
-        "99001",
-        TerritoryKind::Commune,
-        Some(0),
-        M,
-        vec![rect(X0 - 1e5, Y0 - 1e5, X0 + 1e5, Y0 + 1e5)],
-    );
-    t.departement = Some("99".into());
-    vec![t]
+    common::big_commune(X0, Y0)
 }
 
 fn units(people: &[(f64, f64, f64)]) -> PopulationModel {
-    PopulationModel::units(
-        people
-            .iter()
-            .map(|&(x, y, p)| PopulationUnit {
-                commune: 0,
-                xy: Coord {
-                    x: X0 + x,
-                    y: Y0 + y,
-                },
-                population: p,
-            })
-            .collect(),
-    )
+    common::population_units(X0, Y0, people)
 }
 
 fn candidate(id: &str, x: f64, y: f64) -> Candidate {

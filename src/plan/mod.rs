@@ -508,6 +508,7 @@ impl Plan<'_> {
                 info.bound_method.push_str(", rounded down (whole weights)");
             }
         }
+        #[cfg_attr(not(feature = "exact"), allow(unused_mut))] // set by the exact solver
         let mut exact_status = None;
         #[cfg(feature = "exact")]
         if let Some(seconds) = self.exact_seconds {

@@ -137,3 +137,38 @@ pub fn reprojected(geojson: &[u8], crs: maillage::Crs, declare: bool) -> Vec<u8>
     out.insert("features".into(), doc["features"].take());
     serde_json::to_vec(&serde_json::Value::Object(out)).unwrap()
 }
+
+/// One big commune ("99001", département "99") of 200 km around (x0, y0),
+/// for the planning tests' population units.
+pub fn big_commune(x0: f64, y0: f64) -> Vec<Territory> {
+    let mut t = territory(
+        "99001",
+        TerritoryKind::Commune,
+        Some(0),
+        Zone::Metropole,
+        vec![rect(x0 - 1e5, y0 - 1e5, x0 + 1e5, y0 + 1e5)],
+    );
+    t.departement = Some("99".into());
+    vec![t]
+}
+
+/// Population units of commune 0 at (x0 + x, y0 + y), each (x, y, people).
+pub fn population_units(
+    x0: f64,
+    y0: f64,
+    people: &[(f64, f64, f64)],
+) -> maillage::population::PopulationModel {
+    maillage::population::PopulationModel::units(
+        people
+            .iter()
+            .map(|&(x, y, p)| maillage::population::PopulationUnit {
+                commune: 0,
+                xy: Coord {
+                    x: x0 + x,
+                    y: y0 + y,
+                },
+                population: p,
+            })
+            .collect(),
+    )
+}
