@@ -49,7 +49,7 @@ fn parquet(stage: &mut super::out::Stage) -> Result<()> {
 
 #[cfg(not(feature = "geoparquet"))]
 fn parquet(_: &mut super::out::Stage) -> Result<()> {
-    Err(crate::Error::invalid(
+    Err(crate::error::Error::invalid(
         "format",
         "Parquet output needs the `geoparquet` feature",
     ))
