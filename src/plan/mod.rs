@@ -622,45 +622,79 @@ impl Plan<'_> {
     }
 }
 
+/// Lazy greedy (CELF) over a pool of candidates of a presolved instance:
+/// each [`pick`](Self::pick) takes the candidate of the largest marginal
+/// gain, refreshing stale gains only when they reach the top of the heap.
+struct Celf<'a> {
+    inst: &'a Instance,
+    covered: Vec<bool>,
+    heap: BinaryHeap<Entry>,
+    picked: u32,
+}
+
+impl<'a> Celf<'a> {
+    fn new(inst: &'a Instance, pool: impl Iterator<Item = usize>) -> Self {
+        let covered = vec![false; inst.units()];
+        let heap = pool
+            .map(|c| Entry {
+                gain: inst.gain(c, &covered),
+                candidate: u32::try_from(c).unwrap_or(u32::MAX),
+                round: 0,
+            })
+            .collect();
+        Celf {
+            inst,
+            covered,
+            heap,
+            picked: 0,
+        }
+    }
+
+    /// The next candidate and its marginal gain; `None` once the pool is
+    /// spent.
+    fn pick(&mut self) -> Option<(usize, f64)> {
+        while let Some(top) = self.heap.pop() {
+            let c = top.candidate as usize;
+            if top.round != self.picked {
+                self.heap.push(Entry {
+                    gain: self.inst.gain(c, &self.covered),
+                    round: self.picked,
+                    ..top
+                });
+                continue;
+            }
+            self.inst.cover(c, &mut self.covered);
+            self.picked = self.picked.saturating_add(1);
+            return Some((c, top.gain));
+        }
+        None
+    }
+
+    /// The sum of the `k` largest current marginal gains.
+    fn top_sum(&mut self, k: usize) -> f64 {
+        let (inst, covered) = (self.inst, &self.covered);
+        fresh_top_sum(&mut self.heap, k, self.picked, |c| inst.gain(c, covered))
+    }
+}
+
 /// Lazy greedy (CELF) for `k` candidates of `inst`: the chosen, in order,
 /// the weight they reach, and the greedy's bound on the optimum (the least
 /// over checkpoints of the objective plus the `k` largest gains then).
 pub fn greedy_on(inst: &Instance, k: usize) -> (Vec<usize>, f64, f64) {
-    let mut covered = vec![false; inst.units()];
-    let mut heap: BinaryHeap<Entry> = (0..inst.candidates())
-        .map(|c| Entry {
-            gain: inst.gain(c, &covered),
-            candidate: u32::try_from(c).unwrap_or(u32::MAX),
-            round: 0,
-        })
-        .collect();
+    let mut celf = Celf::new(inst, 0..inst.candidates());
     let mut objective = 0.0;
     let mut chosen = Vec::with_capacity(k);
     let mut bound = f64::INFINITY;
     let checkpoint = (k / 20).max(1);
     while chosen.len() < k {
-        let round = u32::try_from(chosen.len()).unwrap_or(u32::MAX);
         if chosen.len().is_multiple_of(checkpoint) {
-            let top = fresh_top_sum(&mut heap, k, round, |c| inst.gain(c, &covered));
-            bound = bound.min(objective + top);
+            bound = bound.min(objective + celf.top_sum(k));
         }
-        let Some(top) = heap.pop() else { break };
-        let c = top.candidate as usize;
-        if top.round != round {
-            heap.push(Entry {
-                gain: inst.gain(c, &covered),
-                round,
-                ..top
-            });
-            continue;
-        }
-        inst.cover(c, &mut covered);
-        objective += top.gain;
+        let Some((c, gain)) = celf.pick() else { break };
+        objective += gain;
         chosen.push(c);
     }
-    let round = u32::try_from(chosen.len()).unwrap_or(u32::MAX);
-    let top = fresh_top_sum(&mut heap, k, round, |c| inst.gain(c, &covered));
-    let bound = bound.min(objective + top);
+    let bound = bound.min(objective + celf.top_sum(k));
     let value = inst.value(&chosen);
     (chosen, value, bound.max(value))
 }
@@ -668,31 +702,8 @@ pub fn greedy_on(inst: &Instance, k: usize) -> (Vec<usize>, f64, f64) {
 /// The candidates `chosen` in greedy order of their marginal gains among
 /// themselves (ties: the first candidate).
 fn greedy_order(inst: &Instance, chosen: &[usize]) -> Vec<usize> {
-    let mut covered = vec![false; inst.units()];
-    let mut heap: BinaryHeap<Entry> = chosen
-        .iter()
-        .map(|&c| Entry {
-            gain: inst.gain(c, &covered),
-            candidate: u32::try_from(c).unwrap_or(u32::MAX),
-            round: 0,
-        })
-        .collect();
-    let mut out = Vec::with_capacity(chosen.len());
-    while let Some(top) = heap.pop() {
-        let round = u32::try_from(out.len()).unwrap_or(u32::MAX);
-        let c = top.candidate as usize;
-        if top.round != round {
-            heap.push(Entry {
-                gain: inst.gain(c, &covered),
-                round,
-                ..top
-            });
-            continue;
-        }
-        inst.cover(c, &mut covered);
-        out.push(c);
-    }
-    out
+    let mut celf = Celf::new(inst, chosen.iter().copied());
+    std::iter::from_fn(|| celf.pick().map(|(c, _)| c)).collect()
 }
 
 /// The sum of the `k` largest current marginal gains, refreshing stale
