@@ -1,4 +1,5 @@
-//! The presolve and the Lagrangian bound of maximal coverage on one région:
+//! The presolve, the swaps, the kicks and the Lagrangian bound of maximal
+//! coverage on one région:
 //! the 200 m population grid of Bretagne (départements 22, 29, 35, 56) ×
 //! its bureaux de poste, 5 km, k = 30, for mediation.
 //!
@@ -10,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use maillage::load::Sources;
-use maillage::plan::{Demand, Plan, Reach, candidates, greedy_on, lagrangian};
+use maillage::plan::{
+    Demand, Plan, Reach, candidates, greedy_on, kick_iterate, lagrangian, swap_improve,
+};
 use maillage::population::PopulationModel;
 use maillage::{CommuneSources, PointKind, Service, ServiceNetwork};
 
@@ -63,9 +66,32 @@ fn benches(c: &mut Criterion) {
             black_box(lagrangian(&pre, k, &greedy, value, deadline, 6000))
         })
     });
-    g.bench_function("whole plan (sets, presolve, greedy, swaps, bound)", |b| {
-        b.iter(|| black_box(plan.run().expect("plan")))
+    g.bench_function("swap descent from the greedy", |b| {
+        b.iter(|| {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            black_box(swap_improve(&pre, &greedy, deadline))
+        })
     });
+    let swapped = swap_improve(&pre, &greedy, Instant::now() + Duration::from_secs(10));
+    g.bench_function(
+        "kicks from the swapped answer (until patience, ≤ 10 s)",
+        |b| {
+            b.iter(|| {
+                let deadline = Instant::now() + Duration::from_secs(10);
+                black_box(kick_iterate(
+                    &pre,
+                    &swapped.chosen,
+                    swapped.value,
+                    f64::INFINITY,
+                    deadline,
+                ))
+            })
+        },
+    );
+    g.bench_function(
+        "whole plan (sets, presolve, greedy, swaps, kicks, bound)",
+        |b| b.iter(|| black_box(plan.run().expect("plan"))),
+    );
     g.finish();
 }
 

@@ -146,6 +146,7 @@ pub mod population;
 pub mod programmes;
 pub mod read;
 mod report;
+mod rng;
 mod skip;
 pub mod travel;
 pub mod write;

@@ -342,8 +342,14 @@ fn the_plan_command_refuses_what_it_would_ignore() {
             .count(),
         3
     );
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 9] = [
         (&["--add", "1", "--exact", "1e19"], "(0, 2592000]"),
+        (
+            &["--add", "1", "--search", "0"],
+            "the time budget of the swap search, the kicks and the bound (--search) must be a number of seconds in (0, 2592000]",
+        ),
+        (&["--add", "1", "--search=-3"], "got -3"),
+        (&["--add", "1", "--search", "NaN"], "got NaN"),
         (
             &["--add", "1", "--exact", "NaN"],
             "time limit of the exact solver",
@@ -615,7 +621,7 @@ fn coverage_sets_beyond_the_budget_are_refused() {
     // Built, these sets would take 8 GB: refused, they never are.
     let e = Plan::new(&network, &demand, Service::FranceServices)
         .candidates(cands.clone())
-        .add(5)
+        .target_share(0.5)
         .run()
         .unwrap_err()
         .to_string();
@@ -640,7 +646,7 @@ fn coverage_sets_beyond_the_budget_are_refused() {
     let fits = Demand::population(&communes, &model, &Reach::within(suggested)).unwrap();
     let e = Plan::new(&network, &fits, Service::FranceServices)
         .candidates(cands.clone())
-        .add(5)
+        .target_share(0.5)
         .max_pairs(1.0) // only estimate: refused, with its figure
         .run()
         .unwrap_err()
@@ -653,8 +659,39 @@ fn coverage_sets_beyond_the_budget_are_refused() {
         .parse()
         .unwrap();
     assert!(pairs <= 60.0, "{suggested} m: {pairs} million pairs");
+    // A maximal-coverage plan merges its items as it finds their lists: it
+    // may meet 4 times as many pairs (240 million), not 400 million.
+    let e = Plan::new(&network, &demand, Service::FranceServices)
+        .candidates(cands.clone())
+        .add(5)
+        .run()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("would meet about 400 million (item, candidate) pairs; the limit is 240 million (4 × 60 million"),
+        "{e}"
+    );
+    assert!(
+        e.contains("at most about 6000 candidates (now 10000"),
+        "{e}"
+    );
     // A budget that fits runs.
     let small = Demand::population(&communes, &model, &Reach::within(300.0)).unwrap();
+    // Merged sets beyond the budget are refused once merged, with both
+    // figures: at 300 m every unit sees about 7 candidates, lists that
+    // hardly repeat.
+    let e = Plan::new(&network, &small, Service::FranceServices)
+        .candidates(cands.clone())
+        .add(5)
+        .max_pairs(100_000.0)
+        .run()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("items reached by the same candidates merged, hold")
+            && e.contains("the limit is 0.1 million"),
+        "{e}"
+    );
     let plan = Plan::new(&network, &small, Service::FranceServices)
         .candidates(cands)
         .add(5)
@@ -747,6 +784,7 @@ fn guyane_compliance_plan_reads_back_to_its_figures() {
         weighting: Default::default(),
         capacity: None,
         exact_seconds: None,
+        search_seconds: None,
         geoparquet: false,
         out: maillage::command::out::Output::new(dir.path().join("out")),
     };

@@ -238,6 +238,7 @@ fn capacity_options_are_checked() {
             of: CapacityOf::Weight,
         }),
         exact_seconds: None,
+        search_seconds: None,
         geoparquet: false,
         out: maillage::command::out::Output::new(dir.path().join("out")),
     };
@@ -474,6 +475,7 @@ fn the_capacitated_plan_json_and_sites_csv() {
             of: CapacityOf::Weight,
         }),
         exact_seconds: None,
+        search_seconds: None,
         geoparquet: false,
         out: maillage::command::out::Output::new(dir.path().join("out")),
     };

@@ -133,3 +133,54 @@ fn the_most_critical_points_de_contact() {
         "Mayotte would fail without Koungou"
     );
 }
+
+/// The presolved instance a plan solves is built without holding every
+/// pair, and equals the item-level instance presolved: on the 1,584 QPV of
+/// 2024 × the bureaux de poste (500 m) and on the 200 m population grid of
+/// Ille-et-Vilaine × its bureaux de poste (5 km).
+#[test]
+fn the_merged_build_equals_the_presolve_of_every_pair() {
+    let inputs = maillage::load::Sources::new()
+        .points(common::data("laposte_points_contact_2025.csv"))
+        .territories(
+            common::data("qpv_2024_national.geojson"),
+            maillage::FieldMap::qpv(),
+        )
+        .communes(maillage::CommuneSources::in_dir(common::data_dir()))
+        .load()
+        .unwrap();
+    let communes = inputs.communes;
+    let network = ServiceNetwork::new(inputs.points);
+    let bureaux = candidates::of_kinds(&network, &[PointKind::BureauDePoste], Service::Mediation);
+    let qpv =
+        Demand::territories(&inputs.territories, &Reach::within(500.0), Weight::Count).unwrap();
+    let in_35: Vec<_> = communes
+        .iter()
+        .filter(|t| t.departement.as_deref() == Some("35"))
+        .cloned()
+        .collect();
+    let grid = PopulationModel::grid();
+    let people = Demand::population(&in_35, &grid, &Reach::within(5000.0)).unwrap();
+    let bureaux_35: Vec<_> = bureaux
+        .iter()
+        .filter(|c| c.departement.as_deref() == Some("35"))
+        .cloned()
+        .collect();
+    for (demand, cands, units) in [(&qpv, &bureaux, 925), (&people, &bureaux_35, 0)] {
+        let plan = Plan::new(&network, demand, Service::Mediation)
+            .candidates(cands.clone())
+            .add(10);
+        let (every_pair, sizes_of_every_pair) = plan.instance().unwrap().presolve();
+        let (merged, sizes) = plan.presolved().unwrap();
+        assert_eq!(merged, every_pair);
+        assert_eq!(sizes.after, sizes_of_every_pair.after);
+        assert_eq!(sizes.before, sizes_of_every_pair.before);
+        assert_eq!(
+            sizes.dominated_candidates,
+            sizes_of_every_pair.dominated_candidates
+        );
+        if units > 0 {
+            assert_eq!(sizes.after.units, units);
+        }
+    }
+}

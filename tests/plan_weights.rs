@@ -366,6 +366,7 @@ fn occitanie_qpv_weighted_by_their_poverty_rate() {
         },
         capacity: None,
         exact_seconds: None,
+        search_seconds: None,
         geoparquet: false,
         out: maillage::command::out::Output::new(dir.path().join(out)),
     };
@@ -519,6 +520,7 @@ fn occitanie_qpv_and_the_frr_communes_with_priorities() {
         },
         capacity: None,
         exact_seconds: None,
+        search_seconds: None,
         geoparquet: false,
         out: maillage::command::out::Output::new(
             dir.path().join(priorities.replace(['=', ','], "_")),

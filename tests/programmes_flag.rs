@@ -240,6 +240,7 @@ fn access_and_plan_count_the_derived_hosts() {
         weighting: Default::default(),
         capacity: None,
         exact_seconds: None,
+        search_seconds: None,
         geoparquet: false,
         out: maillage::command::out::Output::new(dir.path().join("plan")),
     };

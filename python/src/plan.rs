@@ -136,6 +136,7 @@ pub(crate) fn plan<'py>(
             },
             capacity: capacity.map(|max| Capacity { max, of }),
             exact_seconds: None,
+            search_seconds: None,
             geoparquet: false,
             out: maillage::command::out::Output::new(&out.0),
         };

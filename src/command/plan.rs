@@ -82,6 +82,9 @@ pub struct PlanOptions {
     pub capacity: Option<Capacity>,
     /// Also solve exactly within this many seconds (maximal coverage only).
     pub exact_seconds: Option<f64>,
+    /// The time budget of the swaps, kicks and bound
+    /// ([`Plan::search_seconds`]; `None`: its default).
+    pub search_seconds: Option<f64>,
     /// Also write `sites.parquet` (GeoParquet, the sites as points) and
     /// `impact.parquet` (feature `geoparquet`).
     pub geoparquet: bool,
@@ -235,8 +238,19 @@ impl PlanRun {
                 let bound = report.upper_bound().map_or("—".to_owned(), |b| {
                     format!("{b:.0} (gap {:.2} %)", 100.0 * report.gap().unwrap_or(0.0))
                 });
+                // A capacitated plan's sites reach more than they may serve:
+                // the reach is measured, the bound is of what is served
+                // (the capacity line below).
+                let (reach_is, bound_of) = if self.capacity.is_some() {
+                    (
+                        " within reach (capacity not counted)",
+                        "served within capacity: ",
+                    )
+                } else {
+                    ("", "")
+                };
                 out.push(format!(
-                    "{} site(s): reach {:.0} of {:.0} ({:.2} %; existing hosts {:.0}), measured by {}; upper bound {bound}; {}",
+                    "{} site(s): reach {:.0} of {:.0} ({:.2} %; existing hosts {:.0}){reach_is}, measured by {}; {bound_of}upper bound {bound}; {}",
                     report.sites().len(),
                     m.after.reached,
                     m.after.total,
@@ -637,6 +651,9 @@ impl PlanOptions {
                     PlanGoal::Add(k) => p.add(k),
                     PlanGoal::Comply => p,
                 };
+                if let Some(seconds) = self.search_seconds {
+                    p = p.search_seconds(seconds);
+                }
                 if let Some(seconds) = self.exact_seconds.filter(|_| self.capacity.is_none()) {
                     p = with_exact(p, seconds)?;
                 }

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::{Error, Result};
+use crate::rng::Rng;
 
 const COLS: usize = 9;
 const ROWS: usize = 8;
@@ -14,28 +15,6 @@ const DLAT: f64 = 0.040;
 /// The city occupies lattice cells (3..5, 3..5).
 const CITY: (usize, usize) = (3, 3);
 const TOWNS: [(usize, usize); 3] = [(1, 6), (7, 1), (7, 6)];
-
-/// SplitMix64: small, fast, and fixed forever (unlike a crate's default RNG).
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-    fn int(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.next_u64() % (hi - lo + 1)
-    }
-}
 
 #[derive(Clone, Copy, PartialEq)]
 enum Class {

@@ -227,7 +227,7 @@ pub struct SolveInfo {
     /// What the presolve did.
     pub presolve: PresolveSizes,
     /// Where the answer comes from: `greedy`, `greedy + swap`,
-    /// `lagrangian + swap`, `exact`.
+    /// `lagrangian + swap`, any of these `+ kicks`, `exact`.
     pub objective_method: String,
     /// Where the bound comes from: `greedy bound`, `lagrangian, N
     /// iterations`, `exact (proven optimal)`.
@@ -241,10 +241,14 @@ pub struct SolveInfo {
     pub lagrangian_iterations: usize,
     /// The greedy's objective.
     pub greedy_objective: f64,
-    /// Swaps the local search applied.
+    /// Swaps the local search applied (the kicks' descents included).
     pub swaps: usize,
-    /// Seconds: presolve, greedy, swap, Lagrangian, exact.
-    pub seconds: [f64; 5],
+    /// Kicks of the iterated local search ([`super::kick_iterate`]).
+    pub kicks: usize,
+    /// Kicks that found a better answer.
+    pub kick_improvements: usize,
+    /// Seconds: presolve, greedy, swap, Lagrangian, exact, kicks.
+    pub seconds: [f64; 6],
 }
 
 impl SolveInfo {
@@ -259,12 +263,15 @@ impl SolveInfo {
             "lagrangian_bound": self.lagrangian_bound,
             "lagrangian_iterations": self.lagrangian_iterations,
             "swaps": self.swaps,
+            "kicks": self.kicks,
+            "kick_improvements": self.kick_improvements,
             "seconds": {
                 "presolve": self.seconds[0],
                 "greedy": self.seconds[1],
                 "swap": self.seconds[2],
                 "lagrangian": self.seconds[3],
                 "exact": self.seconds[4],
+                "kicks": self.seconds[5],
             },
         })
     }

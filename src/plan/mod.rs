@@ -6,8 +6,10 @@
 //!   service. The instance is first presolved (items seeing the same
 //!   candidates merged, dominated candidates dropped: [`PresolveSizes`]);
 //!   then solved by lazy greedy (CELF), which is within (1 − 1/e) of the
-//!   optimum, improved by swaps (remove a site, add a candidate) within a
-//!   time budget ([`Plan::search_seconds`]). Every answer carries a
+//!   optimum, improved by swaps (remove a site, add a candidate) and by an
+//!   iterated local search (kick a cluster of sites to neighbouring
+//!   candidates, swap again: [`kick_iterate`]) within a time budget
+//!   ([`Plan::search_seconds`]). Every answer carries a
 //!   certified **upper bound** on the optimum: the least of the greedy's
 //!   data-dependent bound (the objective after `j` choices plus the `k − j`
 //!   largest marginal gains then, minimised over the run) and a Lagrangian
@@ -46,7 +48,10 @@ pub mod capacity;
 pub(crate) mod demand;
 #[cfg(feature = "exact")]
 mod exact;
+mod groups;
 mod impact;
+mod kick;
+mod lp;
 pub mod measure;
 mod presolve;
 pub(crate) mod report;
@@ -59,6 +64,8 @@ pub use bound::{Lagrangian, SolveInfo, lagrangian};
 pub use candidates::{Candidate, CandidateSpec};
 pub use demand::{Demand, DemandPart, Reach, Weight};
 pub use impact::{ClosureImpact, DepartementChange, closure_impact};
+pub use kick::{Kicked, PATIENCE as KICK_PATIENCE, iterate as kick_iterate};
+pub use lp::write_lp;
 pub use measure::{
     Basis, Equity, Measured, MeasuredCompliance, MeasuredPlan, Part, comply_measured,
 };
@@ -73,6 +80,7 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, Result};
 use crate::model::Service;
 use crate::network::ServiceNetwork;
+use groups::GroupedSets;
 use sets::CoverSets;
 
 /// What a plan aims at.
@@ -97,10 +105,10 @@ pub struct Plan<'a> {
     max_pairs: f64,
 }
 
-/// Default time budget of the swap search and the Lagrangian bound of a
-/// maximal-coverage plan, in seconds ([`Plan::search_seconds`]): both stop
-/// sooner when they converge.
-pub const DEFAULT_SEARCH_SECONDS: f64 = 8.0;
+/// Default time budget of the swap search, the kicks and the Lagrangian
+/// bound of a maximal-coverage plan, in seconds ([`Plan::search_seconds`]):
+/// each stops sooner when it converges.
+pub const DEFAULT_SEARCH_SECONDS: f64 = 6.0;
 
 /// Most subgradient iterations of the Lagrangian bound.
 pub const MAX_LAGRANGIAN_ITERATIONS: usize = 6000;
@@ -111,6 +119,12 @@ pub const MAX_LAGRANGIAN_ITERATIONS: usize = 6000;
 /// reach or number of candidates that would fit ([`Plan::max_pairs`]
 /// changes it).
 pub const MAX_COVER_PAIRS: f64 = 60e6;
+
+/// A maximal-coverage plan merges its items as their candidate lists are
+/// found, so it stores far fewer pairs than it meets: it may meet this
+/// many times [`MAX_COVER_PAIRS`] (finding them takes time, not memory),
+/// and its merged sets may hold [`MAX_COVER_PAIRS`].
+pub const MERGED_PAIRS_FACTOR: f64 = 4.0;
 
 /// Longest time limit the exact solver takes: 30 days, in seconds. A longer
 /// (or infinite) limit is refused, as are a limit ≤ 0 and NaN.
@@ -191,10 +205,11 @@ impl<'a> Plan<'a> {
         self
     }
 
-    /// The time budget of the swap search and the Lagrangian bound of a
-    /// maximal-coverage plan (default [`DEFAULT_SEARCH_SECONDS`]; half for
-    /// the swaps, the rest for the bound; both stop sooner when they
-    /// converge). It must be in (0, [`MAX_EXACT_SECONDS`]].
+    /// The time budget of the swap search, the kicks and the Lagrangian
+    /// bound of a maximal-coverage plan (default [`DEFAULT_SEARCH_SECONDS`]:
+    /// half for the swaps and the first kicks, the rest for the bound, then
+    /// kicks again until the end; each stops sooner when it converges, and
+    /// the kicks when the answer reaches the bound). It must be in (0, [`MAX_EXACT_SECONDS`]].
     pub fn search_seconds(mut self, seconds: f64) -> Self {
         self.search_seconds = seconds;
         self
@@ -252,7 +267,7 @@ impl<'a> Plan<'a> {
             return Err(Error::invalid(
                 "plan",
                 format!(
-                    "the time budget of the swap search and the bound must be a number of seconds in (0, {MAX_EXACT_SECONDS}] (30 days), got {s}"
+                    "the time budget of the swap search, the kicks and the bound (--search) must be a number of seconds in (0, {MAX_EXACT_SECONDS}] (30 days), got {s}"
                 ),
             ));
         }
@@ -276,13 +291,21 @@ impl<'a> Plan<'a> {
         Ok(())
     }
 
-    /// Refuses coverage sets larger than the budget, before they are built.
-    fn check_budget(&self) -> Result<()> {
+    /// Refuses coverage sets larger than the budget, before they are built:
+    /// `max_pairs` stored pairs, or (`merged`: a maximal-coverage plan,
+    /// whose items are merged as their lists are found)
+    /// [`MERGED_PAIRS_FACTOR`] times as many pairs met.
+    fn check_budget(&self, merged: bool) -> Result<()> {
         let pairs = sets::estimate_pairs(self.network, self.demand, self.service, &self.candidates);
-        if pairs <= self.max_pairs {
+        let limit = if merged {
+            MERGED_PAIRS_FACTOR * self.max_pairs
+        } else {
+            self.max_pairs
+        };
+        if pairs <= limit {
             return Ok(());
         }
-        let ratio = self.max_pairs / pairs;
+        let ratio = limit / pairs;
         let reach = self.demand.reach_m.iter().copied().fold(0.0, f64::max);
         // The reach that fits: pairs do not scale simply with it (fewer
         // items are left to the candidates as the hosts' reach grows), so
@@ -293,24 +316,54 @@ impl<'a> Plan<'a> {
             let f = 0.5 * (lo + hi);
             scaled.reach_m = self.demand.reach_m.iter().map(|r| r * f).collect();
             let p = sets::estimate_pairs(self.network, &scaled, self.service, &self.candidates);
-            if p <= self.max_pairs {
+            if p <= limit {
                 lo = f;
             } else {
                 hi = f;
             }
         }
+        let what = if merged {
+            format!(
+                "the coverage sets would meet about {:.0} million (item, candidate) pairs; the limit is {:.0} million ({MERGED_PAIRS_FACTOR} × {:.0} million: items reached by the same candidates are merged as they are found, but every pair is still found)",
+                pairs / 1e6,
+                limit / 1e6,
+                self.max_pairs / 1e6,
+            )
+        } else {
+            format!(
+                "the coverage sets would hold about {:.0} million (item, candidate) pairs (≈ {:.1} GB); the limit is {:.0} million (≈ {:.1} GB)",
+                pairs / 1e6,
+                pairs * sets::BYTES_PER_PAIR / 1e9,
+                limit / 1e6,
+                limit * sets::BYTES_PER_PAIR / 1e9,
+            )
+        };
         Err(Error::invalid(
             "plan",
             format!(
-                "the coverage sets would hold about {:.0} million (item, candidate) pairs (≈ {:.1} GB); the limit is {:.0} million (≈ {:.1} GB): use a reach of at most about {:.0} m (now {:.0} m), or at most about {} candidates (now {}: coarser grid cells, or fewer kinds)",
-                pairs / 1e6,
-                pairs * sets::BYTES_PER_PAIR / 1e9,
-                self.max_pairs / 1e6,
-                self.max_pairs * sets::BYTES_PER_PAIR / 1e9,
+                "{what}: use a reach of at most about {:.0} m (now {:.0} m), or at most about {} candidates (now {}: coarser grid cells, or fewer kinds)",
                 (reach * lo / 10.0).floor() * 10.0,
                 reach,
                 (self.candidates.len() as f64 * ratio).floor(),
                 self.candidates.len()
+            ),
+        ))
+    }
+
+    /// Refuses merged coverage sets larger than the budget.
+    fn check_grouped_budget(&self, groups: &GroupedSets) -> Result<()> {
+        let pairs = groups.instance().size().nonzeros as f64;
+        if pairs <= self.max_pairs {
+            return Ok(());
+        }
+        Err(Error::invalid(
+            "plan",
+            format!(
+                "the coverage sets, items reached by the same candidates merged, hold {:.1} million (unit, candidate) pairs (of {:.1} million (item, candidate) pairs); the limit is {} million (≈ {:.1} GB): use a smaller reach, or fewer candidates",
+                pairs / 1e6,
+                groups.pairs as f64 / 1e6,
+                self.max_pairs / 1e6,
+                self.max_pairs * sets::BYTES_PER_PAIR / 1e9,
             ),
         ))
     }
@@ -320,20 +373,44 @@ impl<'a> Plan<'a> {
     /// candidate), the candidates in order.
     pub fn instance(&self) -> Result<Instance> {
         self.validate()?;
-        self.check_budget()?;
+        self.check_budget(false)?;
         let sets = CoverSets::build(self.network, self.demand, self.service, &self.candidates);
         Ok(presolve::from_cover_sets(&sets, self.demand))
+    }
+
+    /// The presolved maximal-coverage instance this plan solves (with
+    /// [`Plan::add`]), and what the presolve did: the demand items merged
+    /// as their candidate lists are found, dominated candidates dropped.
+    /// Presolved candidate `c` is `self`'s candidate `instance.original[c]`.
+    /// It equals [`Plan::instance`] presolved ([`Instance::presolve`]),
+    /// built without holding every pair.
+    pub fn presolved(&self) -> Result<(Instance, PresolveSizes)> {
+        self.validate()?;
+        let groups = self.groups()?;
+        Ok(presolve::presolve_groups(&groups, self.demand))
+    }
+
+    /// The merged coverage sets of a maximal-coverage plan, within budget.
+    fn groups(&self) -> Result<GroupedSets> {
+        self.check_budget(true)?;
+        let groups = GroupedSets::build(self.network, self.demand, self.service, &self.candidates);
+        self.check_grouped_budget(&groups)?;
+        Ok(groups)
     }
 
     /// Runs the plan.
     pub fn run(&self) -> Result<PlanReport> {
         self.validate()?;
-        self.check_budget()?;
         let start = Instant::now();
-        let sets = CoverSets::build(self.network, self.demand, self.service, &self.candidates);
         let mut report = match self.goal {
-            Goal::Add(k) => self.maximal(&sets, k),
-            Goal::TargetShare(_) => self.greedy(&sets),
+            // Built merged: memory grows with the distinct candidate lists.
+            Goal::Add(k) => self.maximal(&self.groups()?, k),
+            Goal::TargetShare(_) => {
+                self.check_budget(false)?;
+                let sets =
+                    CoverSets::build(self.network, self.demand, self.service, &self.candidates);
+                self.greedy(&sets)
+            }
         };
         let useful = report.sites.iter().filter(|s| s.gain > 0.0).count();
         if let Goal::Add(k) = self.goal
@@ -448,10 +525,10 @@ impl Plan<'_> {
     /// Maximal coverage on the presolved instance: greedy, swaps,
     /// Lagrangian bound, exact solver when asked; the answer mapped back to
     /// the candidates.
-    fn maximal(&self, sets: &CoverSets, k: usize) -> PlanReport {
+    fn maximal(&self, groups: &GroupedSets, k: usize) -> PlanReport {
         let mut info = SolveInfo::default();
         let clock = Instant::now();
-        let (inst, sizes) = presolve::presolve(sets, self.demand);
+        let (inst, sizes) = presolve::presolve_groups(groups, self.demand);
         info.presolve = sizes;
         info.seconds[0] = clock.elapsed().as_secs_f64();
         let kk = k.min(inst.candidates());
@@ -474,6 +551,17 @@ impl Plan<'_> {
             (greedy, greedy_value)
         };
         info.seconds[2] = clock.elapsed().as_secs_f64();
+        // Kicks until half the budget (or patience, or the greedy bound),
+        // so that the Lagrangian steps from a good lower bound; more kicks
+        // after it, until the bound or the end.
+        let clock = Instant::now();
+        let kicked = kick::iterate(&inst, &best, best_value, greedy_bound, half);
+        let mut kicks = (kicked.kicks, kicked.improvements, kicked.swaps);
+        if kicked.value > best_value {
+            info.objective_method.push_str(" + kicks");
+            (best, best_value) = (kicked.chosen, kicked.value);
+        }
+        info.seconds[5] = clock.elapsed().as_secs_f64();
         let clock = Instant::now();
         let lag = bound::lagrangian(&inst, kk, &best, best_value, end, MAX_LAGRANGIAN_ITERATIONS);
         info.seconds[3] = clock.elapsed().as_secs_f64();
@@ -487,6 +575,25 @@ impl Plan<'_> {
             info.objective_method = "lagrangian + swap".into();
             (best, best_value) = (again.chosen, again.value);
         }
+        let clock = Instant::now();
+        let target = whole_bound(&inst, lag.bound.min(greedy_bound));
+        if best_value < target {
+            let kicked = kick::iterate(&inst, &best, best_value, target, end);
+            kicks = (
+                kicks.0 + kicked.kicks,
+                kicks.1 + kicked.improvements,
+                kicks.2 + kicked.swaps,
+            );
+            if kicked.value > best_value {
+                if !info.objective_method.ends_with(" + kicks") {
+                    info.objective_method.push_str(" + kicks");
+                }
+                (best, best_value) = (kicked.chosen, kicked.value);
+            }
+        }
+        info.seconds[5] += clock.elapsed().as_secs_f64();
+        (info.kicks, info.kick_improvements) = (kicks.0, kicks.1);
+        info.swaps += kicks.2;
         info.lagrangian_bound = Some(lag.bound);
         info.lagrangian_iterations = lag.iterations;
         let mut bound = greedy_bound;
@@ -497,16 +604,10 @@ impl Plan<'_> {
         }
         // Whole weights (counts, priorities, head counts) make every
         // objective a whole number: no answer beats the bound rounded down.
-        if inst
-            .weight
-            .iter()
-            .all(|w| w.fract() == 0.0 && w.abs() < 1e15)
-        {
-            let whole = (bound + 1e-6).floor();
-            if whole < bound {
-                bound = whole.max(best_value);
-                info.bound_method.push_str(", rounded down (whole weights)");
-            }
+        let whole = whole_bound(&inst, bound);
+        if whole < bound {
+            bound = whole.max(best_value);
+            info.bound_method.push_str(", rounded down (whole weights)");
         }
         #[cfg_attr(not(feature = "exact"), allow(unused_mut))] // set by the exact solver
         let mut exact_status = None;
@@ -565,7 +666,7 @@ impl Plan<'_> {
                 .collect();
             picked.extend(fill);
         }
-        let mut report = self.report_of(sets, &picked);
+        let mut report = self.report_of(groups, &picked);
         let objective = report.objective();
         let upper = (report.base_weight + bound).max(objective);
         report.upper_bound = Some(upper);
@@ -576,17 +677,28 @@ impl Plan<'_> {
     }
 
     /// The report of the sites `picked` (original candidates), in order.
-    fn report_of(&self, sets: &CoverSets, picked: &[usize]) -> PlanReport {
+    fn report_of(&self, groups: &GroupedSets, picked: &[usize]) -> PlanReport {
         let demand = self.demand;
-        let mut covered = sets.covered_by_hosts.clone();
-        let base_weight = weight_of(demand, &covered);
-        let base_items = covered.iter().filter(|c| **c).count();
+        let inst = groups.instance();
+        let base_weight = weight_of(demand, &groups.covered_by_hosts);
+        let base_items = groups.covered_by_hosts.iter().filter(|c| **c).count();
         let mut objective = base_weight;
         let mut items = base_items;
         let mut sites = Vec::with_capacity(picked.len());
+        let mut reached = vec![false; inst.units()];
         for &c in picked {
-            let gain = sets.gain(c, demand, &covered);
-            items += sets.cover(c, &mut covered);
+            let mut gain = 0.0;
+            for &u in inst.set(c) {
+                let u = u as usize;
+                if let Some(r) = reached.get_mut(u)
+                    && !*r
+                {
+                    *r = true;
+                    gain += inst.w(u);
+                    items += groups.items_in(u);
+                }
+            }
+            let gain = gain + 0.0; // an empty sum is -0.0: written "-0.0" otherwise
             objective += gain;
             if let Some(candidate) = self.candidates.get(c) {
                 sites.push(PlannedSite {
@@ -598,6 +710,7 @@ impl Plan<'_> {
                 });
             }
         }
+        let covered = groups.covered_items(&reached);
         PlanReport {
             service: self.service,
             demand: demand.label().to_owned(),
@@ -609,7 +722,7 @@ impl Plan<'_> {
             total_items: demand.len(),
             unweighted_items: demand.unweighted,
             candidates: self.candidates.len(),
-            hosts: sets.hosts,
+            hosts: groups.hosts,
             optimal: false,
             upper_bound: None,
             elapsed_s: 0.0,
@@ -617,7 +730,7 @@ impl Plan<'_> {
             solve: None,
             warnings: Vec::new(),
             covered,
-            covered_by_hosts: sets.covered_by_hosts.clone(),
+            covered_by_hosts: groups.covered_by_hosts.clone(),
         }
     }
 }
@@ -674,6 +787,20 @@ impl<'a> Celf<'a> {
     fn top_sum(&mut self, k: usize) -> f64 {
         let (inst, covered) = (self.inst, &self.covered);
         fresh_top_sum(&mut self.heap, k, self.picked, |c| inst.gain(c, covered))
+    }
+}
+
+/// `bound` rounded down when every weight of `inst` is a whole number (then
+/// so is every objective), else `bound`.
+fn whole_bound(inst: &Instance, bound: f64) -> f64 {
+    if inst
+        .weight
+        .iter()
+        .all(|w| w.fract() == 0.0 && w.abs() < 1e15)
+    {
+        (bound + 1e-6).floor().min(bound)
+    } else {
+        bound
     }
 }
 

@@ -3,11 +3,13 @@
 //! and the exact solver run.
 //!
 //! - Demand items an existing host reaches are already out of the coverage
-//!   sets ([`CoverSets`]); items no candidate reaches, and items of weight 0,
-//!   are constant and dropped.
+//!   sets; items no candidate reaches, and items of weight 0, are constant
+//!   and dropped.
 //! - Demand items that the very same candidates reach are **merged** into
 //!   one unit, their weights summed (the sorted list of candidates is
-//!   hashed, and lists of equal hash compared).
+//!   hashed, and lists of equal hash compared). A plan's coverage sets are
+//!   built merged ([`GroupedSets`]); [`Instance::presolve`] merges any
+//!   instance.
 //! - A candidate whose set of units is contained in another's is
 //!   **dominated** and dropped: swapping it for its dominator in any answer
 //!   reaches at least as much, so an optimum survives. Of candidates with
@@ -26,6 +28,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::Demand;
+use super::groups::GroupedSets;
 use super::sets::CoverSets;
 
 /// Sizes of an instance: demand units, candidates, (unit, candidate) pairs.
@@ -118,6 +121,44 @@ impl Instance {
             unit_offsets,
             unit_cands,
             original: (0..u32::try_from(sets.len()).unwrap_or(u32::MAX)).collect(),
+        }
+    }
+
+    /// An instance from each unit's sorted list of candidates (ids at or
+    /// above `candidates` are ignored), without presolve.
+    pub(crate) fn from_unit_lists(
+        weight: Vec<f64>,
+        lists: &[&[u32]],
+        candidates: usize,
+    ) -> Instance {
+        let mut unit_offsets = Vec::with_capacity(lists.len() + 1);
+        unit_offsets.push(0);
+        let mut unit_cands = Vec::with_capacity(lists.iter().map(|l| l.len()).sum());
+        for l in lists {
+            unit_cands.extend(l.iter().filter(|&&c| (c as usize) < candidates));
+            unit_offsets.push(unit_cands.len());
+        }
+        let original = (0..u32::try_from(candidates).unwrap_or(u32::MAX)).collect();
+        Instance::of_units(weight, unit_offsets, unit_cands, candidates, original)
+    }
+
+    /// An instance from its units' lists of candidates (CSR), the
+    /// candidates' lists built by transposition.
+    fn of_units(
+        weight: Vec<f64>,
+        unit_offsets: Vec<usize>,
+        unit_cands: Vec<u32>,
+        candidates: usize,
+        original: Vec<u32>,
+    ) -> Instance {
+        let (cand_offsets, cand_units) = transpose(candidates, &unit_offsets, &unit_cands);
+        Instance {
+            weight,
+            cand_offsets,
+            cand_units,
+            unit_offsets,
+            unit_cands,
+            original,
         }
     }
 
@@ -287,15 +328,13 @@ impl Instance {
             unit_cands.extend_from_slice(self.reachers(r as usize));
             unit_offsets.push(unit_cands.len());
         }
-        let (cand_offsets, cand_units) = transpose(self.candidates(), &unit_offsets, &unit_cands);
-        Instance {
+        Instance::of_units(
             weight,
-            cand_offsets,
-            cand_units,
             unit_offsets,
             unit_cands,
-            original: self.original.clone(),
-        }
+            self.candidates(),
+            self.original.clone(),
+        )
     }
 
     fn cmp_lists(&self, a: u32, b: u32) -> Ordering {
@@ -366,15 +405,22 @@ pub(crate) fn from_cover_sets(sets: &CoverSets, demand: &Demand<'_>) -> Instance
     }
 }
 
-/// Presolves the coverage sets of a plan.
-pub(crate) fn presolve(sets: &CoverSets, demand: &Demand<'_>) -> (Instance, PresolveSizes) {
+/// Presolves the grouped coverage sets of a plan: the groups are already
+/// merged units; sizes before are those of the items and their pairs.
+pub(crate) fn presolve_groups(
+    groups: &GroupedSets,
+    demand: &Demand<'_>,
+) -> (Instance, PresolveSizes) {
     let start = std::time::Instant::now();
-    let full = from_cover_sets(sets, demand);
+    let full = groups.instance();
     let (out, mut sizes) = full.presolve();
-    sizes.reached_by_hosts = sets.covered_by_hosts.iter().filter(|c| **c).count();
-    sizes.unreachable_or_weightless = sizes
-        .unreachable_or_weightless
-        .saturating_sub(sizes.reached_by_hosts);
+    sizes.before = InstanceSize {
+        units: demand.len(),
+        candidates: full.candidates(),
+        nonzeros: groups.pairs,
+    };
+    sizes.reached_by_hosts = groups.covered_by_hosts.iter().filter(|c| **c).count();
+    sizes.unreachable_or_weightless = groups.unreachable_or_weightless;
     sizes.seconds = start.elapsed().as_secs_f64();
     (out, sizes)
 }

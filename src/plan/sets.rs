@@ -100,6 +100,27 @@ pub(crate) fn estimate_pairs(
     pairs as f64 * n as f64 / sampled.len() as f64
 }
 
+/// Which demand items an existing host of `service` reaches, and how many
+/// hosts there are.
+pub(crate) fn reached_by_hosts(
+    network: &ServiceNetwork,
+    demand: &Demand<'_>,
+    service: Service,
+) -> (Vec<bool>, usize) {
+    let hosts: Vec<_> = network
+        .points()
+        .iter()
+        .filter(|p| p.services.contains(service))
+        .map(|p| (p.zone, [p.xy.x, p.xy.y]))
+        .collect();
+    let trees = SiteTrees::new(hosts.iter().copied());
+    let reached = (0..demand.len())
+        .into_par_iter()
+        .map(|i| trees.reaching(demand, i).next().is_some())
+        .collect();
+    (reached, hosts.len())
+}
+
 /// Which items the existing hosts reach, and each candidate's set of the others.
 pub(crate) struct CoverSets {
     /// Items reached by an existing host of the service.
@@ -117,17 +138,7 @@ impl CoverSets {
         service: Service,
         candidates: &[Candidate],
     ) -> CoverSets {
-        let hosts: Vec<_> = network
-            .points()
-            .iter()
-            .filter(|p| p.services.contains(service))
-            .map(|p| (p.zone, [p.xy.x, p.xy.y]))
-            .collect();
-        let host_trees = SiteTrees::new(hosts.iter().copied());
-        let covered_by_hosts: Vec<bool> = (0..demand.len())
-            .into_par_iter()
-            .map(|i| host_trees.reaching(demand, i).next().is_some())
-            .collect();
+        let (covered_by_hosts, hosts) = reached_by_hosts(network, demand, service);
         let trees = SiteTrees::new(candidates.iter().map(|c| (c.zone, [c.xy.x, c.xy.y])));
         let pairs: Vec<(u32, u32)> = (0..demand.len())
             .into_par_iter()
@@ -165,7 +176,7 @@ impl CoverSets {
         }
         CoverSets {
             covered_by_hosts,
-            hosts: hosts.len(),
+            hosts,
             offsets,
             items,
         }

@@ -37,6 +37,38 @@ pub struct Swapped {
 /// Improves `chosen` (distinct candidates of `inst`) by swaps until none
 /// improves or `deadline` passes.
 pub fn improve(inst: &Instance, chosen: &[usize], deadline: Instant) -> Swapped {
+    descend(inst, chosen, None, deadline)
+}
+
+/// As [`improve`], with only the candidates marked in `region` swapped in;
+/// each applied swap adds to `region` the candidates reaching a unit of
+/// the two sites it exchanged (a local descent, for the kicks).
+pub(crate) fn improve_within(
+    inst: &Instance,
+    chosen: &[usize],
+    region: &mut [bool],
+    deadline: Instant,
+) -> Swapped {
+    descend(inst, chosen, Some(region), deadline)
+}
+
+/// Marks in `region` every candidate reaching a unit of candidate `c`.
+pub(crate) fn mark_neighbours(inst: &Instance, c: usize, region: &mut [bool]) {
+    for &u in inst.set(c) {
+        for &r in inst.reachers(u as usize) {
+            if let Some(x) = region.get_mut(r as usize) {
+                *x = true;
+            }
+        }
+    }
+}
+
+fn descend(
+    inst: &Instance,
+    chosen: &[usize],
+    mut region: Option<&mut [bool]>,
+    deadline: Instant,
+) -> Swapped {
     let n = inst.units();
     let m = inst.candidates();
     let mut chosen: Vec<usize> = chosen.to_vec();
@@ -76,9 +108,11 @@ pub fn improve(inst: &Instance, chosen: &[usize], deadline: Instant) -> Swapped 
         else {
             break;
         };
+        let within = region.as_deref();
         let best = (0..m)
             .into_par_iter()
             .filter(|&c| !is_chosen.get(c).copied().unwrap_or(true))
+            .filter(|&c| within.is_none_or(|r| r.get(c).copied().unwrap_or(false)))
             .map(|c| {
                 let mut gain0 = 0.0;
                 let mut extra: Vec<(usize, f64)> = Vec::new();
@@ -128,6 +162,10 @@ pub fn improve(inst: &Instance, chosen: &[usize], deadline: Instant) -> Swapped 
         }
         add(inst, s, &mut count, &mut ids, -1);
         add(inst, c, &mut count, &mut ids, 1);
+        if let Some(r) = region.as_deref_mut() {
+            mark_neighbours(inst, s, r);
+            mark_neighbours(inst, c, r);
+        }
         if let Some(x) = is_chosen.get_mut(s) {
             *x = false;
         }

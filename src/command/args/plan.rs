@@ -116,6 +116,11 @@ pub struct PlanArgs {
     #[cfg(feature = "exact")]
     #[arg(long, value_name = "SECONDS", conflicts_with_all = ["target_share", "comply"])]
     pub exact: Option<f64>,
+    /// Time budget of the answer's improvement (swaps, kicks) and of its
+    /// bound, in seconds (> 0, at most 30 days; default 6): both stop sooner
+    /// when the answer is proven optimal or nothing improves.
+    #[arg(long, value_name = "SECONDS")]
+    pub search: Option<f64>,
     /// Also write the chosen sites as GeoParquet points (`sites.parquet`;
     /// built with the `geoparquet` feature).
     #[cfg(feature = "geoparquet")]
@@ -199,6 +204,7 @@ impl PlanArgs {
                 max,
                 of: self.capacity_of,
             }),
+            search_seconds: self.search,
             #[cfg(feature = "exact")]
             exact_seconds: self.exact,
             #[cfg(not(feature = "exact"))]
