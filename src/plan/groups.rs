@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::presolve::Instance;
+use super::presolve::{Instance, InstanceSize, PresolveSizes};
 use super::sets::{SiteTrees, reached_by_hosts};
 use super::{Candidate, Demand};
 use crate::model::Service;
@@ -158,6 +158,23 @@ impl GroupedSets {
             pairs,
             unreachable_or_weightless: unreachable,
         }
+    }
+
+    /// The presolved instance (dominated and empty candidates dropped; the
+    /// groups are already merged units), with the sizes before: the items
+    /// and the pairs met.
+    pub fn presolve(&self, demand: &Demand<'_>) -> (Instance, PresolveSizes) {
+        let start = std::time::Instant::now();
+        let (out, mut sizes) = self.instance.presolve();
+        sizes.before = InstanceSize {
+            units: demand.len(),
+            candidates: self.instance.candidates(),
+            nonzeros: self.pairs,
+        };
+        sizes.reached_by_hosts = self.covered_by_hosts.iter().filter(|c| **c).count();
+        sizes.unreachable_or_weightless = self.unreachable_or_weightless;
+        sizes.seconds = start.elapsed().as_secs_f64();
+        (out, sizes)
     }
 
     /// The groups as a maximal-coverage instance (units are groups; not yet

@@ -387,7 +387,7 @@ impl<'a> Plan<'a> {
     pub fn presolved(&self) -> Result<(Instance, PresolveSizes)> {
         self.validate()?;
         let groups = self.groups()?;
-        Ok(presolve::presolve_groups(&groups, self.demand))
+        Ok(groups.presolve(self.demand))
     }
 
     /// The merged coverage sets of a maximal-coverage plan, within budget.
@@ -528,7 +528,7 @@ impl Plan<'_> {
     fn maximal(&self, groups: &GroupedSets, k: usize) -> PlanReport {
         let mut info = SolveInfo::default();
         let clock = Instant::now();
-        let (inst, sizes) = presolve::presolve_groups(groups, self.demand);
+        let (inst, sizes) = groups.presolve(self.demand);
         info.presolve = sizes;
         info.seconds[0] = clock.elapsed().as_secs_f64();
         let kk = k.min(inst.candidates());

@@ -8,7 +8,7 @@
 //! - Demand items that the very same candidates reach are **merged** into
 //!   one unit, their weights summed (the sorted list of candidates is
 //!   hashed, and lists of equal hash compared). A plan's coverage sets are
-//!   built merged ([`GroupedSets`]); [`Instance::presolve`] merges any
+//!   built merged ([`super::groups`]); [`Instance::presolve`] merges any
 //!   instance.
 //! - A candidate whose set of units is contained in another's is
 //!   **dominated** and dropped: swapping it for its dominator in any answer
@@ -28,7 +28,6 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::Demand;
-use super::groups::GroupedSets;
 use super::sets::CoverSets;
 
 /// Sizes of an instance: demand units, candidates, (unit, candidate) pairs.
@@ -403,26 +402,6 @@ pub(crate) fn from_cover_sets(sets: &CoverSets, demand: &Demand<'_>) -> Instance
         unit_cands,
         original: (0..u32::try_from(sets.candidates()).unwrap_or(u32::MAX)).collect(),
     }
-}
-
-/// Presolves the grouped coverage sets of a plan: the groups are already
-/// merged units; sizes before are those of the items and their pairs.
-pub(crate) fn presolve_groups(
-    groups: &GroupedSets,
-    demand: &Demand<'_>,
-) -> (Instance, PresolveSizes) {
-    let start = std::time::Instant::now();
-    let full = groups.instance();
-    let (out, mut sizes) = full.presolve();
-    sizes.before = InstanceSize {
-        units: demand.len(),
-        candidates: full.candidates(),
-        nonzeros: groups.pairs,
-    };
-    sizes.reached_by_hosts = groups.covered_by_hosts.iter().filter(|c| **c).count();
-    sizes.unreachable_or_weightless = groups.unreachable_or_weightless;
-    sizes.seconds = start.elapsed().as_secs_f64();
-    (out, sizes)
 }
 
 fn slice<'s>(offsets: &[usize], values: &'s [u32], i: usize) -> &'s [u32] {
