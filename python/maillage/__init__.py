@@ -331,7 +331,8 @@ def plan(points: PathLike, *, territories: Optional[PathLike] = None,
          weight: Optional[str] = None, weights: Optional[PathLike] = None,
          weights_id: Optional[str] = None, priority: Optional[str] = None,
          commune_table: Optional[PathLike] = None, frr: Optional[PathLike] = None,
-         capacity: Optional[float] = None, capacity_of: Optional[str] = None) -> dict:
+         capacity: Optional[float] = None, capacity_of: Optional[str] = None,
+         search_seconds: Optional[float] = None) -> dict:
     """Where the next sites of a service should go (``maillage plan``).
 
     The demand is ``territories`` (QPV, communes, any layer; ``kind`` as the
@@ -342,7 +343,9 @@ def plan(points: PathLike, *, territories: Optional[PathLike] = None,
     until a share is reached) or ``comply=True`` (the law per département).
     The other arguments are the command line's options of the same name
     (``weight="count"``, ``weight="column:tp60"`` with ``weights=``,
-    ``priority="qpv=2,frr=1.5"``, ``capacity=``, ``programmes="auto"``...).
+    ``priority="qpv=2,frr=1.5"``, ``capacity=``, ``programmes="auto"``...);
+    ``search_seconds`` is ``--search``, the time budget of the swaps, the
+    kicks and the bound (default 6 s).
 
     Returns a dict: ``sites`` (a GeoDataFrame of ``sites.csv``, points in
     EPSG:4326), ``impact`` (``impact.csv``), and ``plan`` (``plan.json`` as a
@@ -364,7 +367,7 @@ def plan(points: PathLike, *, territories: Optional[PathLike] = None,
         close=f(close), radius_m=radius_m, minutes=minutes, combine=combine, weight=weight,
         weights=f(weights), weights_id=weights_id, priority=priority,
         commune_table=f(commune_table), frr=f(frr), capacity=capacity,
-        capacity_of=capacity_of)
+        capacity_of=capacity_of, search_seconds=search_seconds)
     out = {"plan": json.loads(plan_json)}
     for name, text in tables:
         frame = pd.read_csv(io.StringIO(text), dtype={"site_id": str, "departement": str},

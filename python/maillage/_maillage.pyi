@@ -67,6 +67,7 @@ def plan(
     frr: Optional[str] = ...,
     capacity: Optional[float] = ...,
     capacity_of: Optional[str] = ...,
+    search_seconds: Optional[float] = ...,
 ) -> tuple[list[tuple[str, str]], str, list[dict[str, Any]]]: ...
 def closures(
     points: str,

@@ -42,7 +42,7 @@ where
     candidates="bureau_de_poste".to_owned(), add=None, target_share=None, comply=false,
     close=None, radius_m=None, minutes=None, combine=None, weight=None, weights=None,
     weights_id=None, priority=None, commune_table=None, frr=None, capacity=None,
-    capacity_of=None,
+    capacity_of=None, search_seconds=None,
 ))]
 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
 pub(crate) fn plan<'py>(
@@ -73,6 +73,7 @@ pub(crate) fn plan<'py>(
     frr: Option<PathBuf>,
     capacity: Option<f64>,
     capacity_of: Option<String>,
+    search_seconds: Option<f64>,
 ) -> PyResult<(Vec<(String, String)>, String, Bound<'py, PyList>)> {
     let run = || -> maillage::Result<(Vec<(String, String)>, String, Vec<LoadReport>)> {
         let goal = match (add, target_share, comply) {
@@ -136,7 +137,7 @@ pub(crate) fn plan<'py>(
             },
             capacity: capacity.map(|max| Capacity { max, of }),
             exact_seconds: None,
-            search_seconds: None,
+            search_seconds,
             geoparquet: false,
             out: maillage::command::out::Output::new(&out.0),
         };

@@ -58,3 +58,19 @@ def test_bad_goals_are_clear_errors(points_path, qpv_path):
     with pytest.raises(maillage.MaillageError, match="capacity"):
         maillage.plan(points_path, territories=qpv_path, kind="qpv", weight="count",
                       service="mediation", add=3, capacity=5, capacity_of="people")
+
+
+def test_a_time_budget_of_zero_is_a_clear_error(points_path, qpv_path):
+    with pytest.raises(maillage.MaillageError, match=r"\(--search\) must be a number of seconds"):
+        maillage.plan(points_path, territories=qpv_path, kind="qpv", weight="count",
+                      service="mediation", candidates="bureau_de_poste", add=5,
+                      search_seconds=0)
+
+
+def test_the_search_budget_reaches_the_plan(points_path, qpv_path):
+    plan = maillage.plan(points_path, territories=qpv_path, kind="qpv", weight="count",
+                         service="mediation", candidates="bureau_de_poste", add=50,
+                         search_seconds=0.5)["plan"]
+    # The same optimum (128, proven) within half a second.
+    assert plan["objective"] == 128 and plan["optimal"] is True
+    assert plan["solve"]["presolve"]["after"]["units"] == 925
