@@ -16,6 +16,8 @@ use maillage::read::{read_communes, read_la_poste, read_territories};
 use maillage::{CommuneSources, FieldMap, Service, ServiceNetwork, TerritoryKind, Zone};
 
 mod common;
+#[path = "../tests/common/scanline.rs"]
+mod scanline;
 
 use common::data_dir;
 
@@ -80,7 +82,7 @@ fn benches(c: &mut Criterion) {
             let mut n = 0usize;
             for t in &communes {
                 buf.clear();
-                every_edge_every_row(&t.geometry, 200.0, &mut buf);
+                scanline::every_edge_every_row(&t.geometry, 200.0, &mut buf);
                 n += buf.len();
             }
             black_box(n)
@@ -112,50 +114,6 @@ fn benches(c: &mut Criterion) {
         })
     });
     g.finish();
-}
-
-/// The cell centres a scan of every edge on every row finds in `geometry`
-/// (the grid's scanline before it kept its active edges), into `out`.
-fn every_edge_every_row(
-    geometry: &geo_types::MultiPolygon<f64>,
-    cell_m: f64,
-    out: &mut Vec<Coord<f64>>,
-) {
-    use geo::BoundingRect;
-    let Some(bbox) = geometry.bounding_rect() else {
-        return;
-    };
-    let edges: Vec<(Coord<f64>, Coord<f64>)> = geometry
-        .0
-        .iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .flat_map(|ring| ring.lines().map(|l| (l.start, l.end)))
-        .filter(|(a, b)| a.y != b.y)
-        .collect();
-    let row0 = (bbox.min().y / cell_m - 0.5).ceil() as i64;
-    let row1 = (bbox.max().y / cell_m - 0.5).floor() as i64;
-    let mut xs: Vec<f64> = Vec::new();
-    for row in row0..=row1 {
-        let y = (row as f64 + 0.5) * cell_m;
-        xs.clear();
-        for (a, b) in &edges {
-            let (lo, hi) = if a.y < b.y { (a, b) } else { (b, a) };
-            if lo.y <= y && y < hi.y {
-                xs.push(lo.x + (y - lo.y) * (hi.x - lo.x) / (hi.y - lo.y));
-            }
-        }
-        xs.sort_by(f64::total_cmp);
-        for pair in xs.chunks_exact(2) {
-            let first = (pair[0] / cell_m - 0.5).ceil() as i64;
-            let end = (pair[1] / cell_m - 0.5).ceil() as i64;
-            for col in first..end {
-                out.push(Coord {
-                    x: (col as f64 + 0.5) * cell_m,
-                    y,
-                });
-            }
-        }
-    }
 }
 
 criterion_group!(national, benches);

@@ -27,7 +27,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("../shared/data"));
     let mut args = std::env::args().skip(1);
-    let k: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(300);
+    let k: usize = match args.next() {
+        None => 300,
+        Some(a) => a
+            .parse()
+            .map_err(|_| format!("K must be a whole number of sites, got {a:?}"))?,
+    };
     let lp = PathBuf::from(args.next().unwrap_or_else(|| "out/plan_model.lp".into()));
 
     // 1. The mid-2025 points de contact, and the communes with their

@@ -14,44 +14,10 @@ use proptest::prelude::*;
 
 const M: Zone = Zone::Metropole;
 
-/// Cell centres inside `geometry` by the even-odd rule, every edge tested on
-/// every row (the scanline before it kept its active edges).
-fn every_edge_every_row(geometry: &MultiPolygon<f64>, cell_m: f64) -> Vec<Coord<f64>> {
-    use geo::BoundingRect;
+/// The reference scan's cells ([`common::scanline`]).
+fn every_edge(geometry: &MultiPolygon<f64>, cell_m: f64) -> Vec<Coord<f64>> {
     let mut out = Vec::new();
-    let Some(bbox) = geometry.bounding_rect() else {
-        return out;
-    };
-    let edges: Vec<(Coord<f64>, Coord<f64>)> = geometry
-        .0
-        .iter()
-        .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-        .flat_map(|ring| ring.lines().map(|l| (l.start, l.end)))
-        .filter(|(a, b)| a.y != b.y)
-        .collect();
-    let row0 = (bbox.min().y / cell_m - 0.5).ceil() as i64;
-    let row1 = (bbox.max().y / cell_m - 0.5).floor() as i64;
-    for row in row0..=row1 {
-        let y = (row as f64 + 0.5) * cell_m;
-        let mut xs: Vec<f64> = Vec::new();
-        for (a, b) in &edges {
-            let (lo, hi) = if a.y < b.y { (a, b) } else { (b, a) };
-            if lo.y <= y && y < hi.y {
-                xs.push(lo.x + (y - lo.y) * (hi.x - lo.x) / (hi.y - lo.y));
-            }
-        }
-        xs.sort_by(f64::total_cmp);
-        for pair in xs.chunks_exact(2) {
-            let first = (pair[0] / cell_m - 0.5).ceil() as i64;
-            let end = (pair[1] / cell_m - 0.5).ceil() as i64;
-            for col in first..end {
-                out.push(Coord {
-                    x: (col as f64 + 0.5) * cell_m,
-                    y,
-                });
-            }
-        }
-    }
+    common::scanline::every_edge_every_row(geometry, cell_m, &mut out);
     out
 }
 
@@ -85,7 +51,7 @@ fn a_square_with_a_hole_by_hand() {
     assert_eq!(cells.len(), 21);
     assert!(!cells.contains(&Coord { x: 300.0, y: 300.0 }));
     assert!(cells.contains(&Coord { x: 700.0, y: 700.0 }));
-    assert_eq!(bits(&cells), bits(&every_edge_every_row(&mp, 200.0)));
+    assert_eq!(bits(&cells), bits(&every_edge(&mp, 200.0)));
 }
 
 proptest! {
@@ -107,7 +73,7 @@ proptest! {
         let mp = MultiPolygon(vec![outer, star(cx + 1000.0, cy - 500.0, &second)]);
         let mut cells = Vec::new();
         grid_cells(&mp, cell, &mut cells);
-        prop_assert_eq!(bits(&cells), bits(&every_edge_every_row(&mp, cell)));
+        prop_assert_eq!(bits(&cells), bits(&every_edge(&mp, cell)));
     }
 }
 

@@ -554,14 +554,13 @@ impl Plan<'_> {
         // Kicks until half the budget (or patience, or the greedy bound),
         // so that the Lagrangian steps from a good lower bound; more kicks
         // after it, until the bound or the end.
-        let clock = Instant::now();
-        let kicked = kick::iterate(&inst, &best, best_value, greedy_bound, half);
-        let mut kicks = (kicked.kicks, kicked.improvements, kicked.swaps);
-        if kicked.value > best_value {
-            info.objective_method.push_str(" + kicks");
-            (best, best_value) = (kicked.chosen, kicked.value);
-        }
-        info.seconds[5] = clock.elapsed().as_secs_f64();
+        kick_phase(
+            &inst,
+            (&mut best, &mut best_value),
+            greedy_bound,
+            half,
+            &mut info,
+        );
         let clock = Instant::now();
         let lag = bound::lagrangian(&inst, kk, &best, best_value, end, MAX_LAGRANGIAN_ITERATIONS);
         info.seconds[3] = clock.elapsed().as_secs_f64();
@@ -575,25 +574,6 @@ impl Plan<'_> {
             info.objective_method = "lagrangian + swap".into();
             (best, best_value) = (again.chosen, again.value);
         }
-        let clock = Instant::now();
-        let target = whole_bound(&inst, lag.bound.min(greedy_bound));
-        if best_value < target {
-            let kicked = kick::iterate(&inst, &best, best_value, target, end);
-            kicks = (
-                kicks.0 + kicked.kicks,
-                kicks.1 + kicked.improvements,
-                kicks.2 + kicked.swaps,
-            );
-            if kicked.value > best_value {
-                if !info.objective_method.ends_with(" + kicks") {
-                    info.objective_method.push_str(" + kicks");
-                }
-                (best, best_value) = (kicked.chosen, kicked.value);
-            }
-        }
-        info.seconds[5] += clock.elapsed().as_secs_f64();
-        (info.kicks, info.kick_improvements) = (kicks.0, kicks.1);
-        info.swaps += kicks.2;
         info.lagrangian_bound = Some(lag.bound);
         info.lagrangian_iterations = lag.iterations;
         let mut bound = greedy_bound;
@@ -609,6 +589,7 @@ impl Plan<'_> {
             bound = whole.max(best_value);
             info.bound_method.push_str(", rounded down (whole weights)");
         }
+        kick_phase(&inst, (&mut best, &mut best_value), bound, end, &mut info);
         #[cfg_attr(not(feature = "exact"), allow(unused_mut))] // set by the exact solver
         let mut exact_status = None;
         #[cfg(feature = "exact")]
@@ -788,6 +769,29 @@ impl<'a> Celf<'a> {
         let (inst, covered) = (self.inst, &self.covered);
         fresh_top_sum(&mut self.heap, k, self.picked, |c| inst.gain(c, covered))
     }
+}
+
+/// Kicks from the answer `best` (candidates, value) until `target` or
+/// `deadline`, keeping the better answer; counts, time and method in `info`.
+fn kick_phase(
+    inst: &Instance,
+    best: (&mut Vec<usize>, &mut f64),
+    target: f64,
+    deadline: Instant,
+    info: &mut SolveInfo,
+) {
+    let clock = Instant::now();
+    let kicked = kick::iterate(inst, best.0, *best.1, target, deadline);
+    info.kicks += kicked.kicks;
+    info.kick_improvements += kicked.improvements;
+    info.swaps += kicked.swaps;
+    if kicked.value > *best.1 {
+        if !info.objective_method.ends_with(" + kicks") {
+            info.objective_method.push_str(" + kicks");
+        }
+        (*best.0, *best.1) = (kicked.chosen, kicked.value);
+    }
+    info.seconds[5] += clock.elapsed().as_secs_f64();
 }
 
 /// `bound` rounded down when every weight of `inst` is a whole number (then

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod scanline;
+
 use std::path::PathBuf;
 
 use geo_types::{Coord, LineString, MultiPolygon, Polygon};
