@@ -51,6 +51,10 @@ pub(crate) struct PlacedPolygon {
     pub zone: Zone,
     pub geometry: MultiPolygon<f64>,
     pub repair: Repair,
+    /// The lon/lat polygon `geometry` is the projection of, vertex for
+    /// vertex ([`Territory::lonlat`](crate::model::Territory::lonlat)):
+    /// `None` when it was read in metres or repaired.
+    pub lonlat: Option<MultiPolygon<f64>>,
 }
 
 /// Parses and places a lon/lat given as text (decimal point or comma), as
@@ -207,10 +211,15 @@ pub(crate) fn place_multipolygon(mut mp: MultiPolygon<f64>) -> Result<PlacedPoly
         }
     }
     let zone = zone_of_vertices(&mp)?;
+    let lonlat = mp.clone();
     projector()?
         .project_multipolygon(zone, &mut mp)
         .map_err(|e| (SkipReason::InvalidCoordinates, e.to_string()))?;
-    Ok(repaired(mp, zone))
+    let mut placed = repaired(mp, zone);
+    if placed.repair == Repair::None {
+        placed.lonlat = Some(lonlat);
+    }
+    Ok(placed)
 }
 
 /// Places a multipolygon of an input in `crs`: lon/lat inputs by
@@ -285,6 +294,7 @@ fn repaired(mut mp: MultiPolygon<f64>, zone: Zone) -> PlacedPolygon {
         zone,
         geometry: mp,
         repair,
+        lonlat: None,
     }
 }
 

@@ -198,7 +198,10 @@ impl FrrClass {
 /// which runs the readers' checks, or read them with
 /// [`read_territories`](crate::read::read_territories) and
 /// [`read_communes`](crate::read::read_communes).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Two territories are equal when every field but [`lonlat`](Self::lonlat)
+/// is: that field is the source's form of the same boundary.
+#[derive(Debug, Clone)]
 pub struct Territory {
     /// Identifier (QPV code, INSEE commune code, département code...).
     pub id: String,
@@ -222,6 +225,33 @@ pub struct Territory {
     pub zone: Zone,
     /// Boundary, in metres in the zone's CRS.
     pub geometry: MultiPolygon<f64>,
+    /// The boundary as read, in WGS84 lon/lat, when [`geometry`](Self::geometry)
+    /// is its projection vertex for vertex: set by the readers and
+    /// [`from_lonlat`](Self::from_lonlat) for a polygon that needed no
+    /// repair; `None` for one read in metres, repaired or built with
+    /// [`projected`](Self::projected). Geometry outputs write it as it is
+    /// instead of taking `geometry` back to lon/lat (which is slower and
+    /// moves vertices by the round trip). They check first that it still
+    /// matches `geometry` (the same rings, vertex counts and first vertices),
+    /// so a territory whose `geometry` was replaced is written from
+    /// `geometry`; set this to `None` when changing `geometry` all the same.
+    pub lonlat: Option<MultiPolygon<f64>>,
+}
+
+impl PartialEq for Territory {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.name == other.name
+            && self.kind == other.kind
+            && self.population == other.population
+            && self.departement == other.departement
+            && self.density == other.density
+            && self.rural_typology == other.rural_typology
+            && self.frr == other.frr
+            && self.attributes == other.attributes
+            && self.zone == other.zone
+            && self.geometry == other.geometry
+    }
 }
 
 impl Territory {
@@ -254,13 +284,9 @@ impl Territory {
                     detail,
                 }
             })?;
-        Ok(Territory::projected(
-            id,
-            name,
-            kind,
-            placed.zone,
-            placed.geometry,
-        ))
+        let mut territory = Territory::projected(id, name, kind, placed.zone, placed.geometry);
+        territory.lonlat = placed.lonlat;
+        Ok(territory)
     }
 
     /// A territory from a geometry already in metres in `zone`'s CRS
@@ -284,6 +310,7 @@ impl Territory {
             attributes: BTreeMap::new(),
             zone,
             geometry,
+            lonlat: None,
         }
     }
 

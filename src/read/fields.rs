@@ -400,6 +400,7 @@ impl<'f> TerritorySink<'f> {
         let name = name.unwrap_or_else(|| id.clone());
         let mut territory =
             Territory::projected(id, name, fields.kind, placed.zone, placed.geometry);
+        territory.lonlat = placed.lonlat;
         territory.population = population;
         territory.departement = departement;
         territory.attributes = attributes;
@@ -428,6 +429,7 @@ impl<'f> TerritorySink<'f> {
             return;
         }
         territory.geometry.0.extend(placed.geometry.0);
+        territory.lonlat = None;
         *self.merged.entry(at).or_insert(1) += 1;
         self.report.kept += 1;
     }

@@ -46,10 +46,28 @@ fn properties(r: &Record<'_>, rank: Option<usize>) -> Map<String, Value> {
 
 /// A result's territory back in WGS84 lon/lat, rounded to 7 decimals and
 /// valid: what every geometry output writes.
+///
+/// The boundary as read ([`Territory::lonlat`]) is written when it still
+/// matches the territory's geometry and is valid once rounded; otherwise
+/// the geometry is taken back to lon/lat.
 pub fn lonlat_geometry(
     territory: &Territory,
     projector: &Projector,
 ) -> Result<geo_types::MultiPolygon<f64>> {
+    if let Some(source) = territory
+        .lonlat
+        .as_ref()
+        .filter(|source| same_boundary(source, territory, projector))
+    {
+        let mut geometry = source.clone();
+        geometry.map_coords_in_place(|c| geo_types::Coord {
+            x: round7(c.x),
+            y: round7(c.y),
+        });
+        if crate::geom::valid::multipolygon_is_valid(&geometry) {
+            return Ok(geometry);
+        }
+    }
     let mut geometry = territory.geometry.clone();
     projector.unproject_multipolygon(territory.zone, &mut geometry)?;
     geometry.map_coords_in_place(|c| geo_types::Coord {
@@ -66,6 +84,33 @@ pub fn lonlat_geometry(
         geometry = fixed;
     }
     Ok(geometry)
+}
+
+/// Whether `source` (lon/lat) is still the boundary `territory.geometry`
+/// is the projection of: the same polygons and rings with the same vertex
+/// counts, and each polygon's first vertex projecting to within a
+/// millimetre of the geometry's. Cheap (one projection per polygon), and it
+/// catches a geometry replaced without clearing [`Territory::lonlat`].
+fn same_boundary(
+    source: &geo_types::MultiPolygon<f64>,
+    territory: &Territory,
+    projector: &Projector,
+) -> bool {
+    fn rings(p: &geo_types::Polygon<f64>) -> impl Iterator<Item = usize> + '_ {
+        std::iter::once(p.exterior().0.len()).chain(p.interiors().iter().map(|r| r.0.len()))
+    }
+    source.0.len() == territory.geometry.0.len()
+        && source.0.iter().zip(&territory.geometry.0).all(|(a, b)| {
+            a.interiors().len() == b.interiors().len()
+                && rings(a).eq(rings(b))
+                && match (a.exterior().0.first(), b.exterior().0.first()) {
+                    (Some(ll), Some(xy)) => projector
+                        .project(territory.zone, ll.x, ll.y)
+                        .is_ok_and(|p| (p.x - xy.x).hypot(p.y - xy.y) < 1e-3),
+                    (None, None) => true,
+                    _ => false,
+                }
+        })
 }
 
 /// A GeoJSON MultiPolygon geometry object, written straight from the
@@ -211,6 +256,86 @@ impl CoverageReport<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::TerritoryKind;
+
+    /// A lon/lat square of side `d` degrees with its south-west corner at
+    /// (x, y), the way a source gives it (5 decimals).
+    fn square(x: f64, y: f64, d: f64) -> geo_types::Polygon<f64> {
+        let ring = vec![(x, y), (x + d, y), (x + d, y + d), (x, y + d), (x, y)];
+        geo_types::Polygon::new(ring.into(), vec![])
+    }
+
+    #[test]
+    fn the_boundary_as_read_is_written_and_a_replaced_geometry_is_not() {
+        let projector = Projector::shared().unwrap();
+        let source = square(2.35123, 48.85456, 0.01);
+        let t = Territory::from_lonlat("a", "A", TerritoryKind::Custom, source.clone()).unwrap();
+        assert_eq!(
+            t.lonlat,
+            Some(geo_types::MultiPolygon(vec![source.clone()]))
+        );
+        // Written as read, vertex for vertex.
+        let written = lonlat_geometry(&t, projector).unwrap();
+        assert_eq!(written, geo_types::MultiPolygon(vec![source.clone()]));
+        // The same, taken back from the projected geometry, is within the
+        // round trip of it (what is written without the boundary as read).
+        let mut without = t.clone();
+        without.lonlat = None;
+        assert_eq!(without, t, "equality ignores the boundary as read");
+        let unprojected = lonlat_geometry(&without, projector).unwrap();
+        for (a, b) in
+            geo::CoordsIter::coords_iter(&unprojected).zip(geo::CoordsIter::coords_iter(&source))
+        {
+            assert!(
+                (a.x - b.x).abs() <= 1e-7 && (a.y - b.y).abs() <= 1e-7,
+                "{a:?} {b:?}"
+            );
+        }
+        // A geometry replaced without clearing `lonlat` is written from the
+        // geometry: another square (same vertex count, so only the first
+        // vertex tells them apart), then a triangle.
+        let elsewhere = square(2.40001, 48.80001, 0.02);
+        let mut moved = t.clone();
+        moved.geometry = Territory::from_lonlat("b", "B", TerritoryKind::Custom, elsewhere.clone())
+            .unwrap()
+            .geometry;
+        let written = lonlat_geometry(&moved, projector).unwrap();
+        assert_eq!(written, geo_types::MultiPolygon(vec![elsewhere]));
+        let triangle = geo_types::Polygon::new(
+            vec![(2.3, 48.8), (2.31, 48.8), (2.3, 48.81), (2.3, 48.8)].into(),
+            vec![],
+        );
+        moved.geometry = Territory::from_lonlat("c", "C", TerritoryKind::Custom, triangle.clone())
+            .unwrap()
+            .geometry;
+        assert_eq!(
+            lonlat_geometry(&moved, projector).unwrap(),
+            geo_types::MultiPolygon(vec![triangle])
+        );
+    }
+
+    #[test]
+    fn a_repaired_boundary_is_not_kept_as_read() {
+        // A bow tie: repaired into two triangles, so the source is not the
+        // boundary any more.
+        let bow_tie = geo_types::Polygon::new(
+            vec![
+                (2.3, 48.8),
+                (2.32, 48.82),
+                (2.32, 48.8),
+                (2.3, 48.82),
+                (2.3, 48.8),
+            ]
+            .into(),
+            vec![],
+        );
+        let t = Territory::from_lonlat("x", "X", TerritoryKind::Custom, bow_tie).unwrap();
+        assert_eq!(t.geometry.0.len(), 2);
+        assert_eq!(t.lonlat, None);
+        let written = lonlat_geometry(&t, Projector::shared().unwrap()).unwrap();
+        assert_eq!(written.0.len(), 2);
+        assert!(crate::geom::valid::multipolygon_is_valid(&written));
+    }
 
     #[test]
     fn multipolygon_json_is_what_the_geojson_crate_writes() {
