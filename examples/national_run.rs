@@ -63,8 +63,10 @@ fn main() -> maillage::Result<()> {
     };
 
     // Read and project: every file at once (`Sources::load` reads them
-    // concurrently, and each reader places its polygons in parallel).
-    let inputs = Sources::new()
+    // concurrently, and each reader places its polygons in parallel). The
+    // programme hosts are derived from open evidence at the same time: the
+    // derivation reads the points de contact and the partner files itself.
+    let sources = Sources::new()
         .points(data.join("laposte_points_contact_2025.csv"))
         .partners(data.join("france_services_2024-08.csv"))
         .partners(data.join("conseillers_numeriques_lieux_2022.csv"))
@@ -73,27 +75,27 @@ fn main() -> maillage::Result<()> {
             data.join("departements_2025.geojson"),
             FieldMap::departements(),
         )
-        .communes(CommuneSources::in_dir(&data))
-        .load()?;
+        .communes(CommuneSources::in_dir(&data));
+    let derivation = ProgrammeFiles::new()
+        .points(data.join("laposte_points_contact_2025.csv"))
+        .partners(data.join("conseillers_numeriques_lieux_2022.csv"))
+        .partners(data.join("france_services_2024-08.csv"));
+    let (inputs, programmes) = rayon::join(|| sources.load(), || derivation.run());
+    let (inputs, programmes) = (inputs?, programmes?);
     let (qpv, departements): (Vec<_>, Vec<_>) = inputs
         .territories
         .into_iter()
         .partition(|t| t.kind == TerritoryKind::Qpv);
     let (mut points, communes) = (inputs.points, inputs.communes);
     mark(
-        "read everything (25,718 points, 35,357 commune polygons + tables, 1,584 QPV, 101 départements)",
+        "read everything (25,718 points, 35,357 commune polygons + tables, 1,584 QPV, 101 départements) and derive the programme hosts",
         &mut lap,
     );
 
-    // Programme hosts from open evidence, added to the points de contact.
-    let programmes = ProgrammeFiles::new()
-        .points(data.join("laposte_points_contact_2025.csv"))
-        .partners(data.join("conseillers_numeriques_lieux_2022.csv"))
-        .partners(data.join("france_services_2024-08.csv"))
-        .run()?;
+    // The programme hosts, added to the points de contact.
     let applied = programmes.apply(&mut points);
     let marked = programmes.mark_partners(&mut points);
-    mark("programme hosts derived and applied", &mut lap);
+    mark("programme hosts applied", &mut lap);
 
     // Index.
     let network = ServiceNetwork::new(points);

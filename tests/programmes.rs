@@ -187,6 +187,20 @@ fn programmes_csv_is_a_valid_assignments_file() {
         .partners(data("france_services_2024-08.csv"))
         .run()
         .unwrap();
+    // The files are read concurrently; their reports come in the order given.
+    let sources: Vec<&str> = report
+        .loads()
+        .iter()
+        .map(|l| l.source.rsplit('/').next().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "laposte_points_contact_2025.csv",
+            "conseillers_numeriques_lieux_2022.csv",
+            "france_services_2024-08.csv"
+        ]
+    );
     let dir = std::env::temp_dir().join(format!("maillage-programmes-{}", std::process::id()));
     report.write(&dir).unwrap();
     let (rows, load) = read::read_assignments(dir.join("programmes.csv")).unwrap();
@@ -607,4 +621,26 @@ fn programmes_refuse_an_output_folder_holding_an_input() {
     assert!(e.to_string().contains("holds the input"), "{e}");
     assert!(points.exists());
     assert!(!dir.path().join("programmes.csv").exists());
+}
+
+#[test]
+fn of_several_unreadable_files_the_first_given_is_named() {
+    // The partner files are read concurrently; the error is the first
+    // file's, as when they were read one after the other.
+    let missing = |name: &str| std::env::temp_dir().join(format!("maillage-none-{name}.csv"));
+    let err = ProgrammeFiles::new()
+        .points(data("laposte_points_contact_2025.csv"))
+        .partners(missing("first"))
+        .partners(missing("second"))
+        .run()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("maillage-none-first.csv"), "{err}");
+    let err = ProgrammeFiles::new()
+        .points(missing("points"))
+        .partners(missing("partner"))
+        .run()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("maillage-none-points.csv"), "{err}");
 }

@@ -508,25 +508,32 @@ impl ProgrammeFiles {
     }
 
     /// Reads every file and derives the hosts; the report keeps every
-    /// file's load report.
+    /// file's load report, in the order the files were given. The files
+    /// are read concurrently.
     pub fn run(&self) -> Result<ProgrammesReport> {
-        use std::io::BufRead;
-        let mut loads: Vec<LoadReport> = Vec::new();
-        let mut points = Vec::new();
-        for path in &self.sites.points {
-            let (p, r) = crate::read::read_sites(path)?;
-            crate::load::require_some(&r)?;
-            points.extend(p);
-            loads.push(r);
+        use rayon::prelude::*;
+        /// One partner file read: lieux or other partners.
+        enum Read {
+            Lieux(Vec<crate::read::Lieu>),
+            Partners(Vec<ServicePoint>),
         }
+        // The commune centroids first (lieux without coordinates need
+        // them), then the points de contact and the partner files all at
+        // once; errors are reported in the order of the files.
         let mut options = LieuxOptions::default();
+        let mut centroids_load = None;
         if let Some(path) = &self.centroids {
             let (centroids, r) = crate::read::read_commune_centroids(path)?;
             options.commune_centroids = Some(centroids);
-            loads.push(r);
+            centroids_load = Some(r);
         }
-        let (mut lieux, mut partners) = (Vec::new(), Vec::new());
-        for path in &self.sites.partners {
+        let read_sites = |path: &PathBuf| -> Result<(Vec<ServicePoint>, LoadReport)> {
+            let (p, r) = crate::read::read_sites(path)?;
+            crate::load::require_some(&r)?;
+            Ok((p, r))
+        };
+        let read_partner = |path: &PathBuf| -> Result<(Read, LoadReport)> {
+            use std::io::BufRead;
             let file = std::fs::File::open(path).map_err(|e| crate::error::Error::io(path, e))?;
             let mut head = std::io::BufReader::new(file);
             let bytes = head
@@ -536,14 +543,33 @@ impl ProgrammeFiles {
             if schema == Some(PartnerSchema::LieuxMediationNumerique) {
                 let (l, r) = crate::read::read_lieux(path, &options)?;
                 crate::load::require_some(&r)?;
-                lieux.extend(l);
-                loads.push(r);
+                Ok((Read::Lieux(l), r))
             } else {
                 let (p, r) = crate::read::read_partners(path)?;
                 crate::load::require_some(&r)?;
-                partners.extend(p);
-                loads.push(r);
+                Ok((Read::Partners(p), r))
             }
+        };
+        let (sites, read): (Vec<Result<_>>, Vec<Result<_>>) = rayon::join(
+            || self.sites.points.par_iter().map(read_sites).collect(),
+            || self.sites.partners.par_iter().map(read_partner).collect(),
+        );
+        let mut loads: Vec<LoadReport> = Vec::new();
+        let mut points = Vec::new();
+        for result in sites {
+            let (p, r) = result?;
+            points.extend(p);
+            loads.push(r);
+        }
+        loads.extend(centroids_load);
+        let (mut lieux, mut partners) = (Vec::new(), Vec::new());
+        for result in read {
+            let (what, r) = result?;
+            match what {
+                Read::Lieux(l) => lieux.extend(l),
+                Read::Partners(p) => partners.extend(p),
+            }
+            loads.push(r);
         }
         let assignments = match &self.sites.assignments {
             Some(path) => {

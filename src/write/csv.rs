@@ -17,14 +17,18 @@ fn write_records<'a, W: Write>(
     let names = COVERAGE_COLUMNS.iter().map(|c| c.name);
     w.write_record(rank_column.into_iter().chain(names))
         .map_err(|e| Error::encode("CSV", e))?;
-    let mut row: Vec<String> = Vec::with_capacity(COVERAGE_COLUMNS.len() + 1);
+    let encode = |e| Error::encode("CSV", e);
+    // Each row is written field by field, without collecting its text.
     for (rank, r) in records {
-        row.clear();
-        row.extend(rank.map(|n| n.to_string()));
-        for (cell, column) in cells(&r).iter().zip(COVERAGE_COLUMNS) {
-            row.push(crate::outfile::spreadsheet_safe(&cell.to_text(column.kind)).into_owned());
+        if let Some(n) = rank {
+            w.write_field(n.to_string()).map_err(encode)?;
         }
-        w.write_record(&row).map_err(|e| Error::encode("CSV", e))?;
+        for (cell, column) in cells(&r).iter().zip(COVERAGE_COLUMNS) {
+            let text = cell.to_text(column.kind);
+            w.write_field(crate::outfile::spreadsheet_safe(&text).as_bytes())
+                .map_err(encode)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(encode)?;
     }
     w.flush().map_err(|e| Error::encode("CSV", e))
 }
