@@ -240,17 +240,32 @@ pub struct Territory {
 
 impl PartialEq for Territory {
     fn eq(&self, other: &Self) -> bool {
-        self.id == other.id
-            && self.name == other.name
-            && self.kind == other.kind
-            && self.population == other.population
-            && self.departement == other.departement
-            && self.density == other.density
-            && self.rural_typology == other.rural_typology
-            && self.frr == other.frr
-            && self.attributes == other.attributes
-            && self.zone == other.zone
-            && self.geometry == other.geometry
+        // Every field named, so that a new one cannot be forgotten here.
+        let Territory {
+            id,
+            name,
+            kind,
+            population,
+            departement,
+            density,
+            rural_typology,
+            frr,
+            attributes,
+            zone,
+            geometry,
+            lonlat: _,
+        } = self;
+        *id == other.id
+            && *name == other.name
+            && *kind == other.kind
+            && *population == other.population
+            && *departement == other.departement
+            && *density == other.density
+            && *rural_typology == other.rural_typology
+            && *frr == other.frr
+            && *attributes == other.attributes
+            && *zone == other.zone
+            && *geometry == other.geometry
     }
 }
 
