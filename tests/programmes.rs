@@ -628,19 +628,23 @@ fn of_several_unreadable_files_the_first_given_is_named() {
     // The partner files are read concurrently; the error is the first
     // file's, as when they were read one after the other.
     let missing = |name: &str| std::env::temp_dir().join(format!("maillage-none-{name}.csv"));
-    let err = ProgrammeFiles::new()
-        .points(data("laposte_points_contact_2025.csv"))
-        .partners(missing("first"))
-        .partners(missing("second"))
-        .run()
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("maillage-none-first.csv"), "{err}");
-    let err = ProgrammeFiles::new()
-        .points(missing("points"))
-        .partners(missing("partner"))
-        .run()
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("maillage-none-points.csv"), "{err}");
+    let cases = [
+        (
+            data("laposte_points_contact_2025.csv"),
+            ["first", "second"],
+            "first",
+        ),
+        (missing("points"), ["partner", "other"], "points"),
+    ];
+    for (points, partners, named) in cases {
+        let err = partners
+            .iter()
+            .fold(ProgrammeFiles::new().points(points), |files, p| {
+                files.partners(missing(p))
+            })
+            .run()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&format!("maillage-none-{named}.csv")), "{err}");
+    }
 }

@@ -33,6 +33,15 @@ fn round7(v: f64) -> f64 {
     (v * 1e7).round() / 1e7
 }
 
+/// Every coordinate of `geometry` rounded to 7 decimals.
+fn rounded7(mut geometry: geo_types::MultiPolygon<f64>) -> geo_types::MultiPolygon<f64> {
+    geometry.map_coords_in_place(|c| geo_types::Coord {
+        x: round7(c.x),
+        y: round7(c.y),
+    });
+    geometry
+}
+
 fn properties(r: &Record<'_>, rank: Option<usize>) -> Map<String, Value> {
     let mut p = Map::new();
     if let Some(rank) = rank {
@@ -59,21 +68,14 @@ pub fn lonlat_geometry(
         .as_ref()
         .filter(|source| same_boundary(source, territory, projector))
     {
-        let mut geometry = source.clone();
-        geometry.map_coords_in_place(|c| geo_types::Coord {
-            x: round7(c.x),
-            y: round7(c.y),
-        });
+        let geometry = rounded7(source.clone());
         if crate::geom::valid::multipolygon_is_valid(&geometry) {
             return Ok(geometry);
         }
     }
     let mut geometry = territory.geometry.clone();
     projector.unproject_multipolygon(territory.zone, &mut geometry)?;
-    geometry.map_coords_in_place(|c| geo_types::Coord {
-        x: round7(c.x),
-        y: round7(c.y),
-    });
+    let mut geometry = rounded7(geometry);
     // Unprojecting and rounding can make a valid polygon invalid (parts
     // that touched now overlap by a centimetre, vertices that merge):
     // what is written is repaired again so that GIS tools accept it (the
